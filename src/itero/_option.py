@@ -34,7 +34,7 @@ class Some(Generic[T_co]):
         return f"Some({self._value!r})"
 
     def __eq__(self, other: object) -> bool:
-        return other.__class__ is Some and self._value == other._value
+        return isinstance(other, Some) and self._value == other._value
 
     def __ne__(self, other: object) -> bool:
         return not self == other

@@ -33,7 +33,7 @@ class Ok(Generic[T_co]):
         return f"Ok({self._value!r})"
 
     def __eq__(self, other: object) -> bool:
-        return other.__class__ is Ok and self._value == other._value
+        return isinstance(other, Ok) and self._value == other._value
 
     def __ne__(self, other: object) -> bool:
         return not self == other
@@ -65,7 +65,7 @@ class Err(Generic[E_co]):
         return f"Err({self._error!r})"
 
     def __eq__(self, other: object) -> bool:
-        return other.__class__ is Err and self._error == other._error
+        return isinstance(other, Err) and self._error == other._error
 
     def __ne__(self, other: object) -> bool:
         return not self == other
