@@ -7,6 +7,10 @@ Some(2)
 Ok('fine')
 """
 
+from ._iter import Iter as Iter
+from ._iter import MovedError as MovedError
+from ._iter import PipelineTooDeepError as PipelineTooDeepError
+from ._iter import SupportsNext as SupportsNext
 from ._option import Nothing as Nothing
 from ._option import Option as Option
 from ._option import Some as Some
@@ -16,9 +20,13 @@ from ._result import Result as Result
 
 __all__ = [
     "Err",
+    "Iter",
+    "MovedError",
     "Nothing",
     "Ok",
     "Option",
+    "PipelineTooDeepError",
     "Result",
     "Some",
+    "SupportsNext",
 ]
