@@ -7,6 +7,11 @@ Some(2)
 Ok('fine')
 """
 
+from ._batching import OversizeItem as OversizeItem
+from ._batching import OversizeItemError as OversizeItemError
+from ._batching import batched_by_size as batched_by_size
+from ._batching import rate_limited as rate_limited
+from ._batching import try_batched_by_size as try_batched_by_size
 from ._iter import Iter as Iter
 from ._iter import MovedError as MovedError
 from ._iter import PipelineTooDeepError as PipelineTooDeepError
@@ -14,19 +19,38 @@ from ._iter import SupportsNext as SupportsNext
 from ._option import Nothing as Nothing
 from ._option import Option as Option
 from ._option import Some as Some
+from ._paging import ItemTooLargeError as ItemTooLargeError
+from ._paging import Page as Page
+from ._paging import PaginationError as PaginationError
+from ._paging import RepeatedTokenError as RepeatedTokenError
+from ._paging import cut_page as cut_page
+from ._paging import from_pages as from_pages
+from ._paging import try_from_pages as try_from_pages
 from ._result import Err as Err
 from ._result import Ok as Ok
 from ._result import Result as Result
 
 __all__ = [
     "Err",
+    "ItemTooLargeError",
     "Iter",
     "MovedError",
     "Nothing",
     "Ok",
     "Option",
+    "OversizeItem",
+    "OversizeItemError",
+    "Page",
+    "PaginationError",
     "PipelineTooDeepError",
+    "RepeatedTokenError",
     "Result",
     "Some",
     "SupportsNext",
+    "batched_by_size",
+    "cut_page",
+    "from_pages",
+    "rate_limited",
+    "try_batched_by_size",
+    "try_from_pages",
 ]
