@@ -19,6 +19,9 @@ from ._iter import SupportsNext as SupportsNext
 from ._option import Nothing as Nothing
 from ._option import Option as Option
 from ._option import Some as Some
+from ._option import from_optional as from_optional
+from ._option import is_nothing as is_nothing
+from ._option import is_some as is_some
 from ._paging import ItemTooLargeError as ItemTooLargeError
 from ._paging import Page as Page
 from ._paging import PaginationError as PaginationError
@@ -29,6 +32,11 @@ from ._paging import try_from_pages as try_from_pages
 from ._result import Err as Err
 from ._result import Ok as Ok
 from ._result import Result as Result
+from ._result import UnwrapError as UnwrapError
+from ._result import catch as catch
+from ._result import catch_call as catch_call
+from ._result import is_err as is_err
+from ._result import is_ok as is_ok
 
 __all__ = [
     "Err",
@@ -47,9 +55,17 @@ __all__ = [
     "Result",
     "Some",
     "SupportsNext",
+    "UnwrapError",
     "batched_by_size",
+    "catch",
+    "catch_call",
     "cut_page",
+    "from_optional",
     "from_pages",
+    "is_err",
+    "is_nothing",
+    "is_ok",
+    "is_some",
     "rate_limited",
     "try_batched_by_size",
     "try_from_pages",

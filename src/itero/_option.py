@@ -1,22 +1,49 @@
-"""Option: ``Some(value) | Nothing()``, Rust's ``Option<T>`` as a tagged union."""
+"""Option: ``Some(value) | Nothing()``, Rust's ``Option<T>`` as a tagged union.
+
+Both variants carry every method, typed so that a call on ``Option[T]`` (the union) is
+precise: ``Some.unwrap_or(default: object) -> T`` and ``Nothing.unwrap_or(default: U) -> U``
+make ``Option[T].unwrap_or(u)`` a ``T | U``. A method that can never succeed returns
+``NoReturn``. Every parameter is positional-only, as in Rust (which has no keywords).
+"""
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar, Union, final
+from collections.abc import Callable, Iterator
+from typing import Any, Generic, Literal, NoReturn, TypeVar, Union, cast, final, overload
 
-from typing_extensions import TypeAlias
+from typing_extensions import Never, TypeAlias, TypeGuard, TypeIs
 
+T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
+U = TypeVar("U")
+V = TypeVar("V")
+E = TypeVar("E")
+_OptT = TypeVar("_OptT", bound="Option[object]")
 
 
 @final
 class Some(Generic[T_co]):
-    """An option that holds a value.
+    """An option that holds a value: Rust's ``Some(T)``.
+
+    Immutable: ``value`` is a read-only property and ``__slots__`` forbid new attributes.
+    The slot behind it, ``_value``, is private (it exists so that construction costs no more
+    than a plain slotted class). ``Some`` compares and hashes by value, and its repr evaluates
+    back to an equal object.
+
+    Truthiness follows the variant: every ``Some`` is truthy, even ``Some(0)`` and
+    ``Some(None)``; ``__bool__`` returns ``Literal[True]``, so ``if opt:`` narrows an
+    ``Option[T]`` to ``Some[T]`` for mypy and pyright.
 
     >>> Some(1)
     Some(1)
     >>> Some(1).value
     1
+    >>> bool(Some(0))
+    True
+    >>> match Some(2):
+    ...     case Some(v):
+    ...         print(v)
+    2
     """
 
     __slots__ = ("_value",)
@@ -27,35 +54,303 @@ class Some(Generic[T_co]):
 
     @property
     def value(self) -> T_co:
-        """The held value."""
+        """The held value.
+
+        >>> Some("a").value
+        'a'
+        """
         return self._value
 
     def __repr__(self) -> str:
         return f"Some({self._value!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Some) and self._value == other._value
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other
+        return isinstance(other, Some) and self._value == cast("Some[object]", other)._value
 
     def __hash__(self) -> int:
         return hash((Some, self._value))
 
+    def __bool__(self) -> Literal[True]:
+        return True
+
+    def __iter__(self) -> Iterator[T_co]:
+        return iter((self._value,))
+
+    def __reduce__(self) -> tuple[type[Some[Any]], tuple[T_co]]:
+        return (Some, (self._value,))
+
+    def is_some(self) -> Literal[True]:
+        """Return ``True``: this is a ``Some``.
+
+        >>> Some(1).is_some()
+        True
+        """
+        return True
+
+    def is_some_and(self, f: Callable[[T_co], object], /) -> bool:
+        """Return whether ``f(value)`` is true.
+
+        >>> Some(2).is_some_and(lambda v: v > 1)
+        True
+        >>> Some(0).is_some_and(lambda v: v > 1)
+        False
+        """
+        return bool(f(self._value))
+
+    def is_none(self) -> Literal[False]:
+        """Return ``False``: this is not ``Nothing()``.
+
+        >>> Some(1).is_none()
+        False
+        """
+        return False
+
+    def is_none_or(self, f: Callable[[T_co], object], /) -> bool:
+        """Return whether ``f(value)`` is true.
+
+        >>> Some(2).is_none_or(lambda v: v > 1)
+        True
+        >>> Some(0).is_none_or(lambda v: v > 1)
+        False
+        """
+        return bool(f(self._value))
+
+    def expect(self, msg: str, /) -> T_co:
+        """Return the value (``msg`` is only used by ``Nothing().expect``).
+
+        >>> Some(1).expect("a value")
+        1
+        """
+        return self._value
+
+    def unwrap(self) -> T_co:
+        """Return the value.
+
+        >>> Some(1).unwrap()
+        1
+        """
+        return self._value
+
+    def unwrap_or(self, default: object, /) -> T_co:
+        """Return the value, ignoring ``default``.
+
+        >>> Some(1).unwrap_or(0)
+        1
+        """
+        return self._value
+
+    def unwrap_or_else(self, f: Callable[[], object], /) -> T_co:
+        """Return the value without calling ``f``.
+
+        >>> Some(1).unwrap_or_else(lambda: 0)
+        1
+        """
+        return self._value
+
+    def map(self, f: Callable[[T_co], U], /) -> Some[U]:
+        """Return ``Some(f(value))``.
+
+        >>> Some("abc").map(len)
+        Some(3)
+        """
+        return Some(f(self._value))
+
+    def inspect(self, f: Callable[[T_co], object], /) -> Some[T_co]:
+        """Call ``f(value)`` for its side effect and return ``self``.
+
+        >>> Some(1).inspect(print)
+        1
+        Some(1)
+        """
+        f(self._value)
+        return self
+
+    def map_or(self, default: object, f: Callable[[T_co], U], /) -> U:
+        """Return ``f(value)``, ignoring ``default``.
+
+        >>> Some("abc").map_or(0, len)
+        3
+        """
+        return f(self._value)
+
+    def map_or_else(self, default: Callable[[], object], f: Callable[[T_co], U], /) -> U:
+        """Return ``f(value)`` without calling ``default``.
+
+        >>> Some("abc").map_or_else(lambda: 0, len)
+        3
+        """
+        return f(self._value)
+
+    def ok_or(self, err: object, /) -> Ok[T_co]:
+        """Return ``Ok(value)``, ignoring ``err``.
+
+        >>> Some(1).ok_or("missing")
+        Ok(1)
+        """
+        return Ok(self._value)
+
+    def ok_or_else(self, f: Callable[[], object], /) -> Ok[T_co]:
+        """Return ``Ok(value)`` without calling ``f``.
+
+        >>> Some(1).ok_or_else(lambda: "missing")
+        Ok(1)
+        """
+        return Ok(self._value)
+
+    @overload
+    def filter(self, predicate: Callable[[T_co], TypeIs[U]], /) -> Some[U] | Nothing: ...
+    @overload
+    def filter(self, predicate: Callable[[T_co], TypeGuard[U]], /) -> Some[U] | Nothing: ...
+    @overload
+    def filter(self, predicate: Callable[[T_co], object], /) -> Some[T_co] | Nothing: ...
+    def filter(self, predicate: Callable[[T_co], object], /) -> Some[Any] | Nothing:
+        """Return ``self`` if ``predicate(value)`` is true, else ``Nothing()``.
+
+        A ``TypeIs`` or ``TypeGuard`` predicate narrows the value type.
+
+        >>> Some(4).filter(lambda v: v % 2 == 0)
+        Some(4)
+        >>> Some(3).filter(lambda v: v % 2 == 0)
+        Nothing()
+        """
+        return self if predicate(self._value) else _NOTHING
+
+    def flatten(self: Some[Some[U] | Nothing]) -> Some[U] | Nothing:
+        """Remove one level of nesting: return the held option.
+
+        >>> Some(Some(1)).flatten()
+        Some(1)
+        >>> Some(Nothing()).flatten()
+        Nothing()
+        """
+        return self._value
+
+    def transpose(self: Some[Ok[U] | Err[E]]) -> Ok[Some[U]] | Err[E]:
+        """Turn ``Some(Ok(v))`` into ``Ok(Some(v))`` and ``Some(Err(e))`` into ``Err(e)``.
+
+        >>> Some(Ok(1)).transpose()
+        Ok(Some(1))
+        >>> Some(Err("bad")).transpose()
+        Err('bad')
+        """
+        inner = self._value
+        if isinstance(inner, Ok):
+            return Ok(Some(inner.value))
+        return inner
+
+    @overload
+    def zip(self, other: Some[U], /) -> Some[tuple[T_co, U]]: ...
+    @overload
+    def zip(self, other: Nothing, /) -> Nothing: ...
+    @overload
+    def zip(self, other: Some[U] | Nothing, /) -> Some[tuple[T_co, U]] | Nothing: ...
+    def zip(self, other: Some[U] | Nothing, /) -> Some[tuple[T_co, U]] | Nothing:
+        """Return ``Some((value, other_value))`` if ``other`` is a ``Some``, else ``Nothing()``.
+
+        >>> Some(1).zip(Some("a"))
+        Some((1, 'a'))
+        >>> Some(1).zip(Nothing())
+        Nothing()
+        """
+        if isinstance(other, Some):
+            return Some((self._value, other._value))
+        return _NOTHING
+
+    def unzip(self: Some[tuple[U, V]]) -> tuple[Some[U], Some[V]]:
+        """Split ``Some((a, b))`` into ``(Some(a), Some(b))``.
+
+        >>> Some((1, "a")).unzip()
+        (Some(1), Some('a'))
+        """
+        first, second = self._value
+        return Some(first), Some(second)
+
+    def and_(self, optb: _OptT, /) -> _OptT:
+        """Return ``optb`` (``Nothing()`` only if ``self`` were ``Nothing()``).
+
+        >>> Some(1).and_(Some("a"))
+        Some('a')
+        >>> Some(1).and_(Nothing())
+        Nothing()
+        """
+        return optb
+
+    def and_then(self, f: Callable[[T_co], _OptT], /) -> _OptT:
+        """Return ``f(value)``; ``f`` returns an option (flat map).
+
+        >>> Some(4).and_then(lambda v: Some(v // 2) if v % 2 == 0 else Nothing())
+        Some(2)
+        >>> Some(3).and_then(lambda v: Some(v // 2) if v % 2 == 0 else Nothing())
+        Nothing()
+        """
+        return f(self._value)
+
+    def or_(self, optb: Some[object] | Nothing, /) -> Some[T_co]:
+        """Return ``self``, ignoring ``optb``.
+
+        >>> Some(1).or_(Some(2))
+        Some(1)
+        """
+        return self
+
+    def or_else(self, f: Callable[[], Some[object] | Nothing], /) -> Some[T_co]:
+        """Return ``self`` without calling ``f``.
+
+        >>> Some(1).or_else(lambda: Some(2))
+        Some(1)
+        """
+        return self
+
+    @overload
+    def xor(self, optb: Nothing, /) -> Some[T_co]: ...
+    @overload
+    def xor(self, optb: Some[object], /) -> Nothing: ...
+    @overload
+    def xor(self, optb: Some[object] | Nothing, /) -> Some[T_co] | Nothing: ...
+    def xor(self, optb: Some[object] | Nothing, /) -> Some[T_co] | Nothing:
+        """Return ``self`` if ``optb`` is ``Nothing()``, else ``Nothing()`` (exactly one Some).
+
+        >>> Some(1).xor(Nothing())
+        Some(1)
+        >>> Some(1).xor(Some(2))
+        Nothing()
+        """
+        return self if optb is _NOTHING else _NOTHING
+
+    def to_optional(self) -> T_co:
+        """Return the value (``Nothing().to_optional()`` returns ``None``).
+
+        >>> Some(1).to_optional()
+        1
+        """
+        return self._value
+
 
 @final
 class Nothing:
-    """The empty option. ``Nothing()`` is a singleton.
+    """The empty option: Rust's ``None``. ``Nothing()`` is a singleton.
+
+    The instance is unique, also across ``copy``, ``deepcopy`` and pickling, so ``is``
+    comparisons work. It is immutable and hashable.
+
+    Truthiness follows the variant: ``Nothing()`` is falsy; ``__bool__`` returns
+    ``Literal[False]``, so ``if not opt:`` narrows an ``Option[T]`` to ``Nothing`` for mypy and
+    pyright.
 
     >>> Nothing()
     Nothing()
     >>> Nothing() is Nothing()
     True
+    >>> bool(Nothing())
+    False
+    >>> match Nothing():
+    ...     case Nothing():
+    ...         print("empty")
+    empty
     """
 
     __slots__ = ()
     __match_args__ = ()
-    _instance: Nothing
 
     def __new__(cls) -> Nothing:
         return _NOTHING
@@ -63,11 +358,272 @@ class Nothing:
     def __repr__(self) -> str:
         return "Nothing()"
 
-    def __reduce__(self) -> Any:
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __iter__(self) -> Iterator[Never]:
+        return iter(())
+
+    def __reduce__(self) -> tuple[type[Nothing], tuple[()]]:
         return (Nothing, ())
+
+    def __copy__(self) -> Nothing:
+        return self
+
+    def __deepcopy__(self, memo: object, /) -> Nothing:
+        return self
+
+    def is_some(self) -> Literal[False]:
+        """Return ``False``: this is ``Nothing()``.
+
+        >>> Nothing().is_some()
+        False
+        """
+        return False
+
+    def is_some_and(self, f: Callable[[Never], object], /) -> Literal[False]:
+        """Return ``False`` without calling ``f``.
+
+        >>> Nothing().is_some_and(lambda v: v > 1)
+        False
+        """
+        return False
+
+    def is_none(self) -> Literal[True]:
+        """Return ``True``: this is ``Nothing()``.
+
+        >>> Nothing().is_none()
+        True
+        """
+        return True
+
+    def is_none_or(self, f: Callable[[Never], object], /) -> Literal[True]:
+        """Return ``True`` without calling ``f``.
+
+        >>> Nothing().is_none_or(lambda v: v > 1)
+        True
+        """
+        return True
+
+    def expect(self, msg: str, /) -> NoReturn:
+        """Raise ``UnwrapError`` with the message ``f"{msg}: Nothing()"``.
+
+        Raises:
+            UnwrapError: always.
+
+        >>> Nothing().expect("need a port")
+        Traceback (most recent call last):
+        ...
+        itero._result.UnwrapError: need a port: Nothing()
+        """
+        raise UnwrapError(f"{msg}: Nothing()", self)
+
+    def unwrap(self) -> NoReturn:
+        """Raise ``UnwrapError``: there is no value.
+
+        Raises:
+            UnwrapError: always.
+
+        >>> Nothing().unwrap()
+        Traceback (most recent call last):
+        ...
+        itero._result.UnwrapError: called unwrap() on Nothing()
+        """
+        raise UnwrapError("called unwrap() on Nothing()", self)
+
+    def unwrap_or(self, default: U, /) -> U:
+        """Return ``default``.
+
+        >>> Nothing().unwrap_or(0)
+        0
+        """
+        return default
+
+    def unwrap_or_else(self, f: Callable[[], U], /) -> U:
+        """Return ``f()``.
+
+        >>> Nothing().unwrap_or_else(lambda: 0)
+        0
+        """
+        return f()
+
+    def map(self, f: Callable[[Never], object], /) -> Nothing:
+        """Return ``Nothing()`` without calling ``f``.
+
+        >>> Nothing().map(len)
+        Nothing()
+        """
+        return self
+
+    def inspect(self, f: Callable[[Never], object], /) -> Nothing:
+        """Return ``Nothing()`` without calling ``f``.
+
+        >>> Nothing().inspect(print)
+        Nothing()
+        """
+        return self
+
+    def map_or(self, default: U, f: Callable[[Never], object], /) -> U:
+        """Return ``default`` without calling ``f``.
+
+        >>> Nothing().map_or(0, len)
+        0
+        """
+        return default
+
+    def map_or_else(self, default: Callable[[], U], f: Callable[[Never], object], /) -> U:
+        """Return ``default()`` without calling ``f``.
+
+        >>> Nothing().map_or_else(lambda: 0, len)
+        0
+        """
+        return default()
+
+    def ok_or(self, err: E, /) -> Err[E]:
+        """Return ``Err(err)``.
+
+        >>> Nothing().ok_or("missing")
+        Err('missing')
+        """
+        return Err(err)
+
+    def ok_or_else(self, f: Callable[[], E], /) -> Err[E]:
+        """Return ``Err(f())``.
+
+        >>> Nothing().ok_or_else(lambda: "missing")
+        Err('missing')
+        """
+        return Err(f())
+
+    def filter(self, predicate: Callable[[Never], object], /) -> Nothing:
+        """Return ``Nothing()`` without calling ``predicate``.
+
+        >>> Nothing().filter(lambda v: v > 1)
+        Nothing()
+        """
+        return self
+
+    def flatten(self) -> Nothing:
+        """Return ``Nothing()``.
+
+        >>> Nothing().flatten()
+        Nothing()
+        """
+        return self
+
+    def transpose(self) -> Ok[Nothing]:
+        """Return ``Ok(Nothing())``.
+
+        >>> Nothing().transpose()
+        Ok(Nothing())
+        """
+        return Ok(self)
+
+    def zip(self, other: Some[object] | Nothing, /) -> Nothing:
+        """Return ``Nothing()``.
+
+        >>> Nothing().zip(Some(1))
+        Nothing()
+        """
+        return self
+
+    def unzip(self) -> tuple[Nothing, Nothing]:
+        """Return ``(Nothing(), Nothing())``.
+
+        >>> Nothing().unzip()
+        (Nothing(), Nothing())
+        """
+        return (self, self)
+
+    def and_(self, optb: Some[object] | Nothing, /) -> Nothing:
+        """Return ``Nothing()``, ignoring ``optb``.
+
+        >>> Nothing().and_(Some(1))
+        Nothing()
+        """
+        return self
+
+    def and_then(self, f: Callable[[Never], Some[object] | Nothing], /) -> Nothing:
+        """Return ``Nothing()`` without calling ``f``.
+
+        >>> Nothing().and_then(lambda v: Some(v))
+        Nothing()
+        """
+        return self
+
+    def or_(self, optb: _OptT, /) -> _OptT:
+        """Return ``optb``.
+
+        >>> Nothing().or_(Some(2))
+        Some(2)
+        """
+        return optb
+
+    def or_else(self, f: Callable[[], _OptT], /) -> _OptT:
+        """Return ``f()``; ``f`` returns an option.
+
+        >>> Nothing().or_else(lambda: Some(2))
+        Some(2)
+        """
+        return f()
+
+    def xor(self, optb: _OptT, /) -> _OptT:
+        """Return ``optb`` (a ``Some`` if exactly one side is a ``Some``).
+
+        >>> Nothing().xor(Some(2))
+        Some(2)
+        >>> Nothing().xor(Nothing())
+        Nothing()
+        """
+        return optb
+
+    def to_optional(self) -> None:
+        """Return ``None``.
+
+        >>> print(Nothing().to_optional())
+        None
+        """
+        return None
 
 
 _NOTHING: Nothing = object.__new__(Nothing)
 
 Option: TypeAlias = Union[Some[T_co], Nothing]
-"""``Some[T] | Nothing``."""
+"""``Some[T] | Nothing``: a value that may be absent."""
+
+
+def from_optional(value: T | None, /) -> Some[T] | Nothing:
+    """Return ``Nothing()`` for ``None``, else ``Some(value)``.
+
+    >>> from_optional(1)
+    Some(1)
+    >>> from_optional(None)
+    Nothing()
+    """
+    return _NOTHING if value is None else Some(value)
+
+
+def is_some(option: Some[T] | Nothing, /) -> TypeIs[Some[T]]:
+    """Return whether ``option`` is a ``Some``; narrows its type for mypy and pyright.
+
+    >>> o = from_optional(3)
+    >>> if is_some(o):
+    ...     print(o.value)
+    3
+    """
+    return type(option) is Some
+
+
+def is_nothing(option: Some[T] | Nothing, /) -> TypeIs[Nothing]:
+    """Return whether ``option`` is ``Nothing()``; narrows its type for mypy and pyright.
+
+    >>> is_nothing(from_optional(None))
+    True
+    >>> is_nothing(Some(None))
+    False
+    """
+    return option is _NOTHING
+
+
+# Imported last: _result imports this module too.
+from ._result import Err, Ok, UnwrapError  # noqa: E402

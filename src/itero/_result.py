@@ -1,21 +1,77 @@
-"""Result: ``Ok(value) | Err(error)``, Rust's ``Result<T, E>`` as a tagged union."""
+"""Result: ``Ok(value) | Err(error)``, Rust's ``Result<T, E>`` as a tagged union.
+
+Both variants carry every method, typed so that a call on ``Result[T, E]`` (the union) is
+precise: ``Ok.unwrap_or(default: object) -> T`` and ``Err.unwrap_or(default: U) -> U`` make
+``Result[T, E].unwrap_or(u)`` a ``T | U``. A method that can never succeed returns
+``NoReturn``. Every parameter is positional-only, as in Rust (which has no keywords).
+"""
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar, Union, final
+import functools
+from collections.abc import Callable, Iterator
+from typing import Any, Generic, Literal, NoReturn, TypeVar, Union, cast, final, overload
 
-from typing_extensions import TypeAlias
+from typing_extensions import Never, ParamSpec, TypeAlias, TypeIs
+from typing_extensions import TypeVar as TypeVarWithDefault
 
+T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 E_co = TypeVar("E_co", covariant=True)
+U = TypeVar("U")
+F = TypeVar("F")
+E = TypeVar("E")
+E1 = TypeVar("E1", bound=Exception)
+E2 = TypeVar("E2", bound=Exception)
+E3 = TypeVar("E3", bound=Exception)
+P = ParamSpec("P")
+_ResT = TypeVar("_ResT", bound="Result[object, object]")
+_E_default = TypeVarWithDefault("_E_default", default=Exception)
+
+
+class UnwrapError(ValueError):
+    """Raised by ``unwrap``/``expect`` (and ``unwrap_err``/``expect_err``) on the wrong variant.
+
+    The message says what was unwrapped; ``unwrapped`` holds that ``Option`` or ``Result``,
+    so no error value is lost. ``Err(e).unwrap()`` also sets ``e`` as ``__cause__`` when
+    ``e`` is an exception, so its original traceback is printed too.
+
+    >>> from itero import Err
+    >>> try:
+    ...     Err("disk full").unwrap()
+    ... except UnwrapError as exc:
+    ...     print(exc, "|", exc.unwrapped)
+    called unwrap() on Err('disk full') | Err('disk full')
+    """
+
+    def __init__(self, message: str, unwrapped: object = None) -> None:
+        super().__init__(message)
+        self.unwrapped = unwrapped
 
 
 @final
 class Ok(Generic[T_co]):
-    """A success that holds a value.
+    """A success that holds a value: Rust's ``Ok(T)``.
+
+    Immutable: ``value`` is a read-only property and ``__slots__`` forbid new attributes.
+    The slot behind it, ``_value``, is private (it exists so that construction costs no more
+    than a plain slotted class). ``Ok`` compares and hashes by value, and its repr evaluates
+    back to an equal object.
+
+    Truthiness follows the variant: every ``Ok`` is truthy, even ``Ok(0)``; ``__bool__``
+    returns ``Literal[True]``, so ``if res:`` narrows a ``Result[T, E]`` to ``Ok[T]`` for
+    mypy and pyright.
 
     >>> Ok(1)
     Ok(1)
+    >>> Ok(1).value
+    1
+    >>> bool(Ok(0))
+    True
+    >>> match Ok(2):
+    ...     case Ok(v):
+    ...         print(v)
+    2
     """
 
     __slots__ = ("_value",)
@@ -26,28 +82,271 @@ class Ok(Generic[T_co]):
 
     @property
     def value(self) -> T_co:
-        """The held value."""
+        """The held value.
+
+        >>> Ok("a").value
+        'a'
+        """
         return self._value
 
     def __repr__(self) -> str:
         return f"Ok({self._value!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Ok) and self._value == other._value
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other
+        return isinstance(other, Ok) and self._value == cast("Ok[object]", other)._value
 
     def __hash__(self) -> int:
         return hash((Ok, self._value))
 
+    def __bool__(self) -> Literal[True]:
+        return True
+
+    def __iter__(self) -> Iterator[T_co]:
+        return iter((self._value,))
+
+    def __reduce__(self) -> tuple[type[Ok[Any]], tuple[T_co]]:
+        return (Ok, (self._value,))
+
+    def is_ok(self) -> Literal[True]:
+        """Return ``True``: this is an ``Ok``.
+
+        >>> Ok(1).is_ok()
+        True
+        """
+        return True
+
+    def is_ok_and(self, f: Callable[[T_co], object], /) -> bool:
+        """Return whether ``f(value)`` is true.
+
+        >>> Ok(2).is_ok_and(lambda v: v > 1)
+        True
+        >>> Ok(0).is_ok_and(lambda v: v > 1)
+        False
+        """
+        return bool(f(self._value))
+
+    def is_err(self) -> Literal[False]:
+        """Return ``False``: this is not an ``Err``.
+
+        >>> Ok(1).is_err()
+        False
+        """
+        return False
+
+    def is_err_and(self, f: Callable[[Never], object], /) -> Literal[False]:
+        """Return ``False`` without calling ``f``.
+
+        >>> Ok(1).is_err_and(lambda e: True)
+        False
+        """
+        return False
+
+    def ok(self) -> Some[T_co]:
+        """Return ``Some(value)``.
+
+        >>> Ok(1).ok()
+        Some(1)
+        """
+        return Some(self._value)
+
+    def err(self) -> Nothing:
+        """Return ``Nothing()``.
+
+        >>> Ok(1).err()
+        Nothing()
+        """
+        return Nothing()
+
+    def map(self, f: Callable[[T_co], U], /) -> Ok[U]:
+        """Return ``Ok(f(value))``.
+
+        >>> Ok("abc").map(len)
+        Ok(3)
+        """
+        return Ok(f(self._value))
+
+    def map_or(self, default: object, f: Callable[[T_co], U], /) -> U:
+        """Return ``f(value)``, ignoring ``default``.
+
+        >>> Ok("abc").map_or(0, len)
+        3
+        """
+        return f(self._value)
+
+    def map_or_else(self, default: Callable[[Never], object], f: Callable[[T_co], U], /) -> U:
+        """Return ``f(value)`` without calling ``default`` (which takes the error).
+
+        >>> Ok("abc").map_or_else(lambda e: 0, len)
+        3
+        """
+        return f(self._value)
+
+    def map_err(self, f: Callable[[Never], object], /) -> Ok[T_co]:
+        """Return ``self`` without calling ``f``.
+
+        >>> Ok(1).map_err(str)
+        Ok(1)
+        """
+        return self
+
+    def inspect(self, f: Callable[[T_co], object], /) -> Ok[T_co]:
+        """Call ``f(value)`` for its side effect and return ``self``.
+
+        >>> Ok(1).inspect(print)
+        1
+        Ok(1)
+        """
+        f(self._value)
+        return self
+
+    def inspect_err(self, f: Callable[[Never], object], /) -> Ok[T_co]:
+        """Return ``self`` without calling ``f``.
+
+        >>> Ok(1).inspect_err(print)
+        Ok(1)
+        """
+        return self
+
+    def expect(self, msg: str, /) -> T_co:
+        """Return the value (``msg`` is only used by ``Err.expect``).
+
+        >>> Ok(1).expect("a value")
+        1
+        """
+        return self._value
+
+    def unwrap(self) -> T_co:
+        """Return the value.
+
+        >>> Ok(1).unwrap()
+        1
+        """
+        return self._value
+
+    def expect_err(self, msg: str, /) -> NoReturn:
+        """Raise ``UnwrapError`` with the message ``f"{msg}: {value!r}"``.
+
+        Raises:
+            UnwrapError: always.
+
+        >>> Ok(1).expect_err("should fail")
+        Traceback (most recent call last):
+        ...
+        itero._result.UnwrapError: should fail: 1
+        """
+        raise UnwrapError(f"{msg}: {self._value!r}", self)
+
+    def unwrap_err(self) -> NoReturn:
+        """Raise ``UnwrapError``: there is no error.
+
+        Raises:
+            UnwrapError: always.
+
+        >>> Ok(1).unwrap_err()
+        Traceback (most recent call last):
+        ...
+        itero._result.UnwrapError: called unwrap_err() on Ok(1)
+        """
+        raise UnwrapError(f"called unwrap_err() on {self!r}", self)
+
+    def unwrap_or(self, default: object, /) -> T_co:
+        """Return the value, ignoring ``default``.
+
+        >>> Ok(1).unwrap_or(0)
+        1
+        """
+        return self._value
+
+    def unwrap_or_else(self, f: Callable[[Never], object], /) -> T_co:
+        """Return the value without calling ``f`` (which takes the error).
+
+        >>> Ok(1).unwrap_or_else(len)
+        1
+        """
+        return self._value
+
+    def and_(self, res: _ResT, /) -> _ResT:
+        """Return ``res``.
+
+        >>> Ok(1).and_(Ok("a"))
+        Ok('a')
+        >>> Ok(1).and_(Err("bad"))
+        Err('bad')
+        """
+        return res
+
+    def and_then(self, f: Callable[[T_co], _ResT], /) -> _ResT:
+        """Return ``f(value)``; ``f`` returns a result (flat map).
+
+        >>> Ok(4).and_then(lambda v: Ok(v // 2) if v % 2 == 0 else Err("odd"))
+        Ok(2)
+        >>> Ok(3).and_then(lambda v: Ok(v // 2) if v % 2 == 0 else Err("odd"))
+        Err('odd')
+        """
+        return f(self._value)
+
+    def or_(self, res: Ok[object] | Err[object], /) -> Ok[T_co]:
+        """Return ``self``, ignoring ``res``.
+
+        >>> Ok(1).or_(Ok(2))
+        Ok(1)
+        """
+        return self
+
+    def or_else(self, f: Callable[[Never], Ok[object] | Err[object]], /) -> Ok[T_co]:
+        """Return ``self`` without calling ``f``.
+
+        >>> Ok(1).or_else(lambda e: Ok(2))
+        Ok(1)
+        """
+        return self
+
+    def flatten(self: Ok[Ok[U] | Err[F]]) -> Ok[U] | Err[F]:
+        """Remove one level of nesting: return the held result.
+
+        >>> Ok(Ok(1)).flatten()
+        Ok(1)
+        >>> Ok(Err("bad")).flatten()
+        Err('bad')
+        """
+        return self._value
+
+    def transpose(self: Ok[Some[U] | Nothing]) -> Some[Ok[U]] | Nothing:
+        """Turn ``Ok(Some(v))`` into ``Some(Ok(v))`` and ``Ok(Nothing())`` into ``Nothing()``.
+
+        >>> Ok(Some(1)).transpose()
+        Some(Ok(1))
+        >>> Ok(Nothing()).transpose()
+        Nothing()
+        """
+        inner = self._value
+        if isinstance(inner, Some):
+            return Some(Ok(inner.value))
+        return inner
+
 
 @final
 class Err(Generic[E_co]):
-    """A failure that holds an error.
+    """A failure that holds an error: Rust's ``Err(E)``.
+
+    Immutable: ``error`` is a read-only property and ``__slots__`` forbid new attributes.
+    The slot behind it, ``_error``, is private. ``Err`` compares and hashes by value, and its
+    repr evaluates back to an equal object (when the error's repr does).
+
+    Truthiness follows the variant: every ``Err`` is falsy, even ``Err(1)``; ``__bool__``
+    returns ``Literal[False]``, so ``if not res:`` narrows a ``Result[T, E]`` to ``Err[E]``
+    for mypy and pyright.
 
     >>> Err("boom")
     Err('boom')
+    >>> Err("boom").error
+    'boom'
+    >>> bool(Err(1))
+    False
+    >>> match Err("boom"):
+    ...     case Err(e):
+    ...         print(e)
+    boom
     """
 
     __slots__ = ("_error",)
@@ -58,21 +357,407 @@ class Err(Generic[E_co]):
 
     @property
     def error(self) -> E_co:
-        """The held error."""
+        """The held error.
+
+        >>> Err("boom").error
+        'boom'
+        """
         return self._error
 
     def __repr__(self) -> str:
         return f"Err({self._error!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Err) and self._error == other._error
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other
+        return isinstance(other, Err) and self._error == cast("Err[object]", other)._error
 
     def __hash__(self) -> int:
         return hash((Err, self._error))
 
+    def __bool__(self) -> Literal[False]:
+        return False
 
-Result: TypeAlias = Union[Ok[T_co], Err[E_co]]
-"""``Ok[T] | Err[E]``."""
+    def __iter__(self) -> Iterator[Never]:
+        return iter(())
+
+    def __reduce__(self) -> tuple[type[Err[Any]], tuple[E_co]]:
+        return (Err, (self._error,))
+
+    def is_ok(self) -> Literal[False]:
+        """Return ``False``: this is an ``Err``.
+
+        >>> Err("bad").is_ok()
+        False
+        """
+        return False
+
+    def is_ok_and(self, f: Callable[[Never], object], /) -> Literal[False]:
+        """Return ``False`` without calling ``f``.
+
+        >>> Err("bad").is_ok_and(lambda v: True)
+        False
+        """
+        return False
+
+    def is_err(self) -> Literal[True]:
+        """Return ``True``: this is an ``Err``.
+
+        >>> Err("bad").is_err()
+        True
+        """
+        return True
+
+    def is_err_and(self, f: Callable[[E_co], object], /) -> bool:
+        """Return whether ``f(error)`` is true.
+
+        >>> Err("bad").is_err_and(lambda e: e == "bad")
+        True
+        """
+        return bool(f(self._error))
+
+    def ok(self) -> Nothing:
+        """Return ``Nothing()`` (the error is discarded).
+
+        >>> Err("bad").ok()
+        Nothing()
+        """
+        return Nothing()
+
+    def err(self) -> Some[E_co]:
+        """Return ``Some(error)``.
+
+        >>> Err("bad").err()
+        Some('bad')
+        """
+        return Some(self._error)
+
+    def map(self, f: Callable[[Never], object], /) -> Err[E_co]:
+        """Return ``self`` without calling ``f``.
+
+        >>> Err("bad").map(len)
+        Err('bad')
+        """
+        return self
+
+    def map_or(self, default: U, f: Callable[[Never], object], /) -> U:
+        """Return ``default`` without calling ``f``.
+
+        >>> Err("bad").map_or(0, len)
+        0
+        """
+        return default
+
+    def map_or_else(self, default: Callable[[E_co], U], f: Callable[[Never], object], /) -> U:
+        """Return ``default(error)`` without calling ``f``.
+
+        >>> Err("bad").map_or_else(len, lambda v: 0)
+        3
+        """
+        return default(self._error)
+
+    def map_err(self, f: Callable[[E_co], F], /) -> Err[F]:
+        """Return ``Err(f(error))``.
+
+        >>> Err("bad").map_err(str.upper)
+        Err('BAD')
+        """
+        return Err(f(self._error))
+
+    def inspect(self, f: Callable[[Never], object], /) -> Err[E_co]:
+        """Return ``self`` without calling ``f``.
+
+        >>> Err("bad").inspect(print)
+        Err('bad')
+        """
+        return self
+
+    def inspect_err(self, f: Callable[[E_co], object], /) -> Err[E_co]:
+        """Call ``f(error)`` for its side effect and return ``self``.
+
+        >>> Err("bad").inspect_err(print)
+        bad
+        Err('bad')
+        """
+        f(self._error)
+        return self
+
+    def expect(self, msg: str, /) -> NoReturn:
+        """Raise ``UnwrapError`` with the message ``f"{msg}: {error!r}"``.
+
+        The error becomes ``__cause__`` when it is an exception.
+
+        Raises:
+            UnwrapError: always.
+
+        >>> Err("bad").expect("need a value")
+        Traceback (most recent call last):
+        ...
+        itero._result.UnwrapError: need a value: 'bad'
+        """
+        error = self._error
+        if isinstance(error, BaseException):
+            raise UnwrapError(f"{msg}: {error!r}", self) from error
+        raise UnwrapError(f"{msg}: {error!r}", self)
+
+    def unwrap(self) -> NoReturn:
+        """Raise ``UnwrapError``: there is no value.
+
+        The message holds ``repr(error)``, and the error becomes ``__cause__`` when it is an
+        exception, so its original traceback is printed too.
+
+        Raises:
+            UnwrapError: always.
+
+        >>> Err(KeyError("id")).unwrap()
+        Traceback (most recent call last):
+        ...
+        itero._result.UnwrapError: called unwrap() on Err(KeyError('id'))
+        """
+        error = self._error
+        if isinstance(error, BaseException):
+            raise UnwrapError(f"called unwrap() on {self!r}", self) from error
+        raise UnwrapError(f"called unwrap() on {self!r}", self)
+
+    def expect_err(self, msg: str, /) -> E_co:
+        """Return the error (``msg`` is only used by ``Ok.expect_err``).
+
+        >>> Err("bad").expect_err("should fail")
+        'bad'
+        """
+        return self._error
+
+    def unwrap_err(self) -> E_co:
+        """Return the error.
+
+        >>> Err("bad").unwrap_err()
+        'bad'
+        """
+        return self._error
+
+    def unwrap_or(self, default: U, /) -> U:
+        """Return ``default`` (the error is discarded).
+
+        >>> Err("bad").unwrap_or(0)
+        0
+        """
+        return default
+
+    def unwrap_or_else(self, f: Callable[[E_co], U], /) -> U:
+        """Return ``f(error)``.
+
+        >>> Err("bad").unwrap_or_else(len)
+        3
+        """
+        return f(self._error)
+
+    def and_(self, res: Ok[object] | Err[object], /) -> Err[E_co]:
+        """Return ``self``, ignoring ``res``.
+
+        >>> Err("bad").and_(Ok(1))
+        Err('bad')
+        """
+        return self
+
+    def and_then(self, f: Callable[[Never], Ok[object] | Err[object]], /) -> Err[E_co]:
+        """Return ``self`` without calling ``f``.
+
+        >>> Err("bad").and_then(lambda v: Ok(v))
+        Err('bad')
+        """
+        return self
+
+    def or_(self, res: _ResT, /) -> _ResT:
+        """Return ``res``.
+
+        >>> Err("bad").or_(Ok(2))
+        Ok(2)
+        """
+        return res
+
+    def or_else(self, f: Callable[[E_co], _ResT], /) -> _ResT:
+        """Return ``f(error)``; ``f`` returns a result.
+
+        >>> Err("bad").or_else(lambda e: Ok(len(e)))
+        Ok(3)
+        """
+        return f(self._error)
+
+    def flatten(self) -> Err[E_co]:
+        """Return ``self``.
+
+        >>> Err("bad").flatten()
+        Err('bad')
+        """
+        return self
+
+    def transpose(self) -> Some[Err[E_co]]:
+        """Return ``Some(self)``.
+
+        >>> Err("bad").transpose()
+        Some(Err('bad'))
+        """
+        return Some(self)
+
+
+Result: TypeAlias = Union[Ok[T_co], Err[_E_default]]
+"""``Ok[T] | Err[E]``; ``Result[T]`` means ``Result[T, Exception]``."""
+
+
+def is_ok(result: Ok[T] | Err[E], /) -> TypeIs[Ok[T]]:
+    """Return whether ``result`` is an ``Ok``; narrows its type for mypy and pyright.
+
+    >>> r = Ok(3)
+    >>> if is_ok(r):
+    ...     print(r.value)
+    3
+    """
+    return type(result) is Ok
+
+
+def is_err(result: Ok[T] | Err[E], /) -> TypeIs[Err[E]]:
+    """Return whether ``result`` is an ``Err``; narrows its type for mypy and pyright.
+
+    >>> is_err(Err("bad"))
+    True
+    >>> is_err(Ok(1))
+    False
+    """
+    return type(result) is Err
+
+
+def _exception_types(
+    where: str, exception_types: tuple[object, ...]
+) -> tuple[type[Exception], ...]:
+    """Validate the exception types given to ``catch``/``catch_call``."""
+    if not exception_types:
+        raise TypeError(f"{where} needs at least one exception type, e.g. ValueError")
+    checked: list[type[Exception]] = []
+    for tp in exception_types:
+        if not isinstance(tp, type) or not issubclass(tp, BaseException):
+            raise TypeError(f"{where} takes exception classes, got {tp!r}")
+        if not issubclass(tp, Exception):
+            raise TypeError(
+                f"{where} takes Exception subclasses, got {tp.__name__}: "
+                "BaseException types such as KeyboardInterrupt and SystemExit always propagate"
+            )
+        checked.append(tp)
+    return tuple(checked)
+
+
+@overload
+def catch(e1: type[E1], /) -> Callable[[Callable[P, T]], Callable[P, Ok[T] | Err[E1]]]: ...
+@overload
+def catch(
+    e1: type[E1], e2: type[E2], /
+) -> Callable[[Callable[P, T]], Callable[P, Ok[T] | Err[E1 | E2]]]: ...
+@overload
+def catch(
+    e1: type[E1], e2: type[E2], e3: type[E3], /
+) -> Callable[[Callable[P, T]], Callable[P, Ok[T] | Err[E1 | E2 | E3]]]: ...
+@overload
+def catch(
+    e1: type[Exception], /, *more: type[Exception]
+) -> Callable[[Callable[P, T]], Callable[P, Ok[T] | Err[Exception]]]: ...
+def catch(
+    *exception_types: type[Exception],
+) -> Callable[[Callable[P, T]], Callable[P, Ok[T] | Err[Any]]]:
+    """Decorate a function so that it returns ``Ok(result)`` or ``Err(exception)``.
+
+    Only the listed exception types (and their subclasses) become ``Err``; any other
+    exception propagates unchanged. ``KeyboardInterrupt``, ``SystemExit`` and other
+    non-``Exception`` types always propagate, so passing them (or ``BaseException``) is a
+    ``TypeError``. The decorated function keeps its parameter types.
+
+    Args:
+        *exception_types: one or more ``Exception`` subclasses.
+
+    Raises:
+        TypeError: no exception type, or something that is not an ``Exception`` subclass.
+
+    >>> @catch(ValueError)
+    ... def parse(text: str) -> int:
+    ...     return int(text)
+    >>> parse("12")
+    Ok(12)
+    >>> parse("twelve")
+    Err(ValueError("invalid literal for int() with base 10: 'twelve'"))
+    """
+    types = _exception_types("catch()", exception_types)
+
+    def decorator(f: Callable[P, T], /) -> Callable[P, Ok[T] | Err[Any]]:
+        @functools.wraps(f)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> Ok[T] | Err[Any]:
+            try:
+                return Ok(f(*args, **kwargs))
+            except types as exc:
+                return Err(exc)
+
+        return wrapper
+
+    return decorator
+
+
+@overload
+def catch_call(
+    exceptions: type[E1] | tuple[type[E1]],
+    f: Callable[P, T],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> Ok[T] | Err[E1]: ...
+@overload
+def catch_call(
+    exceptions: tuple[type[E1], type[E2]],
+    f: Callable[P, T],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> Ok[T] | Err[E1 | E2]: ...
+@overload
+def catch_call(
+    exceptions: tuple[type[E1], type[E2], type[E3]],
+    f: Callable[P, T],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> Ok[T] | Err[E1 | E2 | E3]: ...
+@overload
+def catch_call(
+    exceptions: tuple[type[Exception], ...],
+    f: Callable[P, T],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> Ok[T] | Err[Exception]: ...
+def catch_call(
+    exceptions: type[Exception] | tuple[type[Exception], ...],
+    f: Callable[P, T],
+    /,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> Ok[T] | Err[Any]:
+    """Call ``f(*args, **kwargs)`` once, returning ``Ok(result)`` or ``Err(exception)``.
+
+    The inline form of ``catch``. ``exceptions`` comes first, as in an ``except`` clause (a
+    class or a tuple of classes), because Python does not allow a keyword-only parameter
+    between ``*args`` and ``**kwargs`` typed with a ``ParamSpec``; this keeps ``f``'s
+    parameter types checked. The same rules as ``catch`` apply.
+
+    Raises:
+        TypeError: no exception type, or something that is not an ``Exception`` subclass.
+
+    >>> catch_call(ValueError, int, "12")
+    Ok(12)
+    >>> catch_call((ValueError, KeyError), {"a": 1}.__getitem__, "b")
+    Err(KeyError('b'))
+    """
+    types = _exception_types(
+        "catch_call()", exceptions if isinstance(exceptions, tuple) else (exceptions,)
+    )
+    try:
+        return Ok(f(*args, **kwargs))
+    except types as exc:
+        return Err(exc)
+
+
+# Imported last: _option imports this module too.
+from ._option import Nothing, Some  # noqa: E402
