@@ -1,0 +1,400 @@
+"""Shared timing helpers for itero's benchmarks.
+
+Every benchmark is a :class:`Case`: a stdlib (or reference) ``baseline`` and an itero
+``candidate`` that do the same work, a goal, and optional peer libraries doing the same work.
+:func:`measure` times them the same way:
+
+* the garbage collector is disabled while timing (``gc.collect()`` first);
+* each variant runs ``warmup`` times untimed, then ``repeats`` timed runs with
+  ``time.perf_counter_ns``;
+* the runs are **interleaved**: repeat ``r`` runs baseline, candidate and peers in an order
+  rotated by ``r``, so a burst of load from a neighbour on a shared 2-core machine hits every
+  variant instead of one;
+* a ratio is the **median of paired ratios** ``candidate[r] / baseline[r]`` (each pair ran back
+  to back), reported with its interquartile range; times are medians.
+
+Memory goals use :class:`MemCase` and :func:`measure_memory`: the ``tracemalloc`` peak of one run,
+in a pass of its own (tracemalloc slows everything, so it never overlaps with timing).
+
+A candidate that raises ``AttributeError``, ``ImportError`` or ``NotImplementedError`` while
+warming up is reported as "not implemented" instead of failing the whole run, so the benchmark
+can run while itero is being written.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import statistics
+import time
+import tracemalloc
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import count
+from types import ModuleType
+from typing import Any, TypeVar, Union
+
+from typing_extensions import TypeAlias
+
+T = TypeVar("T")
+
+Thunk: TypeAlias = Callable[[], object]
+"""One run of a benchmark variant: does the whole piece of work, returns its result."""
+
+Peer: TypeAlias = Union[Thunk, str]
+"""A peer library's variant, or a note (e.g. "not installed") when it cannot run."""
+
+NOT_IMPLEMENTED = (AttributeError, ImportError, NotImplementedError)
+"""Exceptions that mean "this itero feature does not exist yet"."""
+
+
+# ---------------------------------------------------------------------------------------------
+# The callbacks every pipeline uses (kept trivial so that the pipeline's own cost shows).
+
+
+def f(x: int) -> int:
+    """The mapping callback of every pipeline."""
+    return x + 1
+
+
+def p(x: int) -> bool:
+    """The filtering predicate of every pipeline (keeps two items in three)."""
+    return x % 3 != 0
+
+
+def consume(iterable: Iterable[object]) -> None:
+    """Exhaust ``iterable`` at C speed, keeping nothing (``deque(maxlen=0)``)."""
+    deque(iterable, maxlen=0)
+
+
+def ilen(iterable: Iterable[object]) -> int:
+    """Count the items of ``iterable`` at C speed, keeping at most one (as more-itertools)."""
+    counter = count()
+    deque(zip(iterable, counter, strict=False), maxlen=0)
+    return next(counter)
+
+
+def optional_import(name: str) -> Any:
+    """Import the module ``name``, or return None when it is not installed.
+
+    Peer libraries are untyped or optional, so the module is returned as ``Any``.
+    """
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def peer(module: ModuleType | None, name: str, variant: Thunk) -> Peer:
+    """``variant`` when ``module`` is installed, else a note for the table."""
+    return f"{name} not installed" if module is None else variant
+
+
+# ---------------------------------------------------------------------------------------------
+# Run configuration.
+
+
+@dataclass(frozen=True)
+class Config:
+    """How hard to measure. ``quick`` shrinks sizes and repeats for a ~30 s run."""
+
+    quick: bool = False
+    peers: bool = True
+    repeats: int | None = None
+    warmup: int = 1
+
+    @property
+    def timing_repeats(self) -> int:
+        """The number of timed runs per variant."""
+        if self.repeats is not None:
+            return self.repeats
+        return 3 if self.quick else 7
+
+
+# ---------------------------------------------------------------------------------------------
+# Goals and cases.
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A target for one case: a maximum ratio to the baseline, or a maximum time per call."""
+
+    max_ratio: float | None = None
+    max_ns_per_call: float | None = None
+
+    def describe(self) -> str:
+        """The goal as shown in a table."""
+        if self.max_ratio is not None:
+            return f"<= {self.max_ratio:.2f}x"
+        if self.max_ns_per_call is not None:
+            return f"<= {format_ns(self.max_ns_per_call)}/call"
+        return "info"
+
+
+@dataclass(frozen=True)
+class Case:
+    """A baseline and an itero candidate doing the same work, plus peers doing it too.
+
+    ``per_call`` is how many calls one run makes, for cases timed per call (a run of a
+    microsecond-scale operation loops ``per_call`` times so that the clock resolves it).
+    """
+
+    name: str
+    baseline: Thunk | None
+    candidate: Thunk
+    goal: Goal
+    peers: Mapping[str, Peer] = field(default_factory=dict[str, Peer])
+    per_call: int = 1
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MemCase:
+    """A memory goal: the tracemalloc peak of ``candidate(n)`` must stay under ``max_bytes``."""
+
+    name: str
+    n: int
+    baseline: Callable[[int], object]
+    candidate: Callable[[int], object]
+    max_bytes: int
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring.
+
+
+@dataclass
+class Row:
+    """What :func:`measure` found for one case."""
+
+    case: Case
+    status: str
+    baseline_ns: float | None = None
+    candidate_ns: float | None = None
+    ratio: float | None = None
+    ratio_low: float | None = None
+    ratio_high: float | None = None
+    peers: dict[str, str] = field(default_factory=dict[str, str])
+
+
+@dataclass
+class MemRow:
+    """What :func:`measure_memory` found for one memory case."""
+
+    case: MemCase
+    status: str
+    baseline_bytes: int | None = None
+    candidate_bytes: int | None = None
+
+
+def _timed(thunk: Thunk) -> int:
+    start = time.perf_counter_ns()
+    thunk()
+    return time.perf_counter_ns() - start
+
+
+def _quartiles(values: Sequence[float]) -> tuple[float, float, float]:
+    if len(values) == 1:
+        return values[0], values[0], values[0]
+    low, mid, high = statistics.quantiles(values, n=4, method="inclusive")
+    return low, mid, high
+
+
+def _short(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def status_for(goal: Goal, ratio: float, ratio_low: float, per_call_ns: float) -> str:
+    """PASS, FAIL, or "FAIL (noise)" when the ratio's interquartile range reaches the goal."""
+    if goal.max_ratio is not None:
+        if ratio <= goal.max_ratio:
+            return "PASS"
+        return "FAIL (noise)" if ratio_low <= goal.max_ratio else "FAIL"
+    if goal.max_ns_per_call is not None:
+        return "PASS" if per_call_ns <= goal.max_ns_per_call else "FAIL"
+    return "info"
+
+
+def measure(case: Case, config: Config) -> Row:
+    """Time ``case``'s variants interleaved; see the module docstring for the method."""
+    if case.baseline is None:
+        return Row(case, status=f"skipped: {case.note or 'baseline not installed'}")
+    variants: dict[str, Thunk] = {"baseline": case.baseline, "candidate": case.candidate}
+    notes: dict[str, str] = {}
+    for name, variant in case.peers.items():
+        if not config.peers:
+            notes[name] = "not run"
+        elif isinstance(variant, str):
+            notes[name] = variant
+        else:
+            variants[name] = variant
+    gc.collect()
+    gc.disable()
+    try:
+        for name, thunk in list(variants.items()):
+            try:
+                for _ in range(config.warmup):
+                    thunk()
+            except NOT_IMPLEMENTED as exc:
+                if name == "baseline":
+                    raise
+                if name == "candidate":
+                    return Row(case, status=f"not implemented ({_short(exc)})")
+                notes[name] = f"error: {_short(exc)}"
+                del variants[name]
+            except Exception as exc:
+                if name in ("baseline", "candidate"):
+                    return Row(case, status=f"error: {_short(exc)}")
+                notes[name] = f"error: {_short(exc)}"
+                del variants[name]
+        times: dict[str, list[int]] = {name: [] for name in variants}
+        order = list(variants)
+        for r in range(config.timing_repeats):
+            shift = r % len(order)
+            for name in order[shift:] + order[:shift]:
+                times[name].append(_timed(variants[name]))
+    finally:
+        gc.enable()
+    base = times["baseline"]
+    cand = times["candidate"]
+    ratios = [c / b for c, b in zip(cand, base, strict=True)]
+    low, ratio, high = _quartiles(ratios)
+    cand_ns = statistics.median(cand)
+    row = Row(
+        case,
+        status=status_for(case.goal, ratio, low, cand_ns / case.per_call),
+        baseline_ns=statistics.median(base),
+        candidate_ns=cand_ns,
+        ratio=ratio,
+        ratio_low=low,
+        ratio_high=high,
+    )
+    for name in case.peers:
+        if name in notes:
+            row.peers[name] = notes[name]
+        else:
+            peer_ratio = statistics.median([t / b for t, b in zip(times[name], base, strict=True)])
+            row.peers[name] = f"{peer_ratio:.2f}x"
+    return row
+
+
+def peak_bytes(run: Callable[[int], object], n: int) -> int:
+    """The tracemalloc peak of ``run(n)``, above what was allocated before it started."""
+    run(min(n, 1000))  # first-call allocations (caches, lazy imports) are not the pipeline's
+    gc.collect()
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        before, _ = tracemalloc.get_traced_memory()
+        run(n)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return max(0, peak - before)
+
+
+def measure_memory(case: MemCase) -> MemRow:
+    """Measure the tracemalloc peak of the baseline and the candidate, one after the other."""
+    try:
+        cand = peak_bytes(case.candidate, case.n)
+    except NOT_IMPLEMENTED as exc:
+        return MemRow(case, status=f"not implemented ({_short(exc)})")
+    except Exception as exc:
+        return MemRow(case, status=f"error: {_short(exc)}")
+    base = peak_bytes(case.baseline, case.n)
+    status = "PASS" if cand < case.max_bytes else "FAIL"
+    return MemRow(case, status=status, baseline_bytes=base, candidate_bytes=cand)
+
+
+# ---------------------------------------------------------------------------------------------
+# Formatting.
+
+
+def format_ns(ns: float) -> str:
+    """A duration in the unit that keeps three significant digits readable."""
+    if ns < 1_000:
+        return f"{ns:.0f} ns"
+    if ns < 1_000_000:
+        return f"{ns / 1_000:.2f} µs"
+    if ns < 1_000_000_000:
+        return f"{ns / 1_000_000:.1f} ms"
+    return f"{ns / 1_000_000_000:.2f} s"
+
+
+def format_bytes(n: int) -> str:
+    """A byte count, in KiB past 10 KiB."""
+    return f"{n} B" if n < 10 * 1024 else f"{n / 1024:.1f} KiB"
+
+
+def _time_cell(ns: float | None, per_call: int) -> str:
+    if ns is None:
+        return "-"
+    if per_call == 1:
+        return format_ns(ns)
+    return f"{format_ns(ns / per_call)}/call"
+
+
+def markdown_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """A GitHub Markdown table (pipes in cells are escaped)."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    for row in rows:
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
+    return "\n".join(lines)
+
+
+def render(rows: Sequence[Row], baseline_label: str = "stdlib") -> str:
+    """The Markdown table for timed rows, with one column per peer seen in any row."""
+    peer_names: list[str] = []
+    for row in rows:
+        peer_names.extend(name for name in row.case.peers if name not in peer_names)
+    header = ["case", baseline_label, "itero", "ratio (IQR)", "goal", "status"]
+    header += [f"{name} (ratio)" for name in peer_names]
+    body: list[list[str]] = []
+    for row in rows:
+        if row.ratio is None:
+            ratio = "-"
+        else:
+            ratio = f"{row.ratio:.3f}x ({row.ratio_low:.2f}-{row.ratio_high:.2f})"
+        cells = [
+            row.case.name,
+            _time_cell(row.baseline_ns, row.case.per_call),
+            _time_cell(row.candidate_ns, row.case.per_call),
+            ratio,
+            row.case.goal.describe(),
+            row.status,
+        ]
+        cells += [row.peers.get(name, "-" if row.ratio is None else "") for name in peer_names]
+        body.append(cells)
+    return markdown_table(header, body)
+
+
+def render_memory(rows: Sequence[MemRow]) -> str:
+    """The Markdown table for memory rows."""
+    header = ["case", "n", "stdlib peak", "itero peak", "goal", "status"]
+    body = [
+        [
+            row.case.name,
+            f"{row.case.n:,}",
+            "-" if row.baseline_bytes is None else format_bytes(row.baseline_bytes),
+            "-" if row.candidate_bytes is None else format_bytes(row.candidate_bytes),
+            f"< {format_bytes(row.case.max_bytes)}",
+            row.status,
+        ]
+        for row in rows
+    ]
+    return markdown_table(header, body)
+
+
+def fails(rows: Iterable[Row | MemRow]) -> list[str]:
+    """One line per case whose goal failed or could not be checked, with its status."""
+    lines: list[str] = []
+    for row in rows:
+        if row.status in ("PASS", "info"):
+            continue
+        name = row.case.name
+        if isinstance(row, MemRow):
+            name += f" (n={row.case.n:,})"
+        lines.append(f"{name}: {row.status}")
+    return lines
