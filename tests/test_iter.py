@@ -1,0 +1,533 @@
+"""Tests of Iter's producers, protocols, ownership and user-callback behaviour.
+
+Adapters are tested in test_iter_adapters.py and consumers in test_iter_consumers.py.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any, Generic, TypeVar
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from itero import (
+    Err,
+    Iter,
+    MovedError,
+    Nothing,
+    Ok,
+    Option,
+    Some,
+    count,
+    empty,
+    from_fn,
+    once,
+    once_with,
+    repeat,
+    repeat_with,
+    successors,
+)
+
+T = TypeVar("T")
+
+
+class Source(Generic[T]):
+    """An iterator over ``items`` that counts how many items were pulled from it."""
+
+    def __init__(self, items: Iterable[T]) -> None:
+        self._items = iter(items)
+        self.pulled = 0
+
+    def __iter__(self) -> Source[T]:
+        return self
+
+    def __next__(self) -> T:
+        item = next(self._items)
+        self.pulled += 1
+        return item
+
+
+class Calls:
+    """A zero-argument callback returning 0, 1, 2, ... and counting its calls."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> int:
+        self.calls += 1
+        return self.calls - 1
+
+
+prefix = st.integers(0, 40)
+
+
+# ------------------------------------------------------------------------------------------------
+# producers
+# ------------------------------------------------------------------------------------------------
+
+
+class TestEmpty:
+    def test_yields_nothing(self) -> None:
+        it = empty()
+        assert it.next() is Nothing()
+        assert it.next() is Nothing()
+        assert empty().collect() == []
+        assert list(empty()) == []
+
+
+class TestOnce:
+    @given(st.integers())
+    def test_one_item(self, x: int) -> None:
+        assert once(x).collect() == [x]
+        it = once(x)
+        assert it.next() == Some(x)
+        assert it.next() is Nothing()
+
+    def test_same_object(self) -> None:
+        obj = object()
+        assert once(obj).collect()[0] is obj
+
+
+class TestOnceWith:
+    def test_called_lazily_exactly_once(self) -> None:
+        f = Calls()
+        it = once_with(f)
+        assert f.calls == 0
+        assert it.next() == Some(0)
+        assert it.next() is Nothing()
+        assert it.next() is Nothing()
+        assert f.calls == 1
+
+    def test_collect(self) -> None:
+        assert once_with(lambda: "x").collect() == ["x"]
+
+
+class TestRepeat:
+    @given(st.integers(), st.integers(0, 30))
+    def test_with_n(self, x: int, n: int) -> None:
+        assert repeat(x, n).collect() == [x] * n
+
+    @given(st.integers(), prefix)
+    def test_without_n_is_endless(self, x: int, k: int) -> None:
+        assert repeat(x).take(k).collect() == [x] * k
+
+    def test_none_n_is_endless(self) -> None:
+        assert repeat("a", None).take(3).collect() == ["a", "a", "a"]
+
+    def test_negative_n_is_value_error(self) -> None:
+        with pytest.raises(ValueError, match=r"\bn\b"):
+            repeat(1, -1)
+
+    def test_non_int_n_is_type_error(self) -> None:
+        with pytest.raises(TypeError, match=r"\bn\b"):
+            repeat(1, 2.5)  # type: ignore[arg-type]
+
+
+class TestRepeatWith:
+    @given(prefix)
+    def test_calls_once_per_pulled_item(self, k: int) -> None:
+        f = Calls()
+        it = repeat_with(f)
+        assert f.calls == 0
+        assert it.take(k).collect() == list(range(k))
+        assert f.calls == k
+
+
+class TestFromFn:
+    @given(st.lists(st.integers(), max_size=30), st.lists(st.integers(), max_size=5))
+    def test_stops_at_first_nothing_forever(self, xs: list[int], after: list[int]) -> None:
+        script: list[Option[int]] = [*map(Some, xs), Nothing(), *map(Some, after)]
+        calls = 0
+
+        def f() -> Option[int]:
+            nonlocal calls
+            calls += 1
+            return script.pop(0)
+
+        it = from_fn(f)
+        assert calls == 0
+        assert it.collect() == xs
+        assert calls == len(xs) + 1
+
+    @given(prefix)
+    def test_prefix_calls_once_per_item(self, k: int) -> None:
+        f = Calls()
+        got = from_fn(lambda: Some(f())).take(k).collect()
+        assert got == list(range(k))
+        assert f.calls == k
+
+    def test_after_exhaustion_f_not_called(self) -> None:
+        calls: list[int] = []
+
+        def f() -> Option[int]:
+            calls.append(0)
+            return Nothing() if len(calls) == 1 else Some(1)
+
+        it = from_fn(f)
+        assert it.next() is Nothing()
+        assert it.next() is Nothing()
+        assert calls == [0]
+
+
+class TestSuccessors:
+    @given(st.integers(-50, 50), st.integers(1, 10), prefix)
+    def test_prefix_matches_iteration(self, first: int, step: int, k: int) -> None:
+        calls: list[int] = []
+
+        def f(x: int) -> Option[int]:
+            calls.append(x)
+            return Some(x + step) if x + step < 60 else Nothing()
+
+        expected = list(range(first, 60, step))[:k] if first < 60 else [first][:k]
+        assert successors(Some(first), f).take(k).collect() == expected
+        # Rust computes the successor of each item when it yields it: at most k calls.
+        assert len(calls) <= k
+        assert calls == expected[: len(calls)]
+
+    def test_nothing_first_is_empty(self) -> None:
+        def f(x: int) -> Option[int]:
+            raise AssertionError("called")
+
+        assert successors(Nothing(), f).collect() == []
+
+    def test_powers_of_ten(self) -> None:
+        got = successors(Some(1), lambda x: Some(x * 10) if x < 10_000 else Nothing()).collect()
+        assert got == [1, 10, 100, 1000, 10_000]
+
+
+class TestCountProducer:
+    @given(st.integers(-100, 100), st.integers(-5, 5), prefix)
+    def test_ints_match_itertools(self, start: int, step: int, k: int) -> None:
+        expected = list(itertools.islice(itertools.count(start, step), k))
+        assert count(start, step).take(k).collect() == expected
+
+    @given(
+        st.floats(-100, 100, allow_nan=False), st.floats(-5, 5, allow_nan=False), st.integers(0, 10)
+    )
+    def test_floats_match_itertools(self, start: float, step: float, k: int) -> None:
+        expected = list(itertools.islice(itertools.count(start, step), k))
+        assert count(start, step).take(k).collect() == expected
+
+    def test_defaults(self) -> None:
+        assert count().take(3).collect() == [0, 1, 2]
+        assert count(5).take(2).collect() == [5, 6]
+
+
+# ------------------------------------------------------------------------------------------------
+# construction and protocols
+# ------------------------------------------------------------------------------------------------
+
+
+class OptionSource:
+    """A Rust-style source: ``next() -> Option[int]``."""
+
+    def __init__(self, xs: list[int]) -> None:
+        self.xs = list(xs)
+        self.calls = 0
+
+    def next(self) -> Option[int]:
+        self.calls += 1
+        return Some(self.xs.pop(0)) if self.xs else Nothing()
+
+
+class TestConstruction:
+    @given(st.lists(st.integers(), max_size=30))
+    def test_supports_next_source(self, xs: list[int]) -> None:
+        src = OptionSource(xs)
+        it = Iter(src)
+        assert src.calls == 0
+        assert it.collect() == xs
+        assert src.calls == len(xs) + 1
+
+    def test_generator_not_started(self) -> None:
+        started: list[int] = []
+
+        def gen() -> Iterable[int]:
+            started.append(1)
+            yield 1
+
+        it = Iter(gen())
+        assert started == []
+        assert it.collect() == [1]
+
+    def test_bad_source_names_source(self) -> None:
+        with pytest.raises(TypeError, match="source"):
+            Iter(42)  # type: ignore[call-overload, arg-type, unused-ignore]
+
+    def test_iter_of_iter_moves(self) -> None:
+        a = Iter([1, 2])
+        b = Iter(a)
+        assert b.collect() == [1, 2]
+        with pytest.raises(MovedError):
+            a.next()
+
+
+class TestNext:
+    @given(st.lists(st.integers(), max_size=30), st.lists(st.booleans(), max_size=40))
+    def test_mixed_protocols_walk_the_items(self, xs: list[int], how: list[bool]) -> None:
+        source = Source(xs)
+        it = Iter(source)
+        pos = 0
+        for via_option in how:
+            if via_option:
+                assert it.next() == (Some(xs[pos]) if pos < len(xs) else Nothing())
+            elif pos < len(xs):
+                assert next(it) == xs[pos]
+            else:
+                with pytest.raises(StopIteration):
+                    next(it)
+            pos = min(pos + 1, len(xs))
+            assert source.pulled == pos
+        assert list(it) == xs[pos:]
+
+    def test_for_loop_does_not_move(self) -> None:
+        it = Iter([1, 2, 3])
+        for x in it:
+            assert x == 1
+            break
+        assert it.collect() == [2, 3]
+
+
+# ------------------------------------------------------------------------------------------------
+# ownership: adapters and consuming consumers move the Iter; search consumers borrow it
+# ------------------------------------------------------------------------------------------------
+
+MOVING: dict[str, Callable[[Iter[Any]], object]] = {
+    "map": lambda it: it.map(str),
+    "filter": lambda it: it.filter(bool),
+    "filter_map": lambda it: it.filter_map(Some),
+    "flat_map": lambda it: it.flat_map(lambda x: [x]),
+    "flatten": lambda it: it.flatten(),
+    "take": lambda it: it.take(1),
+    "skip": lambda it: it.skip(1),
+    "take_while": lambda it: it.take_while(bool),
+    "skip_while": lambda it: it.skip_while(bool),
+    "map_while": lambda it: it.map_while(Some),
+    "step_by": lambda it: it.step_by(2),
+    "chain": lambda it: it.chain([1]),
+    "zip": lambda it: it.zip([1]),
+    "enumerate": lambda it: it.enumerate(),
+    "peekable": lambda it: it.peekable(),
+    "fuse": lambda it: it.fuse(),
+    "inspect": lambda it: it.inspect(print),
+    "scan": lambda it: it.scan(0, lambda s, x: Some((s, x))),
+    "cycle": lambda it: it.cycle(),
+    "chunks": lambda it: it.chunks(2),
+    "windows": lambda it: it.windows(2),
+    "chunk_by": lambda it: it.chunk_by(bool),
+    "dedup": lambda it: it.dedup(),
+    "dedup_by_key": lambda it: it.dedup_by_key(bool),
+    "unique": lambda it: it.unique(),
+    "unique_by_key": lambda it: it.unique_by_key(bool),
+    "intersperse": lambda it: it.intersperse(0),
+    "interleave": lambda it: it.interleave([1]),
+    "zip_longest": lambda it: it.zip_longest([1]),
+    "merge": lambda it: it.merge([1]),
+    "map_ok": lambda it: it.map_ok(str),
+    "map_err": lambda it: it.map_err(str),
+    "and_then_ok": lambda it: it.and_then_ok(Ok),
+    "filter_ok": lambda it: it.filter_ok(bool),
+    "inspect_err": lambda it: it.inspect_err(print),
+    "oks": lambda it: it.oks(),
+    "errs": lambda it: it.errs(),
+    "collect": lambda it: it.collect(),
+    "for_each": lambda it: it.for_each(lambda _: None),
+    "fold": lambda it: it.fold(0, lambda a, _: a),
+    "reduce": lambda it: it.reduce(lambda a, _: a),
+    "count": lambda it: it.count(),
+    "sum": lambda it: it.sum(),
+    "product": lambda it: it.product(),
+    "min": lambda it: it.min(),
+    "max": lambda it: it.max(),
+    "min_by": lambda it: it.min_by(lambda a, b: 0),
+    "max_by": lambda it: it.max_by(lambda a, b: 0),
+    "min_by_key": lambda it: it.min_by_key(abs),
+    "max_by_key": lambda it: it.max_by_key(abs),
+    "last": lambda it: it.last(),
+    "partition": lambda it: it.partition(bool),
+    "eq": lambda it: it.eq([]),
+    "ne": lambda it: it.ne([]),
+    "lt": lambda it: it.lt([]),
+    "le": lambda it: it.le([]),
+    "gt": lambda it: it.gt([]),
+    "ge": lambda it: it.ge([]),
+    "cmp": lambda it: it.cmp([]),
+    "is_sorted": lambda it: it.is_sorted(),
+    "is_sorted_by": lambda it: it.is_sorted_by(lambda a, b: True),
+    "is_sorted_by_key": lambda it: it.is_sorted_by_key(abs),
+}
+
+MOVING_PAIRS: dict[str, Callable[[Iter[Any]], object]] = {
+    "unzip": lambda it: it.unzip(),
+}
+MOVING_RESULTS: dict[str, Callable[[Iter[Any]], object]] = {
+    "try_collect": lambda it: it.try_collect(),
+    "partition_results": lambda it: it.partition_results(),
+}
+MOVING_STRS: dict[str, Callable[[Iter[Any]], object]] = {"join": lambda it: it.join(",")}
+
+BORROWING: dict[str, Callable[[Iter[Any]], object]] = {
+    "next": lambda it: it.next(),
+    "nth": lambda it: it.nth(0),
+    "find": lambda it: it.find(lambda x: x == 1),
+    "find_map": lambda it: it.find_map(lambda x: Some(x) if x == 1 else Nothing()),
+    "position": lambda it: it.position(lambda x: x == 1),
+    "any": lambda it: it.any(lambda x: x == 1),
+    "all": lambda it: it.all(lambda x: x != 1),
+    "try_fold": lambda it: it.try_fold(0, lambda a, x: Ok(a) if x != 1 else Err(x)),
+    "try_for_each": lambda it: it.try_for_each(lambda x: Ok(None) if x != 1 else Err(x)),
+    "size_hint": lambda it: it.size_hint(),
+    "by_ref": lambda it: it.by_ref().take(2).collect(),
+}
+
+
+def _moving_cases() -> list[tuple[str, list[Any], Callable[[Iter[Any]], object]]]:
+    cases: list[tuple[str, list[Any], Callable[[Iter[Any]], object]]] = []
+    cases += [(name, [0, 1, 2], f) for name, f in MOVING.items()]
+    cases += [(name, [(0, 1)], f) for name, f in MOVING_PAIRS.items()]
+    cases += [(name, [Ok(0), Err(1)], f) for name, f in MOVING_RESULTS.items()]
+    cases += [(name, ["a"], f) for name, f in MOVING_STRS.items()]
+    return cases
+
+
+class TestMoves:
+    @pytest.mark.parametrize(
+        ("name", "items", "use"), _moving_cases(), ids=[c[0] for c in _moving_cases()]
+    )
+    def test_moved_iter_raises_naming_the_method(
+        self, name: str, items: list[Any], use: Callable[[Iter[Any]], object]
+    ) -> None:
+        it = Iter(items)
+        use(it)
+        with pytest.raises(MovedError, match=rf"\.{name}\(\)"):
+            it.next()
+        with pytest.raises(MovedError, match=rf"\.{name}\(\)"):
+            next(it)
+        with pytest.raises(MovedError):
+            it.map(str)
+        with pytest.raises(MovedError):
+            for _ in it:
+                pass
+
+    def test_moved_error_is_runtime_error(self) -> None:
+        assert issubclass(MovedError, RuntimeError)
+
+    @pytest.mark.parametrize("name", list(BORROWING))
+    def test_borrowing_methods_leave_it_usable(self, name: str) -> None:
+        it = Iter([0, 1, 2, 3])
+        BORROWING[name](it)
+        assert (
+            it.collect()
+            == {
+                "next": [1, 2, 3],
+                "nth": [1, 2, 3],
+                "find": [2, 3],
+                "find_map": [2, 3],
+                "position": [2, 3],
+                "any": [2, 3],
+                "all": [2, 3],
+                "try_fold": [2, 3],
+                "try_for_each": [2, 3],
+                "size_hint": [0, 1, 2, 3],
+                "by_ref": [2, 3],
+            }[name]
+        )
+
+
+# ------------------------------------------------------------------------------------------------
+# user callbacks: lazy, and their exceptions propagate unchanged
+# ------------------------------------------------------------------------------------------------
+
+
+class Boom(Exception):
+    """The exception our callbacks raise."""
+
+
+Build = Callable[[Callable[..., Any]], Callable[[], object]]
+
+CALLBACKS: dict[str, Build] = {
+    # producers
+    "once_with": lambda f: once_with(f).collect,
+    "repeat_with": lambda f: repeat_with(f).take(2).collect,
+    "from_fn": lambda f: from_fn(f).collect,
+    "successors": lambda f: successors(Some(1), f).collect,
+    # adapters
+    "map": lambda f: Iter([1, 2]).map(f).collect,
+    "filter": lambda f: Iter([1, 2]).filter(f).collect,
+    "filter_map": lambda f: Iter([1, 2]).filter_map(f).collect,
+    "flat_map": lambda f: Iter([1, 2]).flat_map(f).collect,
+    "take_while": lambda f: Iter([1, 2]).take_while(f).collect,
+    "skip_while": lambda f: Iter([1, 2]).skip_while(f).collect,
+    "map_while": lambda f: Iter([1, 2]).map_while(f).collect,
+    "inspect": lambda f: Iter([1, 2]).inspect(f).collect,
+    "scan": lambda f: Iter([1, 2]).scan(0, f).collect,
+    "chunk_by": lambda f: Iter([1, 2]).chunk_by(f).collect,
+    "dedup_by_key": lambda f: Iter([1, 2]).dedup_by_key(f).collect,
+    "unique_by_key": lambda f: Iter([1, 2]).unique_by_key(f).collect,
+    "merge": lambda f: Iter([1, 3]).merge([2], key=f).collect,
+    "map_ok": lambda f: Iter([Ok(1)]).map_ok(f).collect,
+    "map_err": lambda f: Iter([Err(1)]).map_err(f).collect,
+    "and_then_ok": lambda f: Iter([Ok(1)]).and_then_ok(f).collect,
+    "filter_ok": lambda f: Iter([Ok(1)]).filter_ok(f).collect,
+    "inspect_err": lambda f: Iter([Err(1)]).inspect_err(f).collect,
+    "next_if": lambda f: partial(Iter([1]).peekable().next_if, f),
+    # consumers
+    "collect": lambda f: partial(Iter([1]).collect, f),
+    "for_each": lambda f: partial(Iter([1]).for_each, f),
+    "fold": lambda f: partial(Iter([1]).fold, 0, f),
+    "try_fold": lambda f: partial(Iter([1]).try_fold, 0, f),
+    "try_for_each": lambda f: partial(Iter([1]).try_for_each, f),
+    "reduce": lambda f: partial(Iter([1, 2]).reduce, f),
+    "min_by": lambda f: partial(Iter([1, 2]).min_by, f),
+    "max_by": lambda f: partial(Iter([1, 2]).max_by, f),
+    "min_by_key": lambda f: partial(Iter([1, 2]).min_by_key, f),
+    "max_by_key": lambda f: partial(Iter([1, 2]).max_by_key, f),
+    "any": lambda f: partial(Iter([1]).any, f),
+    "all": lambda f: partial(Iter([1]).all, f),
+    "find": lambda f: partial(Iter([1]).find, f),
+    "find_map": lambda f: partial(Iter([1]).find_map, f),
+    "position": lambda f: partial(Iter([1]).position, f),
+    "partition": lambda f: partial(Iter([1]).partition, f),
+    "is_sorted_by": lambda f: partial(Iter([1, 2]).is_sorted_by, f),
+    "is_sorted_by_key": lambda f: partial(Iter([1, 2]).is_sorted_by_key, f),
+}
+
+
+LAZY = set(list(CALLBACKS)[: list(CALLBACKS).index("next_if")])
+"""Producers and adapters: they take the callback when built and call it only when pulled."""
+
+
+class TestCallbacks:
+    @pytest.mark.parametrize("name", list(CALLBACKS))
+    def test_exception_propagates_unchanged(self, name: str) -> None:
+        error = Boom(name)
+
+        def raiser(*args: object) -> Any:
+            raise error
+
+        run = CALLBACKS[name](raiser)
+        with pytest.raises(Boom) as caught:
+            run()
+        assert caught.value is error
+
+    @pytest.mark.parametrize("name", list(CALLBACKS))
+    def test_building_does_not_call_the_callback(self, name: str) -> None:
+        def raiser(*args: object) -> Any:
+            raise AssertionError(f"{name} called its callback before being consumed")
+
+        CALLBACKS[name](raiser)
+
+    @pytest.mark.parametrize("name", list(CALLBACKS))
+    def test_non_callable_is_type_error_at_the_call(self, name: str) -> None:
+        not_callable: Any = 42
+        if name in LAZY:
+            with pytest.raises(TypeError, match="callable"):
+                CALLBACKS[name](not_callable)
+        else:
+            run = CALLBACKS[name](not_callable)
+            with pytest.raises(TypeError, match="callable"):
+                run()

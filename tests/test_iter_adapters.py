@@ -1,0 +1,1156 @@
+"""Differential tests of Iter's adapters against plain-Python references.
+
+Every adapter is compared with a reference written out as a plain generator (or a builtin /
+itertools call with the same semantics). Each reference pulls its source only as far as it
+must, so besides the items we also compare how far the source was pulled when only a prefix
+of ``k`` items is consumed: an adapter must not read ahead of what Rust's (or the reference's)
+semantics need.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Generic, TypeVar
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typing_extensions import TypeGuard, TypeIs
+
+from itero import Err, Iter, Nothing, Ok, Option, Result, Some
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+
+# ------------------------------------------------------------------------------------------------
+# helpers
+# ------------------------------------------------------------------------------------------------
+
+
+class Source(Generic[T]):
+    """An iterator over ``items`` that counts how many items were pulled from it."""
+
+    def __init__(self, items: Iterable[T]) -> None:
+        self._items = iter(items)
+        self.pulled = 0
+
+    def __iter__(self) -> Source[T]:
+        return self
+
+    def __next__(self) -> T:
+        item = next(self._items)
+        self.pulled += 1
+        return item
+
+
+def pull(it: Iter[T], k: int, via_option: bool) -> list[T]:
+    """Pull up to ``k`` items one at a time, with ``it.next()`` or with ``next(it)``."""
+    out: list[T] = []
+    for _ in range(k):
+        if via_option:
+            opt = it.next()
+            if not isinstance(opt, Some):
+                assert opt is Nothing()
+                break
+            out.append(opt.value)
+        else:
+            try:
+                out.append(next(it))
+            except StopIteration:
+                break
+    return out
+
+
+def assert_agrees_many(
+    build: Callable[[list[Source[T]]], Iter[U]],
+    reference: Callable[[list[Source[T]]], Iterator[U]],
+    inputs: Sequence[Sequence[T]],
+    k: int,
+    via_option: bool,
+) -> None:
+    """Pull ``k`` items from ``build`` and from ``reference``: same items, same source pulls.
+
+    Also checks that building pulls nothing, and that once exhausted the Iter stays exhausted
+    without pulling its sources again.
+    """
+    ours_sources = [Source(xs) for xs in inputs]
+    ours = build(ours_sources)
+    assert [s.pulled for s in ours_sources] == [0] * len(inputs), "building pulled the source"
+    got = pull(ours, k, via_option)
+    ref_sources = [Source(xs) for xs in inputs]
+    expected = list(itertools.islice(reference(ref_sources), k))
+    assert got == expected
+    assert [s.pulled for s in ours_sources] == [s.pulled for s in ref_sources]
+    if len(got) < k:
+        assert ours.next() is Nothing()
+        with pytest.raises(StopIteration):
+            next(ours)
+        assert [s.pulled for s in ours_sources] == [s.pulled for s in ref_sources]
+
+
+def assert_agrees(
+    build: Callable[[Source[T]], Iter[U]],
+    reference: Callable[[Source[T]], Iterator[U]],
+    items: Sequence[T],
+    k: int,
+    via_option: bool,
+) -> None:
+    """``assert_agrees_many`` for a single source."""
+    assert_agrees_many(
+        lambda sources: build(sources[0]),
+        lambda sources: reference(sources[0]),
+        [items],
+        k,
+        via_option,
+    )
+
+
+ints = st.lists(st.integers(), max_size=30)
+small_ints = st.lists(st.integers(-3, 3), max_size=30)
+prefix = st.integers(0, 40)
+results = st.lists(
+    st.one_of(st.builds(Ok, st.integers(-5, 5)), st.builds(Err, st.integers(-5, 5))),
+    max_size=30,
+)
+options = st.lists(
+    st.one_of(st.builds(Some, st.integers()), st.just(Nothing())),
+    max_size=30,
+)
+
+
+def linear(a: int, b: int) -> Callable[[int], int]:
+    """``x -> a * x + b``."""
+    return lambda x: a * x + b
+
+
+def residue(m: int, r: int) -> Callable[[int], bool]:
+    """``x -> x % m == r``."""
+    return lambda x: x % m == r
+
+
+def at_least(t: int) -> Callable[[int], bool]:
+    """``x -> x >= t``."""
+    return lambda x: x >= t
+
+
+def option_of(m: int) -> Callable[[int], Option[int]]:
+    """``x -> Some(x * 2)`` when ``m`` divides ``x``, else ``Nothing()``."""
+    return lambda x: Some(x * 2) if x % m == 0 else Nothing()
+
+
+mods = st.integers(1, 4)
+
+
+# ------------------------------------------------------------------------------------------------
+# adapters that map
+# ------------------------------------------------------------------------------------------------
+
+
+class TestMap:
+    @given(ints, st.integers(-3, 3), st.integers(-3, 3))
+    def test_collect_matches_comprehension(self, xs: list[int], a: int, b: int) -> None:
+        f = linear(a, b)
+        assert Iter(xs).map(f).collect() == [f(x) for x in xs]
+
+    @given(ints, prefix, st.booleans())
+    def test_prefix_pulls_one_per_item(self, xs: list[int], k: int, via_option: bool) -> None:
+        assert_agrees(lambda s: Iter(s).map(str), lambda s: (str(x) for x in s), xs, k, via_option)
+
+    def test_callback_sees_items_in_order(self) -> None:
+        seen: list[int] = []
+        Iter([3, 1, 2]).map(seen.append).collect()
+        assert seen == [3, 1, 2]
+
+
+class TestInspect:
+    @given(ints, prefix, st.booleans())
+    def test_passes_items_through(self, xs: list[int], k: int, via_option: bool) -> None:
+        assert_agrees(
+            lambda s: Iter(s).inspect(lambda _: None), lambda s: iter(s), xs, k, via_option
+        )
+
+    @given(ints, prefix)
+    def test_called_once_per_pulled_item_in_order(self, xs: list[int], k: int) -> None:
+        seen: list[int] = []
+        got = pull(Iter(xs).inspect(seen.append), k, via_option=False)
+        assert seen == xs[:k]
+        assert got == xs[:k]
+
+    def test_runs_before_downstream_sees_the_item(self) -> None:
+        log: list[tuple[str, int]] = []
+        it = Iter([1, 2, 3]).inspect(lambda x: log.append(("inspect", x)))
+        for x in it.filter(lambda x: x != 2):
+            log.append(("got", x))
+        assert log == [
+            ("inspect", 1),
+            ("got", 1),
+            ("inspect", 2),
+            ("inspect", 3),
+            ("got", 3),
+        ]
+
+    def test_not_called_before_pulled(self) -> None:
+        seen: list[int] = []
+        it = Iter([1, 2]).inspect(seen.append)
+        assert seen == []
+        assert it.next() == Some(1)
+        assert seen == [1]
+
+
+class TestFilterMap:
+    @given(ints, mods)
+    def test_collect_matches_comprehension(self, xs: list[int], m: int) -> None:
+        assert Iter(xs).filter_map(option_of(m)).collect() == [x * 2 for x in xs if x % m == 0]
+
+    @given(ints, mods, prefix, st.booleans())
+    def test_prefix(self, xs: list[int], m: int, k: int, via_option: bool) -> None:
+        f = option_of(m)
+
+        def reference(it: Iterator[int]) -> Iterator[int]:
+            for x in it:
+                o = f(x)
+                if isinstance(o, Some):
+                    yield o.value
+
+        assert_agrees(lambda s: Iter(s).filter_map(f), reference, xs, k, via_option)
+
+
+class TestMapWhile:
+    @given(ints, mods)
+    def test_stops_at_first_nothing(self, xs: list[int], m: int) -> None:
+        expected = [x * 2 for x in itertools.takewhile(lambda x: x % m == 0, xs)]
+        assert Iter(xs).map_while(option_of(m)).collect() == expected
+
+    @given(ints, mods, prefix, st.booleans())
+    def test_prefix_and_pulls_nothing_after_the_stop(
+        self, xs: list[int], m: int, k: int, via_option: bool
+    ) -> None:
+        f = option_of(m)
+
+        def reference(it: Iterator[int]) -> Iterator[int]:
+            for x in it:
+                o = f(x)
+                if not isinstance(o, Some):
+                    return
+                yield o.value
+
+        assert_agrees(lambda s: Iter(s).map_while(f), reference, xs, k, via_option)
+
+    def test_example(self) -> None:
+        calls: list[int] = []
+
+        def half(x: int) -> Option[int]:
+            calls.append(x)
+            return Some(x // 2) if x % 2 == 0 else Nothing()
+
+        it = Iter([2, 4, 5, 6, 8]).map_while(half)
+        assert it.collect() == [1, 2]
+        assert calls == [2, 4, 5]
+
+
+class TestScan:
+    @staticmethod
+    def running(limit: int) -> Callable[[int, int], Option[tuple[int, int]]]:
+        """Running sum, stopping when the state would exceed ``limit``."""
+
+        def step(state: int, x: int) -> Option[tuple[int, int]]:
+            new = state + x
+            return Some((new, new * 10)) if new <= limit else Nothing()
+
+        return step
+
+    @given(ints, st.integers(-50, 50), prefix, st.booleans())
+    def test_prefix(self, xs: list[int], limit: int, k: int, via_option: bool) -> None:
+        f = self.running(limit)
+
+        def reference(it: Iterator[int]) -> Iterator[int]:
+            state = 0
+            for x in it:
+                o = f(state, x)
+                if not isinstance(o, Some):
+                    return
+                state, out = o.value
+                yield out
+
+        assert_agrees(lambda s: Iter(s).scan(0, f), reference, xs, k, via_option)
+
+    def test_example_running_sum(self) -> None:
+        def step(acc: int, x: int) -> Option[tuple[int, int]]:
+            return Some((acc + x, acc + x))
+
+        assert Iter([1, 2, 3, 4]).scan(0, step).collect() == [1, 3, 6, 10]
+
+    def test_nothing_stops(self) -> None:
+        def step(acc: int, x: int) -> Option[tuple[int, str]]:
+            return Nothing() if x < 0 else Some((acc + x, f"{acc + x}"))
+
+        assert Iter([1, 2, -1, 4]).scan(10, step).collect() == ["11", "13"]
+
+
+class TestFlatMap:
+    @given(ints, st.integers(0, 3))
+    def test_collect_matches_comprehension(self, xs: list[int], r: int) -> None:
+        def f(x: int) -> list[int]:
+            return [x] * (x % (r + 1))
+
+        assert Iter(xs).flat_map(f).collect() == [y for x in xs for y in f(x)]
+
+    @given(ints, prefix, st.booleans())
+    def test_prefix(self, xs: list[int], k: int, via_option: bool) -> None:
+        def f(x: int) -> range:
+            return range(x % 4)
+
+        assert_agrees(
+            lambda s: Iter(s).flat_map(f),
+            lambda s: itertools.chain.from_iterable(map(f, s)),
+            xs,
+            k,
+            via_option,
+        )
+
+    def test_inner_iterables_are_lazy(self) -> None:
+        inner = Source([1, 2, 3])
+        it = Iter([0]).flat_map(lambda _: inner)
+        assert it.next() == Some(1)
+        assert inner.pulled == 1
+
+
+# ------------------------------------------------------------------------------------------------
+# adapters that cut
+# ------------------------------------------------------------------------------------------------
+
+
+def is_int(x: object) -> TypeIs[int]:
+    return isinstance(x, int)
+
+
+def is_str_guard(x: object) -> TypeGuard[str]:
+    return isinstance(x, str)
+
+
+class TestFilter:
+    @given(ints, mods, st.integers(0, 3))
+    def test_collect_matches_comprehension(self, xs: list[int], m: int, r: int) -> None:
+        pred = residue(m, r)
+        assert Iter(xs).filter(pred).collect() == [x for x in xs if pred(x)]
+
+    @given(ints, mods, prefix, st.booleans())
+    def test_prefix(self, xs: list[int], m: int, k: int, via_option: bool) -> None:
+        pred = residue(m, 0)
+        assert_agrees(
+            lambda s: Iter(s).filter(pred), lambda s: (x for x in s if pred(x)), xs, k, via_option
+        )
+
+    @given(st.lists(st.one_of(st.integers(), st.text(max_size=2)), max_size=30))
+    def test_narrowing_predicates(self, xs: list[int | str]) -> None:
+        only_ints: list[int] = Iter(xs).filter(is_int).collect()
+        assert only_ints == [x for x in xs if isinstance(x, int)]
+        only_strs: list[str] = Iter(xs).filter(is_str_guard).collect()
+        assert only_strs == [x for x in xs if isinstance(x, str)]
+
+    def test_truthiness_of_any_object(self) -> None:
+        assert Iter([0, 1, 2, 3]).filter(lambda x: [None] * (x % 2)).collect() == [1, 3]
+
+
+class TestTake:
+    @given(ints, st.integers(0, 35))
+    def test_collect_matches_slice(self, xs: list[int], n: int) -> None:
+        assert Iter(xs).take(n).collect() == xs[:n]
+
+    @given(ints, st.integers(0, 35), prefix, st.booleans())
+    def test_prefix_pulls_exactly_n(self, xs: list[int], n: int, k: int, via_option: bool) -> None:
+        assert_agrees(
+            lambda s: Iter(s).take(n), lambda s: itertools.islice(s, n), xs, k, via_option
+        )
+
+    def test_take_of_infinite(self) -> None:
+        assert Iter(itertools.count()).take(3).collect() == [0, 1, 2]
+
+    def test_negative_is_value_error(self) -> None:
+        with pytest.raises(ValueError, match=r"\bn\b"):
+            Iter([1]).take(-1)
+
+
+class TestSkip:
+    @given(ints, st.integers(0, 35))
+    def test_collect_matches_slice(self, xs: list[int], n: int) -> None:
+        assert Iter(xs).skip(n).collect() == xs[n:]
+
+    @given(ints, st.integers(0, 35), prefix, st.booleans())
+    def test_prefix(self, xs: list[int], n: int, k: int, via_option: bool) -> None:
+        assert_agrees(
+            lambda s: Iter(s).skip(n), lambda s: itertools.islice(s, n, None), xs, k, via_option
+        )
+
+    def test_negative_is_value_error(self) -> None:
+        with pytest.raises(ValueError, match=r"\bn\b"):
+            Iter([1]).skip(-1)
+
+
+class TestTakeWhile:
+    @given(ints, st.integers(-20, 20))
+    def test_collect(self, xs: list[int], t: int) -> None:
+        assert Iter(xs).take_while(lambda x: x < t).collect() == list(
+            itertools.takewhile(lambda x: x < t, xs)
+        )
+
+    @given(ints, st.integers(-20, 20), prefix, st.booleans())
+    def test_prefix_consumes_the_failing_item(
+        self, xs: list[int], t: int, k: int, via_option: bool
+    ) -> None:
+        def reference(it: Iterator[int]) -> Iterator[int]:
+            for x in it:
+                if not x < t:
+                    return
+                yield x
+
+        assert_agrees(lambda s: Iter(s).take_while(lambda x: x < t), reference, xs, k, via_option)
+
+    def test_by_ref_loses_the_failing_item_as_rust(self) -> None:
+        it = Iter([1, 2, 5, 3])
+        assert it.by_ref().take_while(lambda x: x < 3).collect() == [1, 2]
+        assert it.collect() == [3]
+
+
+class TestSkipWhile:
+    @given(ints, st.integers(-20, 20))
+    def test_collect(self, xs: list[int], t: int) -> None:
+        assert Iter(xs).skip_while(lambda x: x < t).collect() == list(
+            itertools.dropwhile(lambda x: x < t, xs)
+        )
+
+    @given(ints, st.integers(-20, 20), prefix, st.booleans())
+    def test_prefix(self, xs: list[int], t: int, k: int, via_option: bool) -> None:
+        def reference(it: Iterator[int]) -> Iterator[int]:
+            skipping = True
+            for x in it:
+                if skipping and x < t:
+                    continue
+                skipping = False
+                yield x
+
+        assert_agrees(lambda s: Iter(s).skip_while(lambda x: x < t), reference, xs, k, via_option)
+
+    def test_predicate_not_called_after_first_failure(self) -> None:
+        seen: list[int] = []
+
+        def small(x: int) -> bool:
+            seen.append(x)
+            return x < 3
+
+        assert Iter([1, 5, 1, 2]).skip_while(small).collect() == [5, 1, 2]
+        assert seen == [1, 5]
+
+
+class TestStepBy:
+    @given(ints, st.integers(1, 6))
+    def test_collect_matches_slice(self, xs: list[int], step: int) -> None:
+        assert Iter(xs).step_by(step).collect() == xs[::step]
+
+    @given(ints, st.integers(1, 6), prefix, st.booleans())
+    def test_prefix_first_item_then_every_step(
+        self, xs: list[int], step: int, k: int, via_option: bool
+    ) -> None:
+        def reference(it: Iterator[int]) -> Iterator[int]:
+            for i, x in enumerate(it):
+                if i % step == 0:
+                    yield x
+
+        assert_agrees(lambda s: Iter(s).step_by(step), reference, xs, k, via_option)
+
+    def test_zero_is_value_error(self) -> None:
+        with pytest.raises(ValueError, match="step"):
+            Iter([1]).step_by(0)
+
+
+# ------------------------------------------------------------------------------------------------
+# adapters that reshape
+# ------------------------------------------------------------------------------------------------
+
+
+class TestChain:
+    @given(st.lists(ints, max_size=4))
+    def test_collect_matches_concatenation(self, parts: list[list[int]]) -> None:
+        head, *others = parts or [[]]
+        assert Iter(head).chain(*others).collect() == [x for p in parts for x in p]
+
+    @given(st.lists(ints, min_size=1, max_size=4), prefix, st.booleans())
+    def test_prefix_does_not_touch_later_parts_early(
+        self, parts: list[list[int]], k: int, via_option: bool
+    ) -> None:
+        assert_agrees_many(
+            lambda s: Iter(s[0]).chain(*s[1:]),
+            lambda s: itertools.chain(*s),
+            parts,
+            k,
+            via_option,
+        )
+
+
+class TestZip:
+    @given(ints, ints)
+    def test_one_other(self, xs: list[int], ys: list[int]) -> None:
+        assert Iter(xs).zip(ys).collect() == list(zip(xs, ys, strict=False))
+
+    @given(ints, ints, ints, ints, ints)
+    def test_up_to_four_others(
+        self, a: list[int], b: list[int], c: list[int], d: list[int], e: list[int]
+    ) -> None:
+        assert Iter(a).zip(b, c).collect() == list(zip(a, b, c, strict=False))
+        assert Iter(a).zip(b, c, d).collect() == list(zip(a, b, c, d, strict=False))
+        assert Iter(a).zip(b, c, d, e).collect() == list(zip(a, b, c, d, e, strict=False))
+
+    def test_fallback_arity(self) -> None:
+        got = Iter([1, 2]).zip([3], [4], [5], [6], [7]).collect()
+        assert got == [(1, 3, 4, 5, 6, 7)]
+
+    @given(st.lists(ints, min_size=2, max_size=4), prefix, st.booleans())
+    def test_prefix_pulls_in_rust_order(
+        self, parts: list[list[int]], k: int, via_option: bool
+    ) -> None:
+        # Rust's Zip calls a.next() then b.next(): when a ends, b is not pulled.
+        assert_agrees_many(
+            lambda s: Iter(s[0]).zip(*s[1:]), lambda s: zip(*s, strict=False), parts, k, via_option
+        )
+
+
+class TestEnumerate:
+    @given(ints, st.integers(-5, 5))
+    def test_collect(self, xs: list[int], start: int) -> None:
+        assert Iter(xs).enumerate(start).collect() == list(enumerate(xs, start))
+
+    def test_default_start_is_zero(self) -> None:
+        assert Iter("ab").enumerate().collect() == [(0, "a"), (1, "b")]
+
+    @given(ints, prefix, st.booleans())
+    def test_prefix(self, xs: list[int], k: int, via_option: bool) -> None:
+        assert_agrees(lambda s: Iter(s).enumerate(), lambda s: enumerate(s), xs, k, via_option)
+
+
+class TestFlatten:
+    @given(st.lists(ints, max_size=6))
+    def test_iterables(self, xss: list[list[int]]) -> None:
+        assert Iter(xss).flatten().collect() == [x for xs in xss for x in xs]
+
+    @given(st.lists(ints, max_size=6), prefix, st.booleans())
+    def test_prefix_of_iterables(self, xss: list[list[int]], k: int, via_option: bool) -> None:
+        assert_agrees(
+            lambda s: Iter(s).flatten(),
+            lambda s: itertools.chain.from_iterable(s),
+            xss,
+            k,
+            via_option,
+        )
+
+    @given(options)
+    def test_options_drop_nothing(self, opts: list[Option[int]]) -> None:
+        assert Iter(opts).flatten().collect() == [o.value for o in opts if isinstance(o, Some)]
+
+    @given(results)
+    def test_results_drop_err_as_rust(self, rs: list[Result[int, int]]) -> None:
+        assert Iter(rs).flatten().collect() == [r.value for r in rs if isinstance(r, Ok)]
+
+    @given(options, prefix, st.booleans())
+    def test_prefix_of_options(self, opts: list[Option[int]], k: int, via_option: bool) -> None:
+        def reference(it: Iterator[Option[int]]) -> Iterator[int]:
+            for o in it:
+                if isinstance(o, Some):
+                    yield o.value
+
+        assert_agrees(lambda s: Iter(s).flatten(), reference, opts, k, via_option)
+
+    def test_iters_inside(self) -> None:
+        assert Iter([Iter([1, 2]), Iter([3])]).flatten().collect() == [1, 2, 3]
+
+    def test_strings_are_iterables(self) -> None:
+        assert Iter(["ab", "c"]).flatten().collect() == ["a", "b", "c"]
+
+
+class TestInterleave:
+    @staticmethod
+    def round_robin(sources: list[Source[int]]) -> Iterator[int]:
+        """more_itertools.interleave_longest, pulling each source only when its turn comes."""
+        alive: list[Iterator[int]] = list(sources)
+        while alive:
+            still: list[Iterator[int]] = []
+            for it in alive:
+                for x in it:
+                    yield x
+                    still.append(it)
+                    break
+            alive = still
+
+    @given(st.lists(ints, min_size=1, max_size=4))
+    def test_collect(self, parts: list[list[int]]) -> None:
+        expected = [
+            x for row in itertools.zip_longest(*parts, fillvalue=None) for x in row if x is not None
+        ]
+        assert Iter(parts[0]).interleave(*parts[1:]).collect() == expected
+
+    @given(st.lists(ints, min_size=1, max_size=4), prefix, st.booleans())
+    def test_prefix_pulls_each_source_on_its_turn(
+        self, parts: list[list[int]], k: int, via_option: bool
+    ) -> None:
+        assert_agrees_many(
+            lambda s: Iter(s[0]).interleave(*s[1:]), self.round_robin, parts, k, via_option
+        )
+
+    def test_example(self) -> None:
+        assert Iter([1, 2, 3]).interleave("ab", [None]).collect() == [1, "a", None, 2, "b", 3]
+
+
+class TestIntersperse:
+    @given(ints)
+    def test_collect(self, xs: list[int]) -> None:
+        expected = [y for i, x in enumerate(xs) for y in ([x] if i == 0 else [-1, x])]
+        assert Iter(xs).intersperse(-1).collect() == expected
+
+    @given(ints, prefix, st.booleans())
+    def test_prefix_sep_only_when_next_item_exists(
+        self, xs: list[int], k: int, via_option: bool
+    ) -> None:
+        def reference(it: Iterator[int]) -> Iterator[int]:
+            for i, x in enumerate(it):
+                if i:
+                    yield 0
+                yield x
+
+        assert_agrees(lambda s: Iter(s).intersperse(0), reference, xs, k, via_option)
+
+    def test_no_trailing_separator(self) -> None:
+        assert Iter("abc").intersperse(",").collect() == ["a", ",", "b", ",", "c"]
+        assert Iter("a").intersperse(",").collect() == ["a"]
+        assert Iter("").intersperse(",").collect() == []
+
+
+class TestZipLongest:
+    @given(st.lists(ints, min_size=1, max_size=4))
+    def test_collect_default_fill(self, parts: list[list[int]]) -> None:
+        expected = list(itertools.zip_longest(*parts))
+        assert Iter(parts[0]).zip_longest(*parts[1:]).collect() == expected
+
+    @given(st.lists(ints, min_size=1, max_size=4), prefix, st.booleans())
+    def test_prefix_with_fillvalue(self, parts: list[list[int]], k: int, via_option: bool) -> None:
+        assert_agrees_many(
+            lambda s: Iter(s[0]).zip_longest(*s[1:], fillvalue=0),
+            lambda s: itertools.zip_longest(*s, fillvalue=0),
+            parts,
+            k,
+            via_option,
+        )
+
+
+class TestMerge:
+    @given(st.lists(st.lists(st.integers(-10, 10), max_size=10), min_size=1, max_size=4))
+    def test_collect_matches_sorted(self, parts: list[list[int]]) -> None:
+        sorted_parts = [sorted(p) for p in parts]
+        got = Iter(sorted_parts[0]).merge(*sorted_parts[1:]).collect()
+        assert got == sorted(itertools.chain(*parts))
+
+    @given(
+        st.lists(st.lists(st.integers(-5, 5), max_size=10), min_size=1, max_size=4),
+        prefix,
+        st.booleans(),
+    )
+    def test_prefix_stable_with_key(self, parts: list[list[int]], k: int, via_option: bool) -> None:
+        # items (key, part index, position): equal keys must keep earlier parts first.
+        tagged = [
+            sorted([(x // 2, i, j) for j, x in enumerate(p)], key=lambda t: t[0])
+            for i, p in enumerate(parts)
+        ]
+
+        def key(t: tuple[int, int, int]) -> int:
+            return t[0]
+
+        assert Iter(tagged[0]).merge(*tagged[1:], key=key).collect() == sorted(
+            itertools.chain(*tagged), key=key
+        )
+        assert_agrees_many(
+            lambda s: Iter(s[0]).merge(*s[1:], key=key),
+            lambda s: heapq.merge(*s, key=key),
+            tagged,
+            k,
+            via_option,
+        )
+
+    def test_no_others(self) -> None:
+        assert Iter([1, 3]).merge().collect() == [1, 3]
+
+
+class TestCycle:
+    @staticmethod
+    def reference(it: Iterator[int]) -> Iterator[int]:
+        saved: list[int] = []
+        for x in it:
+            yield x
+            saved.append(x)
+        while saved:
+            yield from saved
+
+    @given(ints, st.integers(0, 70))
+    def test_prefix_matches_modular_index(self, xs: list[int], m: int) -> None:
+        expected = [xs[i % len(xs)] for i in range(m)] if xs else []
+        assert Iter(xs).cycle().take(m).collect() == expected
+
+    @given(ints, prefix, st.booleans())
+    def test_prefix_pulls_source_once(self, xs: list[int], k: int, via_option: bool) -> None:
+        assert_agrees(lambda s: Iter(s).cycle(), self.reference, xs, k, via_option)
+
+    def test_empty_source_gives_empty(self) -> None:
+        it = Iter([]).cycle()
+        assert it.next() is Nothing()
+        assert it.next() is Nothing()
+        assert Iter(iter(())).cycle().collect() == []
+
+    def test_generator_source(self) -> None:
+        assert Iter(x for x in "ab").cycle().take(5).collect() == ["a", "b", "a", "b", "a"]
+
+
+class TestPeekable:
+    ops = st.lists(
+        st.one_of(
+            st.just(("next", 0)),
+            st.just(("next_option", 0)),
+            st.just(("peek", 0)),
+            st.tuples(st.just("next_if"), st.integers(-3, 3)),
+            st.tuples(st.just("next_if_eq"), st.integers(-3, 3)),
+        ),
+        max_size=40,
+    )
+
+    @given(small_ints, ops)
+    def test_interleaved_ops_match_a_list_model(
+        self, xs: list[int], program: list[tuple[str, int]]
+    ) -> None:
+        source = Source(xs)
+        it = Iter(source).peekable()
+        pos = 0
+        peeked = False
+        for op, arg in program:
+            here: Option[int] = Some(xs[pos]) if pos < len(xs) else Nothing()
+            if op == "next":
+                expected_next: list[int] = [xs[pos]] if pos < len(xs) else []
+                assert pull(it, 1, via_option=False) == expected_next
+                pos, peeked = min(pos + 1, len(xs)), False
+            elif op == "next_option":
+                assert it.next() == here
+                pos, peeked = min(pos + 1, len(xs)), False
+            elif op == "peek":
+                assert it.peek() == here
+                peeked = True
+            elif op == "next_if":
+                take = isinstance(here, Some) and here.value >= arg
+                assert it.next_if(at_least(arg)) == (here if take else Nothing())
+                pos, peeked = (pos + 1, False) if take else (pos, True)
+            else:
+                take = isinstance(here, Some) and here.value == arg
+                assert it.next_if_eq(arg) == (here if take else Nothing())
+                pos, peeked = (pos + 1, False) if take else (pos, True)
+            assert source.pulled == pos + (1 if peeked and pos < len(xs) else 0)
+        assert it.collect() == xs[pos:]
+
+    def test_peek_does_not_advance(self) -> None:
+        it = Iter([1, 2]).peekable()
+        assert it.peek() == Some(1)
+        assert it.peek() == Some(1)
+        assert next(it) == 1
+        assert it.peek() == Some(2)
+        assert list(it) == [2]
+        assert it.peek() is Nothing()
+
+    def test_peeked_item_is_kept_by_adapters(self) -> None:
+        it = Iter([1, 2, 3]).peekable()
+        assert it.peek() == Some(1)
+        assert it.map(lambda x: x * 10).collect() == [10, 20, 30]
+
+    def test_building_pulls_nothing(self) -> None:
+        source = Source([1])
+        Iter(source).peekable()
+        assert source.pulled == 0
+
+
+class NotFused:
+    """A ``next() -> Option`` source that returns ``Nothing()`` and then more items."""
+
+    def __init__(self, script: list[int | None]) -> None:
+        self.script = script
+        self.calls = 0
+
+    def next(self) -> Option[int]:
+        self.calls += 1
+        if not self.script:
+            return Nothing()
+        x = self.script.pop(0)
+        return Nothing() if x is None else Some(x)
+
+
+class NotFusedIterator:
+    """A Python iterator that raises StopIteration and then yields again."""
+
+    def __init__(self, script: list[int | None]) -> None:
+        self.script = script
+
+    def __iter__(self) -> NotFusedIterator:
+        return self
+
+    def __next__(self) -> int:
+        x = self.script.pop(0) if self.script else None
+        if x is None:
+            raise StopIteration
+        return x
+
+
+class TestFuse:
+    @given(ints, prefix, st.booleans())
+    def test_passes_items_through(self, xs: list[int], k: int, via_option: bool) -> None:
+        assert_agrees(lambda s: Iter(s).fuse(), lambda s: iter(s), xs, k, via_option)
+
+    def test_stops_forever_at_first_end(self) -> None:
+        it = Iter(NotFusedIterator([1, None, 2, 3])).fuse()
+        assert it.next() == Some(1)
+        assert it.next() is Nothing()
+        assert it.next() is Nothing()
+        assert it.collect() == []
+
+    def test_stops_forever_at_first_nothing_of_next_source(self) -> None:
+        src = NotFused([1, None, 2])
+        it = Iter(src).fuse()
+        assert it.collect() == [1]
+        assert src.calls == 2
+
+
+class TestByRef:
+    @given(ints, st.integers(0, 35))
+    def test_take_then_continue(self, xs: list[int], n: int) -> None:
+        source = Source(xs)
+        it = Iter(source)
+        assert it.by_ref().take(n).collect() == xs[:n]
+        assert source.pulled == min(n, len(xs))
+        assert it.collect() == xs[n:]
+
+    @given(ints, mods)
+    def test_filtered_borrow_leaves_the_rest(self, xs: list[int], m: int) -> None:
+        it = Iter(xs)
+        first = it.by_ref().filter(residue(m, 0)).next()
+        matches = [i for i, x in enumerate(xs) if x % m == 0]
+        rest = xs[matches[0] + 1 :] if matches else []
+        assert first == (Some(xs[matches[0]]) if matches else Nothing())
+        assert it.collect() == rest
+
+    def test_original_stays_usable(self) -> None:
+        it = Iter([1, 2, 3])
+        it.by_ref().map(str).next()
+        assert it.next() == Some(2)
+
+
+# ------------------------------------------------------------------------------------------------
+# grouping and windows
+# ------------------------------------------------------------------------------------------------
+
+
+class TestChunks:
+    @given(ints, st.integers(1, 7))
+    def test_collect(self, xs: list[int], n: int) -> None:
+        assert Iter(xs).chunks(n).collect() == [xs[i : i + n] for i in range(0, len(xs), n)]
+
+    @given(ints, st.integers(1, 7), prefix, st.booleans())
+    def test_prefix_pulls_one_chunk_at_a_time(
+        self, xs: list[int], n: int, k: int, via_option: bool
+    ) -> None:
+        def reference(it: Iterator[int]) -> Iterator[list[int]]:
+            while chunk := list(itertools.islice(it, n)):
+                yield chunk
+
+        assert_agrees(lambda s: Iter(s).chunks(n), reference, xs, k, via_option)
+
+    def test_zero_is_value_error(self) -> None:
+        with pytest.raises(ValueError, match=r"\bn\b"):
+            Iter([1]).chunks(0)
+
+
+class TestWindows:
+    @given(ints, st.integers(1, 7))
+    def test_collect(self, xs: list[int], n: int) -> None:
+        expected = [tuple(xs[i : i + n]) for i in range(len(xs) - n + 1)]
+        assert Iter(xs).windows(n).collect() == expected
+
+    @given(ints, st.integers(1, 7), prefix, st.booleans())
+    def test_prefix(self, xs: list[int], n: int, k: int, via_option: bool) -> None:
+        def reference(it: Iterator[int]) -> Iterator[tuple[int, ...]]:
+            window: list[int] = []
+            for x in it:
+                window = [*window, x][-n:]
+                if len(window) == n:
+                    yield tuple(window)
+
+        assert_agrees(lambda s: Iter(s).windows(n), reference, xs, k, via_option)
+
+    def test_zero_is_value_error(self) -> None:
+        with pytest.raises(ValueError, match=r"\bn\b"):
+            Iter([1]).windows(0)
+
+
+class TestChunkBy:
+    @given(small_ints, mods)
+    def test_collect_matches_groupby(self, xs: list[int], m: int) -> None:
+        def key(x: int) -> int:
+            return x % m
+
+        expected = [(k, list(g)) for k, g in itertools.groupby(xs, key)]
+        assert Iter(xs).chunk_by(key).collect() == expected
+
+    @given(small_ints, mods, prefix, st.booleans())
+    def test_prefix_reads_one_past_each_run(
+        self, xs: list[int], m: int, k: int, via_option: bool
+    ) -> None:
+        def reference(it: Iterator[int]) -> Iterator[tuple[int, list[int]]]:
+            run: list[int] = []
+            current = 0
+            for x in it:
+                kx = x % m
+                if run and kx != current:
+                    yield current, run
+                    run = []
+                current = kx
+                run.append(x)
+            if run:
+                yield current, run
+
+        assert_agrees(lambda s: Iter(s).chunk_by(lambda x: x % m), reference, xs, k, via_option)
+
+    def test_key_called_once_per_item(self) -> None:
+        calls: list[str] = []
+
+        def key(x: str) -> bool:
+            calls.append(x)
+            return x.isupper()
+
+        assert Iter("ABcD").chunk_by(key).collect() == [
+            (True, ["A", "B"]),
+            (False, ["c"]),
+            (True, ["D"]),
+        ]
+        assert calls == ["A", "B", "c", "D"]
+
+
+def dedup_reference(key: Callable[[int], int]) -> Callable[[Iterator[int]], Iterator[int]]:
+    """Yield the first item of each run of consecutive equal keys, as soon as it is seen."""
+
+    def reference(it: Iterator[int]) -> Iterator[int]:
+        last: list[int] = []
+        for x in it:
+            kx = key(x)
+            if not last or last[0] != kx:
+                yield x
+            last = [kx]
+
+    return reference
+
+
+class TestDedup:
+    @given(small_ints)
+    def test_collect(self, xs: list[int]) -> None:
+        assert Iter(xs).dedup().collect() == [k for k, _ in itertools.groupby(xs)]
+
+    @given(small_ints, prefix, st.booleans())
+    def test_prefix(self, xs: list[int], k: int, via_option: bool) -> None:
+        assert_agrees(lambda s: Iter(s).dedup(), dedup_reference(lambda x: x), xs, k, via_option)
+
+
+class TestDedupByKey:
+    @given(small_ints, mods)
+    def test_collect_keeps_first_of_run(self, xs: list[int], m: int) -> None:
+        expected = [next(g) for _, g in itertools.groupby(xs, lambda x: x % m)]
+        assert Iter(xs).dedup_by_key(lambda x: x % m).collect() == expected
+
+    @given(small_ints, mods, prefix, st.booleans())
+    def test_prefix(self, xs: list[int], m: int, k: int, via_option: bool) -> None:
+        assert_agrees(
+            lambda s: Iter(s).dedup_by_key(lambda x: x % m),
+            dedup_reference(lambda x: x % m),
+            xs,
+            k,
+            via_option,
+        )
+
+
+def unique_reference(key: Callable[[int], int]) -> Callable[[Iterator[int]], Iterator[int]]:
+    def reference(it: Iterator[int]) -> Iterator[int]:
+        seen: set[int] = set()
+        for x in it:
+            kx = key(x)
+            if kx not in seen:
+                seen.add(kx)
+                yield x
+
+    return reference
+
+
+class TestUnique:
+    @given(small_ints)
+    def test_collect_keeps_first_occurrence(self, xs: list[int]) -> None:
+        assert Iter(xs).unique().collect() == list(dict.fromkeys(xs))
+
+    @given(small_ints, prefix, st.booleans())
+    def test_prefix(self, xs: list[int], k: int, via_option: bool) -> None:
+        assert_agrees(lambda s: Iter(s).unique(), unique_reference(lambda x: x), xs, k, via_option)
+
+    def test_first_of_equal_items_is_kept(self) -> None:
+        assert Iter([1, True, 1.0, 2]).unique().collect() == [1, 2]
+        got = Iter([1.0, 1]).unique().collect()
+        assert got == [1.0]
+        assert isinstance(got[0], float)
+
+
+class TestUniqueByKey:
+    @given(small_ints, mods)
+    def test_collect(self, xs: list[int], m: int) -> None:
+        expected = list({x % m: x for x in reversed(xs)}.values())[::-1]
+        got = Iter(xs).unique_by_key(lambda x: x % m).collect()
+        assert got == expected
+
+    @given(small_ints, mods, prefix, st.booleans())
+    def test_prefix(self, xs: list[int], m: int, k: int, via_option: bool) -> None:
+        assert_agrees(
+            lambda s: Iter(s).unique_by_key(lambda x: x % m),
+            unique_reference(lambda x: x % m),
+            xs,
+            k,
+            via_option,
+        )
+
+    def test_unhashable_items_with_hashable_key(self) -> None:
+        got = Iter([[1, 2], [1], [3, 4]]).unique_by_key(len).collect()
+        assert got == [[1, 2], [1]]
+
+
+# ------------------------------------------------------------------------------------------------
+# Result-aware adapters
+# ------------------------------------------------------------------------------------------------
+
+
+def ok_map(f: Callable[[int], int]) -> Callable[[Result[int, int]], Result[int, int]]:
+    return lambda r: Ok(f(r.value)) if isinstance(r, Ok) else r
+
+
+class TestMapOk:
+    @given(results, st.integers(-3, 3), st.integers(-3, 3))
+    def test_collect(self, rs: list[Result[int, int]], a: int, b: int) -> None:
+        f = linear(a, b)
+        assert Iter(rs).map_ok(f).collect() == [ok_map(f)(r) for r in rs]
+
+    @given(results, prefix, st.booleans())
+    def test_prefix(self, rs: list[Result[int, int]], k: int, via_option: bool) -> None:
+        f = linear(2, 1)
+        assert_agrees(lambda s: Iter(s).map_ok(f), lambda s: map(ok_map(f), s), rs, k, via_option)
+
+    def test_errs_pass_unchanged_and_f_not_called(self) -> None:
+        err: Err[str] = Err("e")
+        seen: list[int] = []
+
+        def inc(x: int) -> int:
+            seen.append(x)
+            return x + 1
+
+        got = Iter([Ok(1), err]).map_ok(inc).collect()
+        assert got == [Ok(2), err]
+        assert got[1] is err
+        assert seen == [1]
+
+
+class TestMapErr:
+    @given(results, st.integers(-3, 3), st.integers(-3, 3))
+    def test_collect(self, rs: list[Result[int, int]], a: int, b: int) -> None:
+        f = linear(a, b)
+        expected = [Err(f(r.error)) if isinstance(r, Err) else r for r in rs]
+        assert Iter(rs).map_err(f).collect() == expected
+
+    @given(results, prefix, st.booleans())
+    def test_prefix(self, rs: list[Result[int, int]], k: int, via_option: bool) -> None:
+        def reference(it: Iterator[Result[int, int]]) -> Iterator[Result[int, str]]:
+            for r in it:
+                yield Err(str(r.error)) if isinstance(r, Err) else r
+
+        assert_agrees(lambda s: Iter(s).map_err(str), reference, rs, k, via_option)
+
+
+class TestAndThenOk:
+    @staticmethod
+    def checked(x: int) -> Result[int, int]:
+        return Ok(x * 3) if x >= 0 else Err(-x * 100)
+
+    @given(results)
+    def test_collect(self, rs: list[Result[int, int]]) -> None:
+        expected = [self.checked(r.value) if isinstance(r, Ok) else r for r in rs]
+        assert Iter(rs).and_then_ok(self.checked).collect() == expected
+
+    @given(results, prefix, st.booleans())
+    def test_prefix(self, rs: list[Result[int, int]], k: int, via_option: bool) -> None:
+        def reference(it: Iterator[Result[int, int]]) -> Iterator[Result[int, int]]:
+            for r in it:
+                yield self.checked(r.value) if isinstance(r, Ok) else r
+
+        assert_agrees(lambda s: Iter(s).and_then_ok(self.checked), reference, rs, k, via_option)
+
+
+class TestFilterOk:
+    @given(results, mods)
+    def test_collect_drops_failing_oks_keeps_errs(self, rs: list[Result[int, int]], m: int) -> None:
+        pred = residue(m, 0)
+        expected = [r for r in rs if isinstance(r, Err) or pred(r.value)]
+        assert Iter(rs).filter_ok(pred).collect() == expected
+
+    @given(results, mods, prefix, st.booleans())
+    def test_prefix(self, rs: list[Result[int, int]], m: int, k: int, via_option: bool) -> None:
+        pred = residue(m, 0)
+        assert_agrees(
+            lambda s: Iter(s).filter_ok(pred),
+            lambda s: (r for r in s if isinstance(r, Err) or pred(r.value)),
+            rs,
+            k,
+            via_option,
+        )
+
+
+class TestInspectErr:
+    @given(results, prefix)
+    def test_sees_each_pulled_err_in_order(self, rs: list[Result[int, int]], k: int) -> None:
+        seen: list[int] = []
+        got = pull(Iter(rs).inspect_err(seen.append), k, via_option=False)
+        assert got == rs[:k]
+        assert seen == [r.error for r in rs[:k] if isinstance(r, Err)]
+
+    @given(results, prefix, st.booleans())
+    def test_prefix(self, rs: list[Result[int, int]], k: int, via_option: bool) -> None:
+        assert_agrees(
+            lambda s: Iter(s).inspect_err(lambda _: None), lambda s: iter(s), rs, k, via_option
+        )
+
+
+class TestOks:
+    @given(results, prefix, st.booleans())
+    def test_prefix(self, rs: list[Result[int, int]], k: int, via_option: bool) -> None:
+        assert Iter(rs).oks().collect() == [r.value for r in rs if isinstance(r, Ok)]
+        assert_agrees(
+            lambda s: Iter(s).oks(),
+            lambda s: (r.value for r in s if isinstance(r, Ok)),
+            rs,
+            k,
+            via_option,
+        )
+
+
+class TestErrs:
+    @given(results, prefix, st.booleans())
+    def test_prefix(self, rs: list[Result[int, int]], k: int, via_option: bool) -> None:
+        assert Iter(rs).errs().collect() == [r.error for r in rs if isinstance(r, Err)]
+        assert_agrees(
+            lambda s: Iter(s).errs(),
+            lambda s: (r.error for r in s if isinstance(r, Err)),
+            rs,
+            k,
+            via_option,
+        )

@@ -1,0 +1,679 @@
+"""Differential tests of Iter's consumers against plain-Python references.
+
+Consumers that search (``any``, ``find``, ``nth``, ...) do not move the Iter: we check both the
+answer and that exactly the items Rust would consume were pulled (the rest stays available).
+Consumers that short-circuit (``try_fold``, ``try_collect``, comparisons, ``is_sorted``) must
+not pull past the item that decided the answer.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from typing import Generic, TypeVar
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from itero import Err, Iter, Nothing, Ok, Option, Result, Some
+
+T = TypeVar("T")
+
+
+# ------------------------------------------------------------------------------------------------
+# helpers
+# ------------------------------------------------------------------------------------------------
+
+
+class Source(Generic[T]):
+    """An iterator over ``items`` that counts how many items were pulled from it."""
+
+    def __init__(self, items: Iterable[T]) -> None:
+        self._items = iter(items)
+        self.pulled = 0
+
+    def __iter__(self) -> Source[T]:
+        return self
+
+    def __next__(self) -> T:
+        item = next(self._items)
+        self.pulled += 1
+        return item
+
+
+@functools.total_ordering
+class Tagged:
+    """An item that compares by ``key`` only; ``tag`` tells equal items apart."""
+
+    def __init__(self, key: int, tag: int) -> None:
+        self.key = key
+        self.tag = tag
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Tagged) and self.key == other.key
+
+    def __lt__(self, other: Tagged) -> bool:
+        return self.key < other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __repr__(self) -> str:
+        return f"Tagged({self.key}, {self.tag})"
+
+
+def tagged(keys: list[int]) -> list[Tagged]:
+    return [Tagged(k, i) for i, k in enumerate(keys)]
+
+
+def first_index(keys: list[int], target: int) -> int:
+    return keys.index(target)
+
+
+def last_index(keys: list[int], target: int) -> int:
+    return len(keys) - 1 - keys[::-1].index(target)
+
+
+def first_match(xs: list[int], pred: Callable[[int], object]) -> int | None:
+    """Index of the first item satisfying ``pred``, or None."""
+    return next((i for i, x in enumerate(xs) if pred(x)), None)
+
+
+ints = st.lists(st.integers(), max_size=30)
+small_ints = st.lists(st.integers(-3, 3), max_size=30)
+nonempty_small = st.lists(st.integers(-3, 3), min_size=1, max_size=30)
+short = st.lists(st.integers(0, 2), max_size=6)
+results = st.lists(
+    st.one_of(st.builds(Ok, st.integers(-5, 5)), st.builds(Err, st.integers(-5, 5))),
+    max_size=30,
+)
+thresholds = st.integers(-4, 4)
+
+
+# ------------------------------------------------------------------------------------------------
+# consumers that fold
+# ------------------------------------------------------------------------------------------------
+
+
+class TestCollect:
+    @given(ints)
+    def test_list_by_default(self, xs: list[int]) -> None:
+        assert Iter(xs).collect() == xs
+        assert Iter(xs).collect(list) == xs
+
+    @given(ints)
+    def test_set_tuple(self, xs: list[int]) -> None:
+        assert Iter(xs).collect(set) == set(xs)
+        assert Iter(xs).collect(tuple) == tuple(xs)
+        assert Iter(xs).collect(frozenset) == frozenset(xs)
+
+    @given(st.lists(st.tuples(st.integers(-3, 3), st.integers()), max_size=30))
+    def test_dict_last_value_wins(self, pairs: list[tuple[int, int]]) -> None:
+        got: dict[int, int] = Iter(pairs).collect(dict)
+        assert got == dict(pairs)
+        assert list(got) == list(dict.fromkeys(k for k, _ in pairs))
+
+    @given(small_ints)
+    def test_custom_callable(self, xs: list[int]) -> None:
+        calls: list[list[int]] = []
+
+        def factory(items: Iterable[int]) -> tuple[int, int]:
+            seen = list(items)
+            calls.append(seen)
+            return len(seen), sum(seen)
+
+        assert Iter(xs).collect(factory) == (len(xs), sum(xs))
+        assert calls == [xs]
+        assert Iter(xs).collect(Counter) == Counter(xs)
+
+    def test_generator_source(self) -> None:
+        assert Iter(x * x for x in range(4)).collect() == [0, 1, 4, 9]
+
+
+class TestForEach:
+    @given(ints)
+    def test_calls_in_order_once_each(self, xs: list[int]) -> None:
+        seen: list[int] = []
+        result = Iter(xs).for_each(seen.append)
+        assert result is None
+        assert seen == xs
+
+
+class TestFold:
+    @given(small_ints, st.text(max_size=3))
+    def test_matches_functools_reduce(self, xs: list[int], init: str) -> None:
+        def f(acc: str, x: int) -> str:
+            return f"({acc}{x:+})"
+
+        assert Iter(xs).fold(init, f) == functools.reduce(f, xs, init)
+
+    def test_argument_order_is_acc_then_item(self) -> None:
+        assert Iter([1, 2, 3]).fold(10, lambda acc, x: acc * 10 + x) == 10123
+        assert Iter([]).fold("init", lambda acc, x: acc + x) == "init"
+
+
+def result_step(t: int) -> Callable[[int, int], Result[int, int]]:
+    """``acc + x`` while ``x < t``; the first ``x >= t`` is ``Err(x)``."""
+    return lambda acc, x: Ok(acc + x) if x < t else Err(x)
+
+
+def option_step(t: int) -> Callable[[int, int], Option[int]]:
+    return lambda acc, x: Some(acc + x) if x < t else Nothing()
+
+
+class TestTryFold:
+    @given(small_ints, thresholds)
+    def test_result_stops_at_first_err(self, xs: list[int], t: int) -> None:
+        source = Source(xs)
+        it = Iter(source)
+        got = it.try_fold(100, result_step(t))
+        i = first_match(xs, lambda x: x >= t)
+        if i is None:
+            if xs:
+                assert got == Ok(100 + sum(xs))
+            assert source.pulled == len(xs)
+            assert it.collect() == []
+        else:
+            assert got == Err(xs[i])
+            assert source.pulled == i + 1
+            assert it.collect() == xs[i + 1 :]
+
+    @given(small_ints, thresholds)
+    def test_option_stops_at_first_nothing(self, xs: list[int], t: int) -> None:
+        source = Source(xs)
+        it = Iter(source)
+        got = it.try_fold(0, option_step(t))
+        i = first_match(xs, lambda x: x >= t)
+        if i is None:
+            if xs:
+                assert got == Some(sum(xs))
+            assert source.pulled == len(xs)
+        else:
+            assert got is Nothing()
+            assert source.pulled == i + 1
+            assert it.collect() == xs[i + 1 :]
+
+    def test_examples(self) -> None:
+        assert Iter([1, 2, 3]).try_fold(0, result_step(10)) == Ok(6)
+        assert Iter([1, 20, 3]).try_fold(0, result_step(10)) == Err(20)
+        assert Iter([1, 2]).try_fold(0, option_step(10)) == Some(3)
+        assert Iter([1, 20]).try_fold(0, option_step(10)) is Nothing()
+
+
+class TestTryForEach:
+    @given(small_ints, thresholds)
+    def test_result_stops_at_first_err(self, xs: list[int], t: int) -> None:
+        seen: list[int] = []
+
+        def f(x: int) -> Result[None, int]:
+            seen.append(x)
+            return Ok(None) if x < t else Err(x)
+
+        source = Source(xs)
+        it = Iter(source)
+        got = it.try_for_each(f)
+        i = first_match(xs, lambda x: x >= t)
+        if i is None:
+            if xs:
+                assert got == Ok(None)
+            assert seen == xs
+        else:
+            assert got == Err(xs[i])
+            assert seen == xs[: i + 1]
+            assert source.pulled == i + 1
+            assert it.collect() == xs[i + 1 :]
+
+    @given(small_ints, thresholds)
+    def test_option_stops_at_first_nothing(self, xs: list[int], t: int) -> None:
+        def f(x: int) -> Option[None]:
+            return Some(None) if x < t else Nothing()
+
+        source = Source(xs)
+        got = Iter(source).try_for_each(f)
+        i = first_match(xs, lambda x: x >= t)
+        if i is None:
+            if xs:
+                assert got == Some(None)
+            assert source.pulled == len(xs)
+        else:
+            assert got is Nothing()
+            assert source.pulled == i + 1
+
+
+class TestReduce:
+    @given(small_ints)
+    def test_matches_functools_reduce(self, xs: list[int]) -> None:
+        def f(a: int, b: int) -> int:
+            return a * 3 - b
+
+        expected: Option[int] = Some(functools.reduce(f, xs)) if xs else Nothing()
+        assert Iter(xs).reduce(f) == expected
+
+    def test_single_item_not_passed_to_f(self) -> None:
+        def f(a: int, b: int) -> int:
+            raise AssertionError("called")
+
+        assert Iter([5]).reduce(f) == Some(5)
+        assert Iter([]).reduce(f) is Nothing()
+
+
+class TestCount:
+    @given(ints)
+    def test_len(self, xs: list[int]) -> None:
+        assert Iter(xs).count() == len(xs)
+        assert Iter(x for x in xs).filter(lambda x: x > 0).count() == sum(x > 0 for x in xs)
+
+
+class TestSum:
+    @given(ints)
+    def test_matches_builtin(self, xs: list[int]) -> None:
+        assert Iter(xs).sum() == sum(xs)
+
+    def test_empty_is_zero_and_floats(self) -> None:
+        assert Iter([]).sum() == 0
+        assert Iter([0.5, 0.25]).sum() == 0.75
+
+
+class TestProduct:
+    @given(small_ints)
+    def test_matches_math_prod(self, xs: list[int]) -> None:
+        assert Iter(xs).product() == math.prod(xs)
+
+    def test_empty_is_one(self) -> None:
+        assert Iter([]).product() == 1
+
+
+class TestMin:
+    @given(small_ints)
+    def test_first_minimum(self, keys: list[int]) -> None:
+        got = Iter(tagged(keys)).min()
+        if not keys:
+            assert got is Nothing()
+        else:
+            assert isinstance(got, Some)
+            assert got.value.tag == first_index(keys, min(keys))
+
+    @given(ints)
+    def test_value(self, xs: list[int]) -> None:
+        assert Iter(xs).min() == (Some(min(xs)) if xs else Nothing())
+
+
+class TestMax:
+    @given(small_ints)
+    def test_last_maximum(self, keys: list[int]) -> None:
+        got = Iter(tagged(keys)).max()
+        if not keys:
+            assert got is Nothing()
+        else:
+            assert isinstance(got, Some)
+            assert got.value.tag == last_index(keys, max(keys))
+
+    @given(ints)
+    def test_value(self, xs: list[int]) -> None:
+        assert Iter(xs).max() == (Some(max(xs)) if xs else Nothing())
+
+
+def by_first(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Compare pairs by their first element only: negative, zero or positive."""
+    return (a[0] > b[0]) - (a[0] < b[0])
+
+
+def pairs(keys: list[int]) -> list[tuple[int, int]]:
+    return [(k, i) for i, k in enumerate(keys)]
+
+
+class TestMinBy:
+    @given(small_ints)
+    def test_first_minimum(self, keys: list[int]) -> None:
+        expected = Some((min(keys), first_index(keys, min(keys)))) if keys else Nothing()
+        assert Iter(pairs(keys)).min_by(by_first) == expected
+
+    def test_compare_result_sign_only(self) -> None:
+        assert Iter([3, 1, 2]).min_by(lambda a, b: (a - b) * 1000) == Some(1)
+
+
+class TestMaxBy:
+    @given(small_ints)
+    def test_last_maximum(self, keys: list[int]) -> None:
+        expected = Some((max(keys), last_index(keys, max(keys)))) if keys else Nothing()
+        assert Iter(pairs(keys)).max_by(by_first) == expected
+
+    def test_compare_result_sign_only(self) -> None:
+        assert Iter([3, 1, 2]).max_by(lambda a, b: (a - b) * 1000) == Some(3)
+
+
+class TestMinByKey:
+    @given(small_ints)
+    def test_first_minimum_key_called_once_each(self, keys: list[int]) -> None:
+        calls: list[tuple[int, int]] = []
+
+        def key(p: tuple[int, int]) -> int:
+            calls.append(p)
+            return p[0]
+
+        expected = Some((min(keys), first_index(keys, min(keys)))) if keys else Nothing()
+        assert Iter(pairs(keys)).min_by_key(key) == expected
+        assert calls == pairs(keys)
+
+
+class TestMaxByKey:
+    @given(small_ints)
+    def test_last_maximum_key_called_once_each(self, keys: list[int]) -> None:
+        calls: list[tuple[int, int]] = []
+
+        def key(p: tuple[int, int]) -> int:
+            calls.append(p)
+            return p[0]
+
+        expected = Some((max(keys), last_index(keys, max(keys)))) if keys else Nothing()
+        assert Iter(pairs(keys)).max_by_key(key) == expected
+        assert calls == pairs(keys)
+
+
+class TestLast:
+    @given(ints)
+    def test_last(self, xs: list[int]) -> None:
+        assert Iter(xs).last() == (Some(xs[-1]) if xs else Nothing())
+        assert Iter(iter(xs)).last() == (Some(xs[-1]) if xs else Nothing())
+
+
+class TestPartition:
+    @given(ints, st.integers(1, 4))
+    def test_matches_comprehensions(self, xs: list[int], m: int) -> None:
+        def pred(x: int) -> bool:
+            return x % m == 0
+
+        assert Iter(xs).partition(pred) == (
+            [x for x in xs if pred(x)],
+            [x for x in xs if not pred(x)],
+        )
+
+    def test_pred_called_once_per_item(self) -> None:
+        seen: list[int] = []
+
+        def pred(x: int) -> object:
+            seen.append(x)
+            return x % 2
+
+        assert Iter([1, 2, 3]).partition(pred) == ([1, 3], [2])
+        assert seen == [1, 2, 3]
+
+
+class TestUnzip:
+    @given(st.lists(st.tuples(st.integers(), st.text(max_size=2)), max_size=30))
+    def test_matches_comprehensions(self, ps: list[tuple[int, str]]) -> None:
+        assert Iter(ps).unzip() == ([a for a, _ in ps], [b for _, b in ps])
+
+    def test_empty(self) -> None:
+        assert Iter([]).unzip() == ([], [])
+
+
+class TestJoin:
+    @given(st.lists(st.text(max_size=3), max_size=20), st.text(max_size=2))
+    def test_matches_str_join(self, xs: list[str], sep: str) -> None:
+        assert Iter(xs).join(sep) == sep.join(xs)
+        assert Iter(xs).join() == "".join(xs)
+
+
+class TestTryCollect:
+    @given(results)
+    def test_first_err_or_all_values(self, rs: list[Result[int, int]]) -> None:
+        source = Source(rs)
+        got = Iter(source).try_collect()
+        i = next((i for i, r in enumerate(rs) if isinstance(r, Err)), None)
+        if i is None:
+            assert got == Ok([r.value for r in rs if isinstance(r, Ok)])
+            assert source.pulled == len(rs)
+        else:
+            first_err = rs[i]
+            assert isinstance(first_err, Err)
+            assert got == Err(first_err.error)
+            assert source.pulled == i + 1
+
+    def test_examples(self) -> None:
+        assert Iter([Ok(1), Ok(2)]).try_collect() == Ok([1, 2])
+        assert Iter([Ok(1), Err("a"), Err("b")]).try_collect() == Err("a")
+        assert Iter([]).try_collect() == Ok([])
+
+
+class TestPartitionResults:
+    @given(results)
+    def test_matches_comprehensions(self, rs: list[Result[int, int]]) -> None:
+        assert Iter(rs).partition_results() == (
+            [r.value for r in rs if isinstance(r, Ok)],
+            [r.error for r in rs if isinstance(r, Err)],
+        )
+
+
+# ------------------------------------------------------------------------------------------------
+# consumers that search (they borrow: the rest of the Iter stays usable)
+# ------------------------------------------------------------------------------------------------
+
+
+class TestAny:
+    @given(small_ints, thresholds)
+    def test_short_circuits_and_leaves_rest(self, xs: list[int], t: int) -> None:
+        source = Source(xs)
+        it = Iter(source)
+        i = first_match(xs, lambda x: x > t)
+        assert it.any(lambda x: x > t) is (i is not None)
+        assert source.pulled == (len(xs) if i is None else i + 1)
+        assert it.collect() == ([] if i is None else xs[i + 1 :])
+
+    def test_truthy_objects(self) -> None:
+        assert Iter([0, 0, 3]).any(lambda x: x) is True
+        assert Iter([]).any(lambda x: True) is False
+
+
+class TestAll:
+    @given(small_ints, thresholds)
+    def test_short_circuits_and_leaves_rest(self, xs: list[int], t: int) -> None:
+        source = Source(xs)
+        it = Iter(source)
+        i = first_match(xs, lambda x: not x > t)
+        assert it.all(lambda x: x > t) is (i is None)
+        assert source.pulled == (len(xs) if i is None else i + 1)
+        assert it.collect() == ([] if i is None else xs[i + 1 :])
+
+    def test_empty_is_true(self) -> None:
+        assert Iter([]).all(lambda x: False) is True
+        assert Iter([1, 2]).all(lambda x: x) is True
+
+
+class TestFind:
+    @given(small_ints, thresholds)
+    def test_first_match_and_leaves_rest(self, xs: list[int], t: int) -> None:
+        source = Source(xs)
+        it = Iter(source)
+        i = first_match(xs, lambda x: x > t)
+        assert it.find(lambda x: x > t) == (Nothing() if i is None else Some(xs[i]))
+        assert source.pulled == (len(xs) if i is None else i + 1)
+        assert it.collect() == ([] if i is None else xs[i + 1 :])
+
+    def test_repeated_finds_continue(self) -> None:
+        it = Iter([1, 2, 3, 4, 5, 6])
+        assert it.find(lambda x: x % 2 == 0) == Some(2)
+        assert it.find(lambda x: x % 2 == 0) == Some(4)
+        assert it.next() == Some(5)
+
+
+class TestFindMap:
+    @given(small_ints, thresholds)
+    def test_first_some_and_leaves_rest(self, xs: list[int], t: int) -> None:
+        def f(x: int) -> Option[str]:
+            return Some(f"<{x}>") if x > t else Nothing()
+
+        source = Source(xs)
+        it = Iter(source)
+        i = first_match(xs, lambda x: x > t)
+        assert it.find_map(f) == (Nothing() if i is None else Some(f"<{xs[i]}>"))
+        assert source.pulled == (len(xs) if i is None else i + 1)
+        assert it.collect() == ([] if i is None else xs[i + 1 :])
+
+
+class TestPosition:
+    @given(small_ints, thresholds, st.integers(0, 5))
+    def test_index_from_current_position(self, xs: list[int], t: int, skip: int) -> None:
+        source = Source(xs)
+        it = Iter(source)
+        for _ in range(skip):
+            it.next()
+        done = min(skip, len(xs))
+        rest = xs[done:]
+        i = first_match(rest, lambda x: x > t)
+        assert it.position(lambda x: x > t) == (Nothing() if i is None else Some(i))
+        assert source.pulled == (len(xs) if i is None else done + i + 1)
+        assert it.collect() == ([] if i is None else rest[i + 1 :])
+
+
+class TestNth:
+    @given(ints, st.lists(st.integers(0, 6), max_size=6))
+    def test_consumes_exactly_n_plus_one(self, xs: list[int], ns: list[int]) -> None:
+        source = Source(xs)
+        it = Iter(source)
+        pos = 0
+        for n in ns:
+            want = Some(xs[pos + n]) if pos + n < len(xs) else Nothing()
+            assert it.nth(n) == want
+            pos = min(pos + n + 1, len(xs))
+            assert source.pulled == pos
+        assert it.collect() == xs[pos:]
+
+    def test_negative_is_value_error(self) -> None:
+        with pytest.raises(ValueError, match=r"\bn\b"):
+            Iter([1]).nth(-1)
+
+
+# ------------------------------------------------------------------------------------------------
+# consumers that compare
+# ------------------------------------------------------------------------------------------------
+
+
+def rust_cmp(a: Iterator[int], b: Iterator[int]) -> int:
+    """Rust's ``Iterator::cmp``: pull ``a`` then ``b``, stop at the first difference."""
+    while True:
+        x = next(a, None)
+        if x is None:
+            return 0 if next(b, None) is None else -1
+        y = next(b, None)
+        if y is None:
+            return 1
+        if x != y:
+            return -1 if x < y else 1
+
+
+def check_compare(method: str, xs: list[int], ys: list[int], expected: object) -> None:
+    """Compare ``Iter(xs).<method>(ys)`` with ``expected`` and the pulls with Rust's."""
+    a, b = Source(xs), Source(ys)
+    got = getattr(Iter(a), method)(b)
+    assert got == expected
+    assert type(got) is type(expected)
+    ra, rb = Source(xs), Source(ys)
+    rust_cmp(ra, rb)
+    assert (a.pulled, b.pulled) == (ra.pulled, rb.pulled)
+
+
+class TestEq:
+    @given(short, short)
+    def test_matches_list_comparison(self, xs: list[int], ys: list[int]) -> None:
+        check_compare("eq", xs, ys, xs == ys)
+
+    def test_any_iterable_other(self) -> None:
+        assert Iter([1, 2]).eq((1, 2)) is True
+        assert Iter([1, 2]).eq(Iter([1, 2])) is True
+        assert Iter("ab").eq("abc") is False
+
+
+class TestNe:
+    @given(short, short)
+    def test_matches_list_comparison(self, xs: list[int], ys: list[int]) -> None:
+        check_compare("ne", xs, ys, xs != ys)
+
+
+class TestLt:
+    @given(short, short)
+    def test_matches_list_comparison(self, xs: list[int], ys: list[int]) -> None:
+        check_compare("lt", xs, ys, xs < ys)
+
+
+class TestLe:
+    @given(short, short)
+    def test_matches_list_comparison(self, xs: list[int], ys: list[int]) -> None:
+        check_compare("le", xs, ys, xs <= ys)
+
+
+class TestGt:
+    @given(short, short)
+    def test_matches_list_comparison(self, xs: list[int], ys: list[int]) -> None:
+        check_compare("gt", xs, ys, xs > ys)
+
+
+class TestGe:
+    @given(short, short)
+    def test_matches_list_comparison(self, xs: list[int], ys: list[int]) -> None:
+        check_compare("ge", xs, ys, xs >= ys)
+
+
+class TestCmp:
+    @given(short, short)
+    def test_matches_list_comparison(self, xs: list[int], ys: list[int]) -> None:
+        check_compare("cmp", xs, ys, (xs > ys) - (xs < ys))
+
+    def test_examples(self) -> None:
+        assert Iter([1, 2]).cmp([1, 3]) == -1
+        assert Iter([1, 2]).cmp([1]) == 1
+        assert Iter([]).cmp([]) == 0
+
+
+def sorted_pulls(xs: list[int], le: Callable[[int, int], bool]) -> tuple[bool, int]:
+    """Rust's ``is_sorted_by``: the answer and how many items it pulls."""
+    for i in range(1, len(xs)):
+        if not le(xs[i - 1], xs[i]):
+            return False, i + 1
+    return True, len(xs)
+
+
+class TestIsSorted:
+    @given(small_ints)
+    def test_matches_sorted_and_stops_at_violation(self, xs: list[int]) -> None:
+        source = Source(xs)
+        assert Iter(source).is_sorted() is (xs == sorted(xs))
+        assert (xs == sorted(xs), source.pulled) == sorted_pulls(xs, lambda a, b: a <= b)
+
+    @given(st.lists(st.integers(0, 30), max_size=8, unique=True).map(sorted))
+    def test_sorted_input(self, xs: list[int]) -> None:
+        assert Iter(xs).is_sorted() is True
+
+
+class TestIsSortedBy:
+    @given(small_ints)
+    def test_non_strict_and_strict_compare(self, xs: list[int]) -> None:
+        for le in (lambda a, b: a <= b, lambda a, b: a < b, lambda a, b: a >= b):
+            source = Source(xs)
+            expected, pulls = sorted_pulls(xs, le)
+            assert Iter(source).is_sorted_by(le) is expected
+            assert source.pulled == pulls
+
+    def test_compare_means_a_before_b(self) -> None:
+        assert Iter([1, 1, 2]).is_sorted_by(lambda a, b: a <= b) is True
+        assert Iter([1, 1, 2]).is_sorted_by(lambda a, b: a < b) is False
+        assert Iter([3, 2, 1]).is_sorted_by(lambda a, b: a >= b) is True
+
+
+class TestIsSortedByKey:
+    @given(small_ints)
+    def test_matches_sorted_keys(self, xs: list[int]) -> None:
+        calls: list[int] = []
+
+        def key(x: int) -> int:
+            calls.append(x)
+            return abs(x)
+
+        source = Source(xs)
+        expected, pulls = sorted_pulls(xs, lambda a, b: abs(a) <= abs(b))
+        assert Iter(source).is_sorted_by_key(key) is expected
+        assert source.pulled == pulls
+        assert calls == xs[:pulls]
