@@ -1,0 +1,422 @@
+"""Tests of size-bounded batching (batched_by_size, try_batched_by_size) and rate_limited.
+
+Batching is compared with a plain greedy reference; the laws (every batch fits, batches
+concatenate to the source, batches are greedy) are checked with Hypothesis. Laziness is checked
+with sources that count pulls or fail if touched; rate limiting with a fake clock.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from typing import Any, Generic, TypeVar
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from itero import (
+    Err,
+    Iter,
+    Ok,
+    OversizeItem,
+    OversizeItemError,
+    Result,
+    batched_by_size,
+    rate_limited,
+    try_batched_by_size,
+)
+
+T = TypeVar("T")
+
+
+class Source(Generic[T]):
+    """An iterator that counts pulls, fails if pulled past ``fail_after``, records close()."""
+
+    def __init__(self, items: list[T], fail_after: int | None = None) -> None:
+        self._items = iter(items)
+        self.pulled = 0
+        self.closed = 0
+        self._fail_after = fail_after
+
+    def __iter__(self) -> Source[T]:
+        return self
+
+    def __next__(self) -> T:
+        if self._fail_after is not None and self.pulled >= self._fail_after:
+            raise AssertionError(f"pulled more than {self._fail_after} items")
+        item = next(self._items)
+        self.pulled += 1
+        return item
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+def reference(
+    items: list[str],
+    max_bytes: int,
+    size: Callable[[str], int] = len,
+    max_items: int | None = None,
+    batch_overhead: int = 0,
+    item_overhead: int = 0,
+) -> list[Result[list[str], OversizeItem[str]]]:
+    """Greedy batching written out plainly (the specification)."""
+    out: list[Result[list[str], OversizeItem[str]]] = []
+    batch: list[str] = []
+    total = batch_overhead
+    for index, item in enumerate(items):
+        s = size(item) + item_overhead
+        full = max_items is not None and len(batch) == max_items
+        if batch and (total + s > max_bytes or full):
+            out.append(Ok(batch))
+            batch, total = [], batch_overhead
+        if batch_overhead + s > max_bytes:
+            out.append(Err(OversizeItem(index, item, size(item), max_bytes)))
+            continue
+        batch.append(item)
+        total += s
+    if batch:
+        out.append(Ok(batch))
+    return out
+
+
+def encoded(batch: list[str], batch_overhead: int, item_overhead: int) -> int:
+    return batch_overhead + sum(len(x) + item_overhead for x in batch)
+
+
+words = st.lists(st.text(alphabet="abc", max_size=12), max_size=40)
+settings_args = st.tuples(
+    st.integers(1, 40),  # max_bytes
+    st.none() | st.integers(1, 6),  # max_items
+    st.integers(0, 5),  # batch_overhead
+    st.integers(0, 3),  # item_overhead
+).filter(lambda a: a[2] + a[3] <= a[0])
+
+
+class TestBatchedBySize:
+    def test_examples(self) -> None:
+        assert batched_by_size(["ab", "cd", "e", "fghi", "j"], 4).collect() == [
+            ["ab", "cd"],
+            ["e"],
+            ["fghi"],
+            ["j"],
+        ]
+        assert batched_by_size([], 4).collect() == []
+        assert batched_by_size(["", "", ""], 1).collect() == [["", "", ""]]
+
+    def test_overheads_count_per_item_and_per_batch(self) -> None:
+        # 3 + (2+1) + (2+1) = 9 <= 9; a third item would make 12.
+        batches = batched_by_size(["ab", "cd", "ef"], 9, batch_overhead=3, item_overhead=1)
+        assert batches.collect() == [["ab", "cd"], ["ef"]]
+
+    def test_max_items(self) -> None:
+        assert batched_by_size("abcde", 100, max_items=2).collect() == [
+            ["a", "b"],
+            ["c", "d"],
+            ["e"],
+        ]
+
+    def test_custom_size(self) -> None:
+        batches = batched_by_size([5, 1, 4, 3, 3], 6, size=lambda x: x)
+        assert batches.collect() == [[5, 1], [4], [3, 3]]
+
+    def test_returns_iter_of_lists(self) -> None:
+        it = batched_by_size(["a"], 1)
+        assert isinstance(it, Iter)
+        assert next(it) == ["a"]
+
+    @given(words, settings_args)
+    def test_matches_greedy_reference(self, items: list[str], args: tuple[Any, ...]) -> None:
+        max_bytes, max_items, bo, io = args
+        items = [x for x in items if bo + len(x) + io <= max_bytes]  # no oversize items here
+        got = batched_by_size(
+            items, max_bytes, max_items=max_items, batch_overhead=bo, item_overhead=io
+        ).collect()
+        assert [Ok(b) for b in got] == reference(items, max_bytes, len, max_items, bo, io)
+
+    @given(words, settings_args)
+    def test_laws(self, items: list[str], args: tuple[Any, ...]) -> None:
+        max_bytes, max_items, bo, io = args
+        items = [x for x in items if bo + len(x) + io <= max_bytes]
+        batches = batched_by_size(
+            items, max_bytes, max_items=max_items, batch_overhead=bo, item_overhead=io
+        ).collect()
+        # Every batch is non-empty, fits, and respects max_items.
+        for batch in batches:
+            assert batch
+            assert encoded(batch, bo, io) <= max_bytes
+            assert max_items is None or len(batch) <= max_items
+        # Batches concatenate to the input.
+        assert [x for batch in batches for x in batch] == items
+        # Greedy: no batch could have taken the first item of the next one.
+        for batch, following in itertools.pairwise(batches):
+            full = max_items is not None and len(batch) == max_items
+            assert full or encoded([*batch, following[0]], bo, io) > max_bytes
+
+    def test_oversize_item_raises_after_the_batch_before_it(self) -> None:
+        it = batched_by_size(["ab", "c", "toolong", "d"], 4)
+        assert next(it) == ["ab", "c"]
+        with pytest.raises(OversizeItemError) as info:
+            next(it)
+        assert (info.value.index, info.value.size, info.value.max_bytes) == (2, 7, 4)
+        assert str(info.value) == (
+            "item at index 2 has size 7, which does not fit in max_bytes=4 even in a batch of "
+            "its own"
+        )
+        assert isinstance(info.value, ValueError)
+
+    def test_oversize_counts_overheads(self) -> None:
+        # "abc" is 3 bytes, but with 1 + 1 of overhead a batch of it alone is 5 > 4.
+        with pytest.raises(OversizeItemError) as info:
+            batched_by_size(["abc"], 4, batch_overhead=1, item_overhead=1).collect()
+        assert (info.value.index, info.value.size) == (0, 3)
+
+    def test_oversize_index_with_max_items(self) -> None:
+        it = batched_by_size(["a", "b", "c", "toolong"], 4, max_items=2)
+        assert [next(it), next(it)] == [["a", "b"], ["c"]]
+        with pytest.raises(OversizeItemError) as info:
+            next(it)
+        assert info.value.index == 3
+
+    def test_size_errors_propagate_unchanged(self) -> None:
+        boom = KeyError("boom")
+
+        def size(x: str) -> int:
+            raise boom
+
+        with pytest.raises(KeyError) as info:
+            batched_by_size(["a"], 4, size=size).collect()
+        assert info.value is boom
+
+    def test_building_pulls_nothing(self) -> None:
+        source = Source(["a", "b"], fail_after=0)
+        batched_by_size(source, 4)
+        assert source.pulled == 0
+
+    def test_pulls_one_item_past_a_batch(self) -> None:
+        source = Source(["ab", "cd", "ef", "gh", "ij"])
+        it = batched_by_size(source, 4)
+        assert next(it) == ["ab", "cd"]
+        assert source.pulled == 3  # the third item told us the batch was full
+        assert next(it) == ["ef", "gh"]
+        assert source.pulled == 5
+
+    def test_max_items_batch_pulls_one_past(self) -> None:
+        source = Source(list("abcdef"))
+        it = batched_by_size(source, 100, max_items=2)
+        assert next(it) == ["a", "b"]
+        assert source.pulled == 3
+
+    def test_close_closes_the_source(self) -> None:
+        source = Source(["a", "b", "c"])
+        it = batched_by_size(source, 1)
+        assert next(it) == ["a"]
+        it.close()
+        assert source.closed == 1
+
+    @pytest.mark.parametrize(
+        ("kwargs", "error", "message"),
+        [
+            ({"max_bytes": 0}, ValueError, "max_bytes must be >= 1, got 0"),
+            ({"max_bytes": -5}, ValueError, "max_bytes must be >= 1, got -5"),
+            ({"max_bytes": 2.5}, TypeError, "max_bytes must be an int, got float"),
+            ({"max_bytes": True}, TypeError, "max_bytes must be an int, got bool"),
+            ({"max_items": 0}, ValueError, "max_items must be >= 1, got 0"),
+            ({"max_items": "2"}, TypeError, "max_items must be an int, got str"),
+            ({"batch_overhead": -1}, ValueError, "batch_overhead must be >= 0, got -1"),
+            ({"item_overhead": -1}, ValueError, "item_overhead must be >= 0, got -1"),
+            ({"size": 3}, TypeError, "size must be callable, got int"),
+            (
+                {"batch_overhead": 6, "item_overhead": 5},
+                ValueError,
+                "batch_overhead (6) + item_overhead (5) exceeds max_bytes (10), so no item "
+                "can ever fit",
+            ),
+        ],
+    )
+    @pytest.mark.parametrize("function", [batched_by_size, try_batched_by_size])
+    def test_bad_arguments_raise_at_the_call(
+        self,
+        function: Callable[..., Any],
+        kwargs: dict[str, Any],
+        error: type[Exception],
+        message: str,
+    ) -> None:
+        source = Source(["a"], fail_after=0)
+        args = {"max_bytes": 10, **kwargs}
+        max_bytes = args.pop("max_bytes")
+        with pytest.raises(error, match=f"^{re.escape(message)}$"):
+            function(source, max_bytes, **args)
+
+
+class TestTryBatchedBySize:
+    def test_example(self) -> None:
+        got = try_batched_by_size(["ab", "c", "far too long", "d"], 4).collect()
+        assert got == [
+            Ok(["ab", "c"]),
+            Err(OversizeItem(index=2, item="far too long", size=12, max_bytes=4)),
+            Ok(["d"]),
+        ]
+
+    def test_consecutive_oversize_items(self) -> None:
+        got = try_batched_by_size(["xxxxx", "yyyyy", "a"], 4).collect()
+        assert got == [
+            Err(OversizeItem(0, "xxxxx", 5, 4)),
+            Err(OversizeItem(1, "yyyyy", 5, 4)),
+            Ok(["a"]),
+        ]
+
+    @given(words, settings_args)
+    def test_matches_greedy_reference(self, items: list[str], args: tuple[Any, ...]) -> None:
+        max_bytes, max_items, bo, io = args
+        got = try_batched_by_size(
+            items, max_bytes, max_items=max_items, batch_overhead=bo, item_overhead=io
+        ).collect()
+        assert got == reference(items, max_bytes, len, max_items, bo, io)
+
+    @given(words, settings_args)
+    def test_nothing_is_lost(self, items: list[str], args: tuple[Any, ...]) -> None:
+        max_bytes, max_items, bo, io = args
+        got = try_batched_by_size(
+            items, max_bytes, max_items=max_items, batch_overhead=bo, item_overhead=io
+        ).collect()
+        back: list[str] = []
+        for r in got:
+            if isinstance(r, Ok):
+                back.extend(r.value)
+            else:
+                assert items[r.error.index] == r.error.item
+                back.append(r.error.item)
+        assert back == items
+
+    def test_building_pulls_nothing(self) -> None:
+        source = Source(["a"], fail_after=0)
+        try_batched_by_size(source, 4)
+        assert source.pulled == 0
+
+    def test_close_closes_the_source(self) -> None:
+        source = Source(["a", "b", "c"])
+        it = try_batched_by_size(source, 1)
+        assert next(it) == Ok(["a"])
+        it.close()
+        assert source.closed == 1
+
+
+class FakeClock:
+    """A clock that only moves when ``sleep`` is called; records the sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class TimedSource:
+    """A source that records the fake time of each pull."""
+
+    def __init__(self, clock: FakeClock, n: int) -> None:
+        self._clock = clock
+        self._left = n
+        self.pull_times: list[float] = []
+        self.closed = 0
+
+    def __iter__(self) -> Iterator[int]:
+        return self
+
+    def __next__(self) -> int:
+        self.pull_times.append(self._clock.now)
+        if self._left == 0:
+            raise StopIteration
+        self._left -= 1
+        return self._left
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+class TestRateLimited:
+    def test_pulls_are_spaced(self) -> None:
+        clock = FakeClock()
+        source = TimedSource(clock, 3)
+        got = rate_limited(source, 4, clock=clock.clock, sleep=clock.sleep).collect()
+        assert got == [2, 1, 0]
+        # The end-of-source pull is paced too: it is a pull.
+        assert source.pull_times == [100.0, 100.25, 100.5, 100.75]
+        assert clock.sleeps == [0.25, 0.25, 0.25]
+
+    def test_burst(self) -> None:
+        clock = FakeClock()
+        source = TimedSource(clock, 5)
+        rate_limited(source, 2, burst=3, clock=clock.clock, sleep=clock.sleep).collect()
+        assert source.pull_times == [100.0, 100.0, 100.0, 100.5, 101.0, 101.5]
+
+    def test_slow_consumer_does_not_wait(self) -> None:
+        clock = FakeClock()
+        source = TimedSource(clock, 3)
+        it = rate_limited(source, 1, clock=clock.clock, sleep=clock.sleep)
+        for _ in it:
+            clock.now += 5  # the consumer takes longer than the interval
+        assert clock.sleeps == []
+
+    def test_idle_time_does_not_build_a_burst_beyond_burst(self) -> None:
+        clock = FakeClock()
+        source = TimedSource(clock, 4)
+        it = rate_limited(source, 1, burst=2, clock=clock.clock, sleep=clock.sleep)
+        next(it)
+        clock.now += 100  # long idle
+        next(it)
+        next(it)
+        next(it)
+        assert source.pull_times == [100.0, 200.0, 200.0, 201.0]
+
+    def test_lazy(self) -> None:
+        calls: list[str] = []
+        source = Source([1, 2], fail_after=0)
+
+        def clock() -> float:
+            calls.append("clock")
+            return 0.0
+
+        rate_limited(source, 1, clock=clock, sleep=lambda s: calls.append("sleep"))
+        assert calls == []
+        assert source.pulled == 0
+
+    def test_close_closes_the_source(self) -> None:
+        clock = FakeClock()
+        source = TimedSource(clock, 3)
+        it = rate_limited(source, 1, clock=clock.clock, sleep=clock.sleep)
+        next(it)
+        it.close()
+        assert source.closed == 1
+
+    def test_real_clock_example(self) -> None:
+        # Fast enough not to slow the suite: 3 pulls at 1000/s.
+        assert rate_limited([1, 2, 3], 1000).collect() == [1, 2, 3]
+
+    @pytest.mark.parametrize(
+        ("args", "kwargs", "error", "message"),
+        [
+            ((0,), {}, ValueError, "per_second must be positive and finite, got 0"),
+            ((-1.5,), {}, ValueError, "per_second must be positive and finite, got -1.5"),
+            ((float("inf"),), {}, ValueError, "per_second must be positive and finite, got inf"),
+            ((float("nan"),), {}, ValueError, "per_second must be positive and finite, got nan"),
+            (("5",), {}, TypeError, "per_second must be a number, got str"),
+            ((1,), {"burst": 0}, ValueError, "burst must be >= 1, got 0"),
+            ((1,), {"burst": 1.5}, TypeError, "burst must be an int, got float"),
+            ((1,), {"clock": 0}, TypeError, "clock must be callable, got int"),
+            ((1,), {"sleep": None}, TypeError, "sleep must be callable, got NoneType"),
+        ],
+    )
+    def test_bad_arguments_raise_at_the_call(
+        self, args: tuple[Any, ...], kwargs: dict[str, Any], error: type[Exception], message: str
+    ) -> None:
+        with pytest.raises(error, match=f"^{re.escape(message)}$"):
+            rate_limited([1], *args, **kwargs)

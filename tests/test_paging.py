@@ -1,0 +1,590 @@
+"""Tests of pagination: from_pages / try_from_pages (client side) and cut_page / Page (server).
+
+Fake backends record every fetch call, so the tests can assert exactly which pages were asked
+for, with which limits, and when; Hypothesis drives the page layouts, the page sizes and the
+"too large" thresholds.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import weakref
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from itero import (
+    Err,
+    ItemTooLargeError,
+    Iter,
+    Ok,
+    Page,
+    PaginationError,
+    RepeatedTokenError,
+    cut_page,
+    from_pages,
+    try_from_pages,
+)
+
+
+class TooLarge(Exception):
+    """What the fake servers raise when a page would be too large."""
+
+
+class Backend:
+    """A server over ``items``: the token is the index of the page's first item.
+
+    ``thresholds`` maps a token to the largest limit the server accepts there (larger limits
+    raise ``TooLarge``); ``fail_at`` maps a token to an exception to raise. Every call is
+    recorded as ``(token, limit, outcome)``.
+    """
+
+    def __init__(
+        self,
+        items: list[int],
+        thresholds: dict[int, int] | None = None,
+        fail_at: dict[int, Exception] | None = None,
+    ) -> None:
+        self.items = items
+        self.thresholds = thresholds or {}
+        self.fail_at = fail_at or {}
+        self.calls: list[tuple[int | None, int, str]] = []
+
+    def fetch(self, token: int | None, limit: int) -> Page[int, int]:
+        start = token or 0
+        if start in self.fail_at:
+            self.calls.append((token, limit, "failed"))
+            raise self.fail_at[start]
+        if limit > self.thresholds.get(start, limit):
+            self.calls.append((token, limit, "too large"))
+            raise TooLarge(f"limit {limit} at {start}")
+        self.calls.append((token, limit, "ok"))
+        chunk = self.items[start : start + limit]
+        end = start + len(chunk)
+        return Page(chunk, end if end < len(self.items) else None)
+
+
+class Scripted:
+    """A server that returns fixed pages (a list of item lists), token = page index."""
+
+    def __init__(self, pages: list[list[int]]) -> None:
+        self.pages = pages
+        self.calls: list[int | None] = []
+
+    def fetch(self, token: int | None, limit: int) -> Page[int, int]:
+        self.calls.append(token)
+        i = token or 0
+        return Page(self.pages[i], i + 1 if i + 1 < len(self.pages) else None)
+
+
+class Untouchable:
+    def fetch(self, token: object, limit: int) -> Page[int, int]:
+        raise AssertionError("fetched before anything was asked for")
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> None:
+        self.calls += 1
+
+
+class TestPage:
+    def test_fields_and_defaults(self) -> None:
+        page: Page[int, str] = Page([1, 2], "next")
+        assert (page.items, page.next_token) == ([1, 2], "next")
+        assert Page([3]).next_token is None
+
+    def test_frozen_and_slotted(self) -> None:
+        page = Page([1], 2)
+        with pytest.raises(AttributeError):
+            page.next_token = 3  # type: ignore[misc]
+        assert not hasattr(page, "__dict__")
+
+    def test_equality_and_repr(self) -> None:
+        assert Page([1], 2) == Page([1], 2)
+        assert Page([1], 2) != Page([1], 3)
+        assert repr(Page(["a"], None)) == "Page(items=['a'], next_token=None)"
+
+
+class TestFromPages:
+    def test_yields_every_item_in_order(self) -> None:
+        backend = Backend(list(range(7)))
+        assert from_pages(backend.fetch, page_size=3).collect() == list(range(7))
+        assert backend.calls == [(None, 3, "ok"), (3, 3, "ok"), (6, 3, "ok")]
+
+    def test_returns_an_iter(self) -> None:
+        assert isinstance(from_pages(Backend([1]).fetch, page_size=1), Iter)
+
+    def test_empty_listing(self) -> None:
+        assert from_pages(Backend([]).fetch, page_size=3).collect() == []
+
+    def test_empty_pages_are_skipped(self) -> None:
+        backend = Scripted([[], [1, 2], [], [], [3], []])
+        assert from_pages(backend.fetch, page_size=5).collect() == [1, 2, 3]
+        assert backend.calls == [None, 1, 2, 3, 4, 5]
+
+    def test_start_token(self) -> None:
+        backend = Backend(list(range(10)))
+        assert from_pages(backend.fetch, page_size=4, start=6).collect() == [6, 7, 8, 9]
+        assert backend.calls[0] == (6, 4, "ok")
+
+    @pytest.mark.parametrize("last", ["", b""])
+    def test_empty_token_ends(self, last: str | bytes) -> None:
+        def fetch(token: str | bytes | None, limit: int) -> Page[int, str | bytes]:
+            return Page([1], last) if token is None else Page([2], None)
+
+        assert from_pages(fetch, page_size=1).collect() == [1]
+
+    def test_zero_token_does_not_end(self) -> None:
+        def fetch(token: int | None, limit: int) -> Page[str, int]:
+            return Page(["first"], 0) if token is None else Page(["second"], None)
+
+        assert from_pages(fetch, page_size=1).collect() == ["first", "second"]
+
+    def test_building_fetches_nothing(self) -> None:
+        from_pages(Untouchable().fetch, page_size=3)
+
+    def test_next_page_fetched_only_when_reached(self) -> None:
+        backend = Backend(list(range(6)))
+        it = from_pages(backend.fetch, page_size=2)
+        assert backend.calls == []
+        assert [next(it), next(it)] == [0, 1]
+        assert len(backend.calls) == 1
+        assert next(it) == 2
+        assert len(backend.calls) == 2
+
+    @given(
+        st.lists(st.lists(st.integers(), max_size=4), min_size=1, max_size=8),
+        st.integers(0, 40),
+    )
+    def test_fetches_only_what_the_consumer_needs(self, pages: list[list[int]], k: int) -> None:
+        backend = Scripted(pages)
+        items = [x for page in pages for x in page]
+        got = list(itertools.islice(from_pages(backend.fetch, page_size=4), k))
+        assert got == items[:k]
+        if k == 0:
+            assert backend.calls == []
+        elif k < len(items):
+            # Pages up to and including the one holding item k - 1, and not one more.
+            sizes = list(itertools.accumulate(len(p) for p in pages))
+            needed = next(i for i, total in enumerate(sizes) if total >= k) + 1
+            assert len(backend.calls) == needed
+
+    def test_holds_at_most_one_page(self) -> None:
+        class PageList(list[int]):
+            """A list that can be weakly referenced."""
+
+        previous: list[weakref.ref[PageList]] = []
+
+        def fetch(token: int | None, limit: int) -> Page[int, int]:
+            # By the time the next page is asked for, no earlier page is alive.
+            assert all(ref() is None for ref in previous)
+            start = token or 0
+            items = PageList(range(start, start + limit))
+            previous.append(weakref.ref(items))
+            return Page(items, start + limit if start + limit < 12 else None)
+
+        total = 0
+        for x in from_pages(fetch, page_size=3).filter(lambda x: x % 2 == 0):
+            total += x
+        assert total == 0 + 2 + 4 + 6 + 8 + 10
+        assert len(previous) == 4
+
+    def test_fetch_errors_propagate_unchanged_after_earlier_items(self) -> None:
+        boom = ConnectionError("down")
+        backend = Backend(list(range(6)), fail_at={4: boom})
+        it = from_pages(backend.fetch, page_size=2)
+        assert [next(it) for _ in range(4)] == [0, 1, 2, 3]
+        with pytest.raises(ConnectionError) as info:
+            next(it)
+        assert info.value is boom
+
+    def test_fetch_must_return_a_page(self) -> None:
+        def fetch(token: int | None, limit: int) -> Page[int, int]:
+            return {"items": [1]}  # type: ignore[return-value]
+
+        with pytest.raises(TypeError, match=r"^fetch must return a Page, got dict$"):
+            from_pages(fetch, page_size=1).collect()
+
+
+class TestAdaptivePageSize:
+    def test_halves_and_keeps_the_smaller_limit(self) -> None:
+        backend = Backend(list(range(10)), thresholds={0: 3})
+        assert from_pages(backend.fetch, page_size=10, too_large=TooLarge).collect() == list(
+            range(10)
+        )
+        assert backend.calls == [
+            (None, 10, "too large"),
+            (None, 5, "too large"),
+            (None, 2, "ok"),
+            (2, 2, "ok"),
+            (4, 2, "ok"),
+            (6, 2, "ok"),
+            (8, 2, "ok"),
+        ]
+
+    def test_accepts_a_tuple_of_types(self) -> None:
+        backend = Backend([1, 2], thresholds={0: 1})
+        got = from_pages(backend.fetch, page_size=2, too_large=(KeyError, TooLarge)).collect()
+        assert got == [1, 2]
+
+    def test_other_exceptions_are_not_retried(self) -> None:
+        backend = Backend([1, 2], thresholds={0: 1})
+        with pytest.raises(TooLarge):
+            from_pages(backend.fetch, page_size=2, too_large=KeyError).collect()
+        assert backend.calls == [(None, 2, "too large")]
+
+    def test_single_item_too_large_names_the_token(self) -> None:
+        backend = Backend(list(range(6)), thresholds={3: 0})
+        it = from_pages(backend.fetch, page_size=3, too_large=TooLarge)
+        assert [next(it) for _ in range(3)] == [0, 1, 2]
+        with pytest.raises(ItemTooLargeError) as info:
+            next(it)
+        assert info.value.token == 3
+        assert str(info.value) == (
+            "the item at token 3 is too large even in a page of one item (limit=1)"
+        )
+        assert isinstance(info.value.__cause__, TooLarge)
+        assert str(info.value.__cause__) == "limit 1 at 3"
+        assert isinstance(info.value, PaginationError)
+        assert [c for c in backend.calls if c[0] == 3] == [(3, 3, "too large"), (3, 1, "too large")]
+
+    @given(
+        st.lists(st.integers(), max_size=30),
+        st.integers(1, 12),
+        st.dictionaries(st.integers(0, 30), st.integers(1, 12)),
+    )
+    def test_every_item_exactly_once_in_order(
+        self, items: list[int], page_size: int, thresholds: dict[int, int]
+    ) -> None:
+        backend = Backend(items, thresholds)
+        got = from_pages(backend.fetch, page_size=page_size, too_large=TooLarge).collect()
+        assert got == items
+        limits = [limit for _, limit, _ in backend.calls]
+        assert limits == sorted(limits, reverse=True)  # never grows back
+        for (token, limit, outcome), following in itertools.pairwise(backend.calls):
+            if outcome == "too large":
+                assert following[:2] == (token, limit // 2)
+
+
+class TestRepeatedToken:
+    def test_immediate_repeat_is_an_error_after_the_items(self) -> None:
+        def fetch(token: str | None, limit: int) -> Page[int, str]:
+            return Page([1], "a") if token is None else Page([2], "a")
+
+        it = from_pages(fetch, page_size=1)
+        assert [next(it), next(it)] == [1, 2]
+        with pytest.raises(RepeatedTokenError) as info:
+            next(it)
+        assert info.value.token == "a"
+        assert str(info.value) == (
+            "the next-page token 'a' was already used; following it would loop forever"
+        )
+        assert isinstance(info.value, PaginationError)
+        assert isinstance(info.value, RuntimeError)
+
+    def test_start_token_repeated(self) -> None:
+        def fetch(token: str | None, limit: int) -> Page[int, str]:
+            return Page([1], "s")
+
+        with pytest.raises(RepeatedTokenError):
+            from_pages(fetch, page_size=1, start="s").collect()
+
+    @given(
+        st.lists(st.integers(0, 9), min_size=10, max_size=10),
+        st.lists(st.booleans(), min_size=10, max_size=10),
+        st.integers(0, 9),
+    )
+    def test_any_cycle_is_caught(self, succ: list[int], ends: list[bool], first: int) -> None:
+        # Tokens 0..9; token t leads to succ[t], or ends the listing when ends[t].
+        def fetch(token: int | None, limit: int) -> Page[int, int]:
+            t = first if token is None else token
+            return Page([t], None if ends[t] else succ[t])
+
+        path = [first]
+        while not ends[path[-1]] and succ[path[-1]] not in path:
+            path.append(succ[path[-1]])
+        it = from_pages(fetch, page_size=1)
+        got = list(itertools.islice(it, len(path)))
+        assert got == path
+        if ends[path[-1]]:
+            assert list(it) == []
+        else:
+            # A cycle: caught within a bounded number of extra pages.
+            rest: list[int] = []
+            with pytest.raises(RepeatedTokenError):
+                for x in it:
+                    rest.append(x)
+                    assert len(rest) <= 4 * len(path)
+
+
+class TestTryFromPages:
+    def test_items_then_err_then_end(self) -> None:
+        boom = ConnectionError("down")
+        backend = Backend(list(range(5)), fail_at={4: boom})
+        got = try_from_pages(backend.fetch, page_size=2).collect()
+        assert got == [Ok(0), Ok(1), Ok(2), Ok(3), Err(boom)]
+        assert got[-1].error is boom  # type: ignore[union-attr]
+
+    def test_without_failure_all_ok(self) -> None:
+        backend = Backend([1, 2, 3])
+        assert try_from_pages(backend.fetch, page_size=2).collect() == [Ok(1), Ok(2), Ok(3)]
+
+    def test_pagination_errors_become_err(self) -> None:
+        backend = Backend([1, 2, 3], thresholds={2: 0})
+        got = try_from_pages(backend.fetch, page_size=2, too_large=TooLarge).collect()
+        assert got[:2] == [Ok(1), Ok(2)]
+        assert len(got) == 3
+        assert isinstance(got[2], Err)
+        assert isinstance(got[2].error, ItemTooLargeError)
+        assert got[2].error.token == 2
+
+    def test_base_exceptions_propagate(self) -> None:
+        def fetch(token: int | None, limit: int) -> Page[int, int]:
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            try_from_pages(fetch, page_size=1).collect()
+
+    def test_building_fetches_nothing(self) -> None:
+        try_from_pages(Untouchable().fetch, page_size=3)
+
+    @given(st.lists(st.integers(), max_size=20), st.integers(1, 5), st.integers(0, 25))
+    def test_delivers_everything_before_the_error(
+        self, items: list[int], page_size: int, fail: int
+    ) -> None:
+        boom = ValueError(f"failed at {fail}")
+        backend = Backend(items, fail_at={fail: boom})
+        got = try_from_pages(backend.fetch, page_size=page_size).collect()
+        # The server fails when a page starts at `fail` (page starts are multiples of size).
+        starts = range(0, max(len(items), 1), page_size)
+        if fail in starts:
+            assert got == [Ok(x) for x in items[:fail]] + [Err(boom)]
+        else:
+            assert got == [Ok(x) for x in items]
+
+
+class TestOnClose:
+    def test_called_once_when_exhausted(self) -> None:
+        on_close = Recorder()
+        it = from_pages(Backend(list(range(5))).fetch, page_size=2, on_close=on_close)
+        assert [next(it) for _ in range(5)] == [0, 1, 2, 3, 4]
+        assert on_close.calls == 0  # the listing has not been seen to end yet
+        assert list(it) == []
+        assert on_close.calls == 1
+        it.close()
+        assert on_close.calls == 1
+
+    def test_called_once_on_error(self) -> None:
+        on_close = Recorder()
+        backend = Backend([1, 2], fail_at={1: OSError("x")})
+        with pytest.raises(OSError):
+            from_pages(backend.fetch, page_size=1, on_close=on_close).collect()
+        assert on_close.calls == 1
+
+    def test_called_before_the_err_is_delivered(self) -> None:
+        on_close = Recorder()
+        backend = Backend([1, 2], fail_at={1: OSError("x")})
+        it = try_from_pages(backend.fetch, page_size=1, on_close=on_close)
+        assert next(it) == Ok(1)
+        assert on_close.calls == 0
+        assert isinstance(next(it), Err)
+        assert on_close.calls == 1
+        assert list(it) == []
+        assert on_close.calls == 1
+
+    def test_close_part_way(self) -> None:
+        on_close = Recorder()
+        backend = Backend(list(range(10)))
+        it = from_pages(backend.fetch, page_size=2, on_close=on_close)
+        assert next(it) == 0
+        it.close()
+        assert on_close.calls == 1
+        it.close()
+        assert on_close.calls == 1
+        assert len(backend.calls) == 1
+
+    def test_close_before_anything_was_fetched(self) -> None:
+        on_close = Recorder()
+        it = from_pages(Untouchable().fetch, page_size=2, on_close=on_close)
+        it.close()
+        assert on_close.calls == 1
+
+    def test_close_through_a_pipeline(self) -> None:
+        on_close = Recorder()
+        it = from_pages(Backend(list(range(10))).fetch, page_size=2, on_close=on_close)
+        pipeline = it.filter(lambda x: x > 2).map(str)
+        assert next(pipeline) == "3"
+        pipeline.close()
+        assert on_close.calls == 1
+
+    def test_with_block(self) -> None:
+        on_close = Recorder()
+        with from_pages(Backend(list(range(10))).fetch, page_size=2, on_close=on_close) as it:
+            assert next(it) == 0
+        assert on_close.calls == 1
+
+    def test_try_from_pages_close(self) -> None:
+        on_close = Recorder()
+        it = try_from_pages(Backend([1, 2, 3]).fetch, page_size=1, on_close=on_close)
+        assert next(it) == Ok(1)
+        it.close()
+        assert on_close.calls == 1
+
+    def test_on_close_errors_propagate(self) -> None:
+        def on_close() -> None:
+            raise RuntimeError("release failed")
+
+        with pytest.raises(RuntimeError, match="release failed"):
+            from_pages(Backend([1]).fetch, page_size=1, on_close=on_close).collect()
+
+
+class TestFromPagesArguments:
+    @pytest.mark.parametrize(
+        ("kwargs", "error", "message"),
+        [
+            ({"fetch": 3}, TypeError, "fetch must be callable, got int"),
+            ({"page_size": 0}, ValueError, "page_size must be >= 1, got 0"),
+            ({"page_size": -2}, ValueError, "page_size must be >= 1, got -2"),
+            ({"page_size": 2.0}, TypeError, "page_size must be an int, got float"),
+            ({"page_size": True}, TypeError, "page_size must be an int, got bool"),
+            (
+                {"too_large": ValueError("x")},
+                TypeError,
+                "too_large must be an exception type or a tuple of them, got ValueError('x')",
+            ),
+            (
+                {"too_large": (KeyError, int)},
+                TypeError,
+                "too_large must be an exception type or a tuple of them, got "
+                "(<class 'KeyError'>, <class 'int'>)",
+            ),
+            ({"on_close": "x"}, TypeError, "on_close must be callable or None, got str"),
+        ],
+    )
+    @pytest.mark.parametrize("producer", [from_pages, try_from_pages])
+    def test_bad_arguments_raise_at_the_call(
+        self,
+        producer: Callable[..., Any],
+        kwargs: dict[str, Any],
+        error: type[Exception],
+        message: str,
+    ) -> None:
+        args: dict[str, Any] = {"fetch": Untouchable().fetch, "page_size": 2, **kwargs}
+        fetch = args.pop("fetch")
+        with pytest.raises(error, match=f"^{re.escape(message)}$"):
+            producer(fetch, **args)
+
+
+def by_first(row: tuple[int, str]) -> int:
+    return row[0]
+
+
+class Counting:
+    def __init__(self, items: list[int]) -> None:
+        self._it = iter(items)
+        self.pulled = 0
+
+    def __iter__(self) -> Iterator[int]:
+        return self
+
+    def __next__(self) -> int:
+        x = next(self._it)
+        self.pulled += 1
+        return x
+
+
+def identity(x: int) -> int:
+    return x
+
+
+sorted_keys = st.sets(st.integers(-50, 50), max_size=25).map(sorted)
+
+
+class TestCutPage:
+    def test_examples(self) -> None:
+        rows = [(1, "a"), (2, "b"), (4, "c"), (7, "d")]
+        assert cut_page(rows, key=by_first, start=None, limit=3) == Page(rows[:3], 7)
+        assert cut_page(rows, key=by_first, start=7, limit=3) == Page(rows[3:], None)
+        assert cut_page(rows, key=by_first, start=5, limit=1) == Page([(7, "d")], None)
+        assert cut_page(rows, key=by_first, start=8, limit=1) == Page([], None)
+        assert cut_page([], key=by_first, start=None, limit=1) == Page([], None)
+
+    def test_exact_fit_has_no_next_token(self) -> None:
+        assert cut_page([1, 2], key=identity, start=None, limit=2) == Page([1, 2], None)
+
+    @given(sorted_keys, st.integers(1, 6))
+    def test_following_tokens_reconstructs_the_source(self, source: list[int], limit: int) -> None:
+        pages: list[list[int]] = []
+        token: int | None = None
+        while True:
+            page = cut_page(source, key=identity, start=token, limit=limit)
+            pages.append(list(page.items))
+            assert len(page.items) <= limit
+            if page.next_token is None:
+                break
+            assert len(page.items) == limit
+            token = page.next_token
+        assert [x for p in pages for x in p] == source
+
+    @given(sorted_keys, st.integers(1, 6))
+    def test_from_pages_over_cut_page_is_the_source(self, source: list[int], limit: int) -> None:
+        def fetch(token: int | None, limit: int) -> Page[int, int]:
+            return cut_page(source, key=identity, start=token, limit=limit)
+
+        assert from_pages(fetch, page_size=limit).collect() == source
+
+    @given(sorted_keys, st.integers(1, 6), st.data())
+    def test_reads_at_most_limit_plus_one_after_start(
+        self, source: list[int], limit: int, data: st.DataObject
+    ) -> None:
+        i = data.draw(st.integers(0, len(source)))
+        start = source[i] if i < len(source) else 51
+        # A source that begins at start: at most limit + 1 items are read.
+        counting = Counting(source[i:])
+        page = cut_page(counting, key=identity, start=start, limit=limit)
+        assert list(page.items) == source[i : i + limit]
+        assert counting.pulled == min(limit + 1, len(source) - i)
+        # The whole source: the i items before start are read and dropped as well.
+        counting = Counting(source)
+        cut_page(counting, key=identity, start=start, limit=limit)
+        assert counting.pulled == i + min(limit + 1, len(source) - i)
+
+    def test_unsorted_source_is_an_error(self) -> None:
+        with pytest.raises(
+            ValueError, match=r"^source must be sorted by key with unique keys: key 2 follows 3$"
+        ):
+            cut_page([1, 3, 2], key=identity, start=None, limit=5)
+
+    def test_duplicate_keys_are_an_error(self) -> None:
+        with pytest.raises(ValueError, match="key 3 follows 3"):
+            cut_page([1, 3, 3], key=identity, start=None, limit=2)
+
+    def test_source_is_not_closed(self) -> None:
+        def gen() -> Iterator[int]:
+            yield from range(10)
+
+        source = gen()
+        cut_page(source, key=identity, start=None, limit=2)
+        assert next(source) == 3  # 0, 1 in the page, 2 read for the next token
+
+    @pytest.mark.parametrize(
+        ("kwargs", "error", "message"),
+        [
+            ({"limit": 0}, ValueError, "limit must be >= 1, got 0"),
+            ({"limit": "3"}, TypeError, "limit must be an int, got str"),
+            ({"key": None}, TypeError, "key must be callable, got NoneType"),
+        ],
+    )
+    def test_bad_arguments(
+        self, kwargs: dict[str, Any], error: type[Exception], message: str
+    ) -> None:
+        args: dict[str, Any] = {"key": identity, "start": None, "limit": 2, **kwargs}
+        with pytest.raises(error, match=f"^{re.escape(message)}$"):
+            cut_page([1, 2], **args)
