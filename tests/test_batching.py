@@ -215,6 +215,17 @@ class TestBatchedBySize:
         assert next(it) == ["a"]
         it.close()
         assert source.closed == 1
+        assert list(it) == []
+
+    def test_close_before_the_first_pull_closes_the_source(self) -> None:
+        source = Source(["a"], fail_after=0)
+        batched_by_size(source, 1).close()
+        assert source.closed == 1
+
+    def test_close_reaches_through_an_upstream_iter(self) -> None:
+        source = Source(["a", "b"])
+        batched_by_size(Iter(source).map(str.upper), 1).close()
+        assert source.closed == 1
 
     @pytest.mark.parametrize(
         ("kwargs", "error", "message"),
@@ -301,6 +312,11 @@ class TestTryBatchedBySize:
         it = try_batched_by_size(source, 1)
         assert next(it) == Ok(["a"])
         it.close()
+        assert source.closed == 1
+
+    def test_close_before_the_first_pull_closes_the_source(self) -> None:
+        source = Source(["a"], fail_after=0)
+        try_batched_by_size(source, 1).close()
         assert source.closed == 1
 
 
@@ -396,6 +412,8 @@ class TestRateLimited:
         next(it)
         it.close()
         assert source.closed == 1
+        rate_limited(source, 1, clock=clock.clock, sleep=clock.sleep).close()
+        assert source.closed == 2
 
     def test_real_clock_example(self) -> None:
         # Fast enough not to slow the suite: 3 pulls at 1000/s.

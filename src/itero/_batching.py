@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Iterable, Iterator, Sized
+from collections.abc import Callable, Generator, Iterable, Iterator, Sized
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, Union, cast, final, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, final, overload
 
 from ._result import Err, Ok, Result
 
@@ -92,13 +92,26 @@ def _check_rate(per_second: object) -> None:
         raise ValueError(f"per_second must be positive and finite, got {per_second}")
 
 
-def _close_upstream(iterable: object, iterator: object) -> None:
-    """Close the source of an adapter that is being closed early (files, generators, Iters)."""
-    for obj in (iterable, iterator):
-        close = getattr(obj, "close", None)
+class _Stream(Generic[T]):
+    """What ``Iter`` wraps: iterates a generator; ``close()`` also closes the upstream source.
+
+    Closing the generator alone would not reach the source if the generator never started.
+    """
+
+    __slots__ = ("_gen", "_source")
+
+    def __init__(self, gen: Generator[T, None, None], source: object) -> None:
+        self._gen = gen
+        self._source = source
+
+    def __iter__(self) -> Iterator[T]:
+        return self._gen
+
+    def close(self) -> None:
+        self._gen.close()
+        close = getattr(self._source, "close", None)
         if callable(close):
             close()
-            return
 
 
 def _validate_batching(
@@ -133,8 +146,9 @@ def _batches(
     batch_overhead: int,
     item_overhead: int,
     strict: bool,
-) -> Iterator[Union[list[T], OversizeItem[T]]]:
-    """Greedy size-bounded batches; an oversize item is raised (strict) or yielded as is."""
+) -> Generator[Any, None, None]:
+    """Greedy size-bounded batches: lists, raising on an oversize item (``strict``), else
+    ``Ok(list)`` and ``Err(OversizeItem)``."""
     it = iter(iterable)
     budget = max_bytes - batch_overhead  # bytes available to items (with their overhead)
     batch: list[T] = []
@@ -143,59 +157,55 @@ def _batches(
     start = 0  # source index of batch[0]
     # The hot loop: one size() call, two additions, one comparison and one append per item.
     # max_items gets a loop of its own so that the common case does not count.
-    try:
-        if max_items is None:
-            for item in it:
-                s = size(item) + item_overhead
-                used += s
-                if used <= budget:
-                    append(item)
-                    continue
-                # The item does not fit: ship the current batch, then start a new one with it.
-                if batch:
-                    yield batch
-                    start += len(batch)
-                    batch = []
-                    append = batch.append
-                if s > budget:
-                    if strict:
-                        raise OversizeItemError(start, s - item_overhead, max_bytes)
-                    yield OversizeItem(start, item, s - item_overhead, max_bytes)
-                    start += 1
-                    used = 0
-                    continue
+    if max_items is None:
+        for item in it:
+            s = size(item) + item_overhead
+            used += s
+            if used <= budget:
                 append(item)
-                used = s
-        else:
-            n = 0  # len(batch), kept by hand: cheaper than len() per item
-            for item in it:
-                s = size(item) + item_overhead
-                used += s
-                n += 1
-                if used <= budget and n <= max_items:
-                    append(item)
-                    continue
-                if batch:
-                    yield batch
-                    start += len(batch)
-                    batch = []
-                    append = batch.append
-                if s > budget:
-                    if strict:
-                        raise OversizeItemError(start, s - item_overhead, max_bytes)
-                    yield OversizeItem(start, item, s - item_overhead, max_bytes)
-                    start += 1
-                    used = 0
-                    n = 0
-                    continue
+                continue
+            # The item does not fit: ship the current batch, then start a new one with it.
+            if batch:
+                yield batch if strict else Ok(batch)
+                start += len(batch)
+                batch = []
+                append = batch.append
+            if s > budget:
+                if strict:
+                    raise OversizeItemError(start, s - item_overhead, max_bytes)
+                yield Err(OversizeItem(start, item, s - item_overhead, max_bytes))
+                start += 1
+                used = 0
+                continue
+            append(item)
+            used = s
+    else:
+        n = 0  # len(batch), kept by hand: cheaper than len() per item
+        for item in it:
+            s = size(item) + item_overhead
+            used += s
+            n += 1
+            if used <= budget and n <= max_items:
                 append(item)
-                used = s
-                n = 1
-        if batch:
-            yield batch
-    except GeneratorExit:
-        _close_upstream(iterable, it)
-        raise
+                continue
+            if batch:
+                yield batch if strict else Ok(batch)
+                start += len(batch)
+                batch = []
+                append = batch.append
+            if s > budget:
+                if strict:
+                    raise OversizeItemError(start, s - item_overhead, max_bytes)
+                yield Err(OversizeItem(start, item, s - item_overhead, max_bytes))
+                start += 1
+                used = 0
+                n = 0
+                continue
+            append(item)
+            used = s
+            n = 1
+    if batch:
+        yield batch if strict else Ok(batch)
 
 
 @overload
@@ -271,14 +281,7 @@ max_bytes=4 even in a batch of its own
 
     _validate_batching(max_bytes, size, max_items, batch_overhead, item_overhead)
     batches = _batches(iterable, max_bytes, size, max_items, batch_overhead, item_overhead, True)
-    # With strict=True the generator never yields an OversizeItem: it raises instead.
-    return Iter(cast("Iterator[list[T]]", batches))
-
-
-def _as_result(batch: Union[list[T], OversizeItem[T]]) -> Result[list[T], OversizeItem[T]]:
-    if isinstance(batch, OversizeItem):
-        return Err(batch)
-    return Ok(batch)
+    return Iter(_Stream(batches, iterable))
 
 
 @overload
@@ -330,7 +333,7 @@ def try_batched_by_size(
 
     _validate_batching(max_bytes, size, max_items, batch_overhead, item_overhead)
     batches = _batches(iterable, max_bytes, size, max_items, batch_overhead, item_overhead, False)
-    return Iter(map(_as_result, batches))
+    return Iter(_Stream(batches, iterable))
 
 
 def rate_limited(
@@ -374,7 +377,7 @@ def rate_limited(
         raise TypeError(f"clock must be callable, got {type(clock).__name__}")
     if not callable(sleep):
         raise TypeError(f"sleep must be callable, got {type(sleep).__name__}")
-    return Iter(_paced(iterable, 1.0 / per_second, burst, clock, sleep))
+    return Iter(_Stream(_paced(iterable, 1.0 / per_second, burst, clock, sleep), iterable))
 
 
 def _paced(
@@ -383,23 +386,19 @@ def _paced(
     burst: int,
     clock: Callable[[], float],
     sleep: Callable[[float], object],
-) -> Iterator[T]:
+) -> Generator[T, None, None]:
     it = iter(iterable)
     slack = (burst - 1) * interval
     tat = -math.inf  # the "theoretical arrival time" of the next pull
-    try:
-        while True:
-            now = clock()
-            allowed = tat - slack
-            if now < allowed:
-                sleep(allowed - now)
-                now = allowed
-            tat = max(tat, now) + interval
-            try:
-                item = next(it)
-            except StopIteration:
-                return
-            yield item
-    except GeneratorExit:
-        _close_upstream(iterable, it)
-        raise
+    while True:
+        now = clock()
+        allowed = tat - slack
+        if now < allowed:
+            sleep(allowed - now)
+            now = allowed
+        tat = max(tat, now) + interval
+        try:
+            item = next(it)
+        except StopIteration:
+            return
+        yield item
