@@ -61,6 +61,9 @@ class Some(Generic[T_co]):
         """
         return self._value
 
+    def __init_subclass__(cls, **kwargs: object) -> NoReturn:
+        raise TypeError("Some is final: Option and Result are closed tagged unions")
+
     def __repr__(self) -> str:
         return f"Some({self._value!r})"
 
@@ -354,6 +357,9 @@ class Nothing:
 
     def __new__(cls) -> Nothing:
         return _NOTHING
+
+    def __init_subclass__(cls, **kwargs: object) -> NoReturn:
+        raise TypeError("Nothing is final: Option and Result are closed tagged unions")
 
     def __repr__(self) -> str:
         return "Nothing()"

@@ -89,6 +89,9 @@ class Ok(Generic[T_co]):
         """
         return self._value
 
+    def __init_subclass__(cls, **kwargs: object) -> NoReturn:
+        raise TypeError("Ok is final: Option and Result are closed tagged unions")
+
     def __repr__(self) -> str:
         return f"Ok({self._value!r})"
 
@@ -363,6 +366,9 @@ class Err(Generic[E_co]):
         'boom'
         """
         return self._error
+
+    def __init_subclass__(cls, **kwargs: object) -> NoReturn:
+        raise TypeError("Err is final: Option and Result are closed tagged unions")
 
     def __repr__(self) -> str:
         return f"Err({self._error!r})"
