@@ -184,7 +184,7 @@ def table(config: Config) -> tuple[str, list[Row | MemRow]]:
     text = "\n\n".join(
         [
             "## Iter (issue 3)",
-            render(rows),
+            render(rows, config),
             NOTES.format(n=n, repeats=config.timing_repeats),
             "### Memory: tracemalloc peak (separate pass, not timed)",
             render_memory(mem_rows),

@@ -34,8 +34,8 @@ result_pkg = optional_import("result")
 ROk: Any = getattr(result_pkg, "Ok", None)
 RErr: Any = getattr(result_pkg, "Err", None)
 
-N_FULL = 200_000
-N_QUICK = 50_000
+N_FULL = 100_000
+N_QUICK = 30_000
 D = -1
 """The default passed to ``unwrap_or``."""
 
@@ -173,7 +173,7 @@ def table(config: Config) -> tuple[str, list[Row]]:
     text = "\n\n".join(
         [
             "## Option / Result (issue 2)",
-            render(rows, baseline_label="baseline"),
+            render(rows, config, baseline_label="baseline"),
             NOTES.format(n=n),
         ]
     )

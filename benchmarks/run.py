@@ -48,8 +48,18 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help=f"run only these sections (comma-separated, from {', '.join(SECTIONS)})",
     )
     parser.add_argument("--markdown-out", type=Path, help="also write the Markdown to this file")
+    parser.add_argument(
+        "--clock",
+        choices=("cpu", "wall"),
+        default="cpu",
+        help="the clock that decides PASS/FAIL (both are shown; default cpu)",
+    )
     parser.add_argument("--no-peers", action="store_true", help="skip peer-library columns")
-    parser.add_argument("--repeats", type=int, help="timed runs per variant (default 7, quick 3)")
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        help="timed runs of baseline and itero (default 15, quick 7; peers at most 5, quick 3)",
+    )
     args = parser.parse_args(argv)
     only = [name.strip() for item in args.only for name in item.split(",") if name.strip()]
     unknown = sorted(set(only) - set(SECTIONS))
@@ -107,7 +117,10 @@ def header(config: Config) -> str:
             f"{platform.python_version()} ({platform.python_implementation()}), "
             f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs. "
             "Medians of interleaved runs with the garbage collector disabled; ratios are "
-            "candidate/baseline measured in the same run. See benchmarks/README.md.",
+            "candidate/baseline measured in the same run, as medians of paired runs. Each run "
+            "reads the CPU clock (`time.process_time_ns`) and the wall clock "
+            f"(`time.perf_counter_ns`); the {config.clock} clock decides PASS/FAIL. "
+            "See benchmarks/README.md.",
         ]
     )
 
@@ -115,7 +128,9 @@ def header(config: Config) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the chosen sections and print (and maybe write) the Markdown."""
     args = parse_args(argv)
-    config = Config(quick=args.quick, peers=not args.no_peers, repeats=args.repeats)
+    config = Config(
+        quick=args.quick, peers=not args.no_peers, repeats=args.repeats, clock=args.clock
+    )
     parts = [header(config)]
     rows: list[Row | MemRow] = []
     started = time.perf_counter()

@@ -138,19 +138,34 @@ class TestRender:
         case = harness.Case(
             "a|b", lambda: None, lambda: None, harness.Goal(1.05), dict.fromkeys(peers, "x")
         )
-        return harness.Row(case, status, 1_000_000, 1_020_000, 1.02, 1.01, 1.03, dict(peers))
+        return harness.Row(case, status, 1_000_000, 1_020_000, 1.02, 1.01, 1.03, 0.97, dict(peers))
 
     def test_table_has_one_column_per_peer_and_escapes_pipes(self) -> None:
-        text = harness.render([self._row("PASS", flupy="3.00x")])
+        text = harness.render([self._row("PASS", flupy="3.00x")], harness.Config())
         assert text.splitlines() == [
-            "| case | stdlib | itero | ratio (IQR) | goal | status | flupy (ratio) |",
-            "|---|---|---|---|---|---|---|",
-            "| a\\|b | 1.0 ms | 1.0 ms | 1.020x (1.01-1.03) | <= 1.05x | PASS | 3.00x |",
+            "| case | stdlib (CPU) | itero (CPU) | ratio, CPU (IQR) | ratio, wall | goal | status"
+            " | flupy (ratio) |",
+            "|---|---|---|---|---|---|---|---|",
+            "| a\\|b | 1.0 ms | 1.0 ms | 1.020x (1.01-1.03) | 0.97x | <= 1.05x | PASS | 3.00x |",
         ]
+
+    def test_wall_clock_can_decide(self) -> None:
+        text = harness.render([self._row("PASS")], harness.Config(clock="wall"))
+        assert text.splitlines()[0] == (
+            "| case | stdlib (wall) | itero (wall) | ratio, wall (IQR) | ratio, CPU | goal"
+            " | status |"
+        )
 
     def test_fails_lists_what_is_not_met(self) -> None:
         rows = [self._row("PASS"), self._row("FAIL")]
         assert harness.fails(rows) == ["a|b: FAIL"]
+
+
+class TestKit:
+    def test_bench_kit_has_the_main_run_py_calls(self) -> None:
+        if not (BENCHMARKS / "bench_kit.py").exists():
+            pytest.skip("benchmarks/bench_kit.py not written yet")
+        assert callable(_module("bench_kit").main)
 
 
 class TestRunPy:
@@ -158,6 +173,7 @@ class TestRunPy:
         args = run.parse_args(["--only", "iter,kit", "--only", "peers", "--quick"])
         assert args.only == ["iter", "kit", "peers"]
         assert args.quick
+        assert args.clock == "cpu"
 
     def test_default_runs_every_section(self) -> None:
         assert run.parse_args([]).only == ["option_result", "iter", "kit", "peers"]
