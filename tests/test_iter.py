@@ -6,6 +6,7 @@ Adapters are tested in test_iter_adapters.py and consumers in test_iter_consumer
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any, Generic, TypeVar
@@ -21,6 +22,7 @@ from itero import (
     Nothing,
     Ok,
     Option,
+    Peekable,
     Some,
     count,
     empty,
@@ -531,3 +533,206 @@ class TestCallbacks:
             run = CALLBACKS[name](not_callable)
             with pytest.raises(TypeError, match="callable"):
                 run()
+
+
+# ------------------------------------------------------------------------------------------------
+# size_hint and close
+# ------------------------------------------------------------------------------------------------
+
+
+def peeked(it: Peekable[T]) -> Peekable[T]:
+    """``it`` after a ``peek()``."""
+    it.peek()
+    return it
+
+
+PIPELINES: dict[str, Callable[[Iterable[int], list[int]], Iter[Any]]] = {
+    "source": lambda src, xs: Iter(src),
+    "generator": lambda src, xs: Iter(x for x in src),
+    "supports_next": lambda src, xs: Iter(OptionSource(list(src))),
+    "map": lambda src, xs: Iter(src).map(str),
+    "filter": lambda src, xs: Iter(src).filter(lambda x: x % 2),
+    "filter_map": lambda src, xs: Iter(src).filter_map(lambda x: Some(x) if x % 2 else Nothing()),
+    "flat_map": lambda src, xs: Iter(src).flat_map(lambda x: range(x % 3)),
+    "flatten": lambda src, xs: Iter(src).map(lambda x: [x] * (x % 3)).flatten(),
+    "take": lambda src, xs: Iter(src).take(5),
+    "skip": lambda src, xs: Iter(src).skip(3),
+    "take_while": lambda src, xs: Iter(src).take_while(lambda x: x < 2),
+    "skip_while": lambda src, xs: Iter(src).skip_while(lambda x: x < 2),
+    "map_while": lambda src, xs: Iter(src).map_while(lambda x: Some(x) if x < 2 else Nothing()),
+    "step_by": lambda src, xs: Iter(src).step_by(3),
+    "chain": lambda src, xs: Iter(src).chain(xs[:3], iter(xs[:2])),
+    "zip": lambda src, xs: Iter(src).zip(xs[2:]),
+    "enumerate": lambda src, xs: Iter(src).enumerate(1),
+    "peekable": lambda src, xs: Iter(src).peekable(),
+    "fuse": lambda src, xs: Iter(src).fuse(),
+    "peeked": lambda src, xs: peeked(Iter(src).peekable()),
+    "inspect": lambda src, xs: Iter(src).inspect(lambda _: None),
+    "scan": lambda src, xs: Iter(src).scan(
+        0, lambda s, x: Some((s + x, s)) if x < 3 else Nothing()
+    ),
+    "chunks": lambda src, xs: Iter(src).chunks(3),
+    "windows": lambda src, xs: Iter(src).windows(3),
+    "chunk_by": lambda src, xs: Iter(src).chunk_by(lambda x: x % 2),
+    "dedup": lambda src, xs: Iter(src).dedup(),
+    "dedup_by_key": lambda src, xs: Iter(src).dedup_by_key(lambda x: x % 2),
+    "unique": lambda src, xs: Iter(src).unique(),
+    "unique_by_key": lambda src, xs: Iter(src).unique_by_key(lambda x: x % 3),
+    "intersperse": lambda src, xs: Iter(src).intersperse(-1),
+    "interleave": lambda src, xs: Iter(src).interleave(xs[:2], iter(xs[1:])),
+    "zip_longest": lambda src, xs: Iter(src).zip_longest(xs[:2]),
+    "merge": lambda src, xs: Iter(src).merge(xs[1:]),
+    "cycle_take": lambda src, xs: Iter(src).cycle().take(7),
+    "oks": lambda src, xs: Iter(src).map(lambda x: Ok(x) if x % 2 else Err(x)).oks(),
+    "errs": lambda src, xs: Iter(src).map(lambda x: Ok(x) if x % 2 else Err(x)).errs(),
+}
+"""Pipelines over a source; ``xs`` (the same items) feeds the other inputs. Merge sorts first."""
+
+
+class TestSizeHint:
+    @pytest.mark.parametrize("name", list(PIPELINES))
+    @given(xs=st.lists(st.integers(0, 4), max_size=12))
+    def test_bounds_the_remaining_count_at_every_step(self, name: str, xs: list[int]) -> None:
+        xs = sorted(xs) if name == "merge" else xs
+        total = len(PIPELINES[name](xs, xs).collect())
+        it = PIPELINES[name](xs, xs)
+        for done in range(total + 1):
+            lower, upper = it.size_hint()
+            remaining = total - done
+            assert isinstance(lower, int)
+            assert 0 <= lower <= remaining, (name, done, lower, remaining)
+            if isinstance(upper, Some):
+                assert remaining <= upper.value, (name, done, upper, remaining)
+            else:
+                assert upper is Nothing()
+            it.next()
+
+    def test_exact_for_sized_sources(self) -> None:
+        it = Iter([1, 2, 3]).map(str)
+        assert it.size_hint() == (3, Some(3))
+        it.next()
+        assert it.size_hint() == (2, Some(2))
+
+    def test_endless(self) -> None:
+        assert repeat(1).size_hint()[1] is Nothing()
+        assert count().size_hint()[1] is Nothing()
+
+    def test_length_hint(self) -> None:
+        assert operator.length_hint(Iter([1, 2, 3]).map(str)) == 3
+
+
+class Closing:
+    """A source that records whether ``close()`` was called."""
+
+    def __init__(self, xs: list[int]) -> None:
+        self.it = iter(xs)
+        self.closed = 0
+
+    def __iter__(self) -> Closing:
+        return self
+
+    def __next__(self) -> int:
+        return next(self.it)
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+UNCLOSABLE = {"generator", "supports_next"}
+"""Pipelines whose first stage hides the source from Iter."""
+
+
+class TestClose:
+    @pytest.mark.parametrize("name", [n for n in PIPELINES if n not in UNCLOSABLE])
+    def test_closes_the_source_through_every_stage(self, name: str) -> None:
+        src = Closing([0, 1, 2, 3])
+        it = PIPELINES[name](src, [0, 1, 2, 3])
+        it.next()
+        it.close()
+        assert src.closed >= 1
+        it.close()  # idempotent
+        assert src.closed >= 1
+
+    def test_generator_source_is_closed(self) -> None:
+        finalized: list[str] = []
+
+        def gen() -> Iterable[int]:
+            try:
+                yield 1
+                yield 2
+            finally:
+                finalized.append("closed")
+
+        it = Iter(gen()).map(lambda x: x * 2).filter(bool)
+        assert it.next() == Some(2)
+        it.close()
+        assert finalized == ["closed"]
+        it.close()
+        assert finalized == ["closed"]
+
+    def test_other_sources_of_chain_and_zip_are_closed(self) -> None:
+        a, b, c = Closing([1]), Closing([2]), Closing([3])
+        Iter(a).chain(b).zip(c).close()
+        assert (a.closed, b.closed, c.closed) == (1, 1, 1)
+
+    def test_with_closes_on_exit(self) -> None:
+        src = Closing([1, 2])
+        with Iter(src) as it:
+            assert it.next() == Some(1)
+        assert src.closed == 1
+
+
+def settle(value: object) -> object:
+    """Make a method's result comparable: an Iter is collected (at most 20 items)."""
+    if isinstance(value, Iter):
+        it: Iter[Any] = value
+        return it.take(20).collect()
+    return value
+
+
+PEEK_ITEMS: dict[str, list[Any]] = {
+    "flatten": [[0], [], [1, 2]],
+    **{n: [Ok(0), Err(1), Ok(2)] for n in ("map_ok", "map_err", "and_then_ok", "filter_ok")},
+    "inspect_err": [Ok(0), Err(1), Ok(2)],
+}
+
+
+def _peek_cases() -> list[tuple[str, list[Any], Callable[[Iter[Any]], object]]]:
+    """Every moving and borrowing method (size_hint may be inexact: TestSizeHint covers it)."""
+    cases = [(n, PEEK_ITEMS.get(n, items), f) for n, items, f in _moving_cases()]
+    cases += [(n, [0, 1, 2, 3], f) for n, f in BORROWING.items() if n != "size_hint"]
+    return cases
+
+
+class TestPeekedItemIsKept:
+    """A Peekable holding a peeked item behaves, for every method, like the un-peeked Iter."""
+
+    @pytest.mark.parametrize(
+        ("name", "items", "use"),
+        _peek_cases(),
+        ids=[c[0] for c in _peek_cases()],
+    )
+    def test_same_result_as_without_peek(
+        self, name: str, items: list[Any], use: Callable[[Iter[Any]], object]
+    ) -> None:
+        expected = settle(use(Iter(items)))
+        peeked = Iter(items).peekable()
+        assert peeked.peek() == Some(items[0])
+        assert settle(use(peeked)) == expected
+
+    @pytest.mark.parametrize("name", list(BORROWING))
+    def test_rest_after_borrowing_method(self, name: str) -> None:
+        plain = Iter([0, 1, 2, 3])
+        BORROWING[name](plain)
+        peeked = Iter([0, 1, 2, 3]).peekable()
+        peeked.peek()
+        BORROWING[name](peeked)
+        assert peeked.collect() == plain.collect()
+
+    def test_for_loop_and_list(self) -> None:
+        p = Iter([1, 2, 3]).peekable()
+        p.peek()
+        assert [x for x in p] == [1, 2, 3]
+        p = Iter([1, 2, 3]).peekable()
+        p.peek()
+        assert list(p) == [1, 2, 3]

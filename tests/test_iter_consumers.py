@@ -137,8 +137,7 @@ class TestForEach:
     @given(ints)
     def test_calls_in_order_once_each(self, xs: list[int]) -> None:
         seen: list[int] = []
-        result = Iter(xs).for_each(seen.append)
-        assert result is None
+        Iter(xs).for_each(seen.append)
         assert seen == xs
 
 
@@ -257,7 +256,7 @@ class TestReduce:
             raise AssertionError("called")
 
         assert Iter([5]).reduce(f) == Some(5)
-        assert Iter([]).reduce(f) is Nothing()
+        assert Iter(list[int]()).reduce(f) is Nothing()
 
 
 class TestCount:
@@ -435,8 +434,9 @@ class TestTryCollect:
 
     def test_examples(self) -> None:
         assert Iter([Ok(1), Ok(2)]).try_collect() == Ok([1, 2])
-        assert Iter([Ok(1), Err("a"), Err("b")]).try_collect() == Err("a")
-        assert Iter([]).try_collect() == Ok([])
+        rs: list[Result[int, str]] = [Ok(1), Err("a"), Err("b")]
+        assert Iter(rs).try_collect() == Err("a")
+        assert Iter(list[Result[int, str]]()).try_collect() == Ok([])
 
 
 class TestPartitionResults:
