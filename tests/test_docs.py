@@ -167,7 +167,7 @@ raises `MovedError`), while `next`, `nth`, `find`, `find_map`, `position`, `any`
 [guide](guide.md#ownership-moves-and-by_ref)).
 """
 
-_BANNER = re.compile(r"^    # ([a-z][^-]*)$")
+_BANNER = re.compile(r"^    # ([^-\s].*)$")
 _METHOD = re.compile(r"^    def ([A-Za-z]\w*)\(")
 
 
