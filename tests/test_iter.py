@@ -736,3 +736,109 @@ class TestPeekedItemIsKept:
         p = Iter([1, 2, 3]).peekable()
         p.peek()
         assert list(p) == [1, 2, 3]
+
+
+# ------------------------------------------------------------------------------------------------
+# misuse: a clear error at the call that was wrong, naming the argument
+# ------------------------------------------------------------------------------------------------
+
+
+class Untouchable:
+    """A source that fails the test if anything pulls from it."""
+
+    def __iter__(self) -> Untouchable:
+        return self
+
+    def __next__(self) -> int:
+        raise AssertionError("pulled")
+
+
+BAD_COUNTS: dict[str, tuple[Callable[[Iter[int], Any], object], str, int]] = {
+    # name: (call, argument name, smallest allowed value)
+    "take": (lambda it, v: it.take(v), "n", 0),
+    "skip": (lambda it, v: it.skip(v), "n", 0),
+    "chunks": (lambda it, v: it.chunks(v), "n", 1),
+    "windows": (lambda it, v: it.windows(v), "n", 1),
+    "step_by": (lambda it, v: it.step_by(v), "step", 1),
+    "nth": (lambda it, v: it.nth(v), "n", 0),
+    "repeat": (lambda it, v: repeat(1, v), "n", 0),
+}
+
+
+class TestMisuse:
+    @pytest.mark.parametrize("name", list(BAD_COUNTS))
+    def test_below_minimum_is_value_error_naming_the_argument(self, name: str) -> None:
+        call, arg, minimum = BAD_COUNTS[name]
+        with pytest.raises(ValueError, match=rf"\b{arg}\b"):
+            call(Iter(Untouchable()), minimum - 1)
+
+    @pytest.mark.parametrize("name", list(BAD_COUNTS))
+    @pytest.mark.parametrize("value", [1.5, "2", None])
+    def test_non_int_is_type_error_naming_the_argument(self, name: str, value: object) -> None:
+        call, arg, _ = BAD_COUNTS[name]
+        if name == "repeat" and value is None:
+            return  # repeat(x, None) is the endless form
+        with pytest.raises(TypeError, match=rf"\b{arg}\b"):
+            call(Iter(Untouchable()), value)
+
+    @pytest.mark.parametrize("name", list(BAD_COUNTS))
+    def test_minimum_is_accepted(self, name: str) -> None:
+        call, _, minimum = BAD_COUNTS[name]
+        result = settle(call(Iter([5, 6]), minimum))
+        assert result is not None
+
+    @pytest.mark.parametrize(
+        "call",
+        [
+            lambda it: it.chain(5),
+            lambda it: it.zip(5),
+            lambda it: it.interleave(5),
+            lambda it: it.zip_longest(5),
+            lambda it: it.merge(5),
+            lambda it: it.eq(5),
+            lambda it: it.cmp(5),
+            lambda it: it.lt(5),
+        ],
+    )
+    def test_non_iterable_other_is_type_error(self, call: Callable[[Iter[Any]], object]) -> None:
+        with pytest.raises(TypeError, match="iterable"):
+            call(Iter(Untouchable()))
+
+    def test_try_fold_f_must_return_option_or_result(self) -> None:
+        with pytest.raises(TypeError):
+            Iter([1]).try_fold(0, lambda acc, x: acc + x)  # type: ignore[arg-type, return-value, misc, call-overload, unused-ignore]
+
+
+class TestPipelineDepth:
+    @pytest.mark.parametrize(
+        "grow",
+        [
+            lambda it: it.map(abs),
+            lambda it: it.filter(bool),
+            lambda it: it.take(5),
+            lambda it: it.peekable(),
+            lambda it: Iter([1]).chain(it),
+            lambda it: Iter([1]).zip(it),
+        ],
+    )
+    def test_too_deep_raises_at_build_not_crash(
+        self, grow: Callable[[Iter[Any]], Iter[Any]]
+    ) -> None:
+        it: Iter[Any] = Iter([1])
+        with pytest.raises((RecursionError, ValueError)):
+            for _ in range(100_000):
+                it = grow(it)
+
+    def test_moderate_depth_works(self) -> None:
+        it = Iter(range(5))
+        for _ in range(500):
+            it = it.map(lambda x: x + 1)
+        assert it.collect() == [500, 501, 502, 503, 504]
+
+
+class TestOptionResultIter:
+    def test_zero_or_one_item(self) -> None:
+        assert Some(1).iter().collect() == [1]
+        assert Nothing().iter().collect() == []
+        assert Ok(2).iter().collect() == [2]
+        assert Err(3).iter().collect() == []
