@@ -31,10 +31,11 @@ _registered = False
 def _hypothesis_setup_hook() -> None:
     """Register strategies for ``Some``, ``Nothing``, ``Ok``, ``Err`` and ``Iter`` (idempotent).
 
-    >>> from hypothesis import find, strategies as st
+    >>> from hypothesis import find, settings, strategies as st
     >>> from itero import Option
     >>> _hypothesis_setup_hook()
-    >>> find(st.from_type(Option[int]), lambda o: isinstance(o, Some) and o.value > 2)
+    >>> is_big = lambda o: isinstance(o, Some) and o.value > 2
+    >>> find(st.from_type(Option[int]), is_big, settings=settings(database=None))
     Some(3)
     """
     global _registered

@@ -79,10 +79,15 @@ def options(values: SearchStrategy[T]) -> SearchStrategy[Option[T]]:
     Raises:
         TypeError: if ``values`` is not a strategy.
 
-    >>> from hypothesis import find, strategies as st
-    >>> find(options(st.integers()), lambda o: True)
+    ``find`` returns the simplest example satisfying a condition (without an example database,
+    which would replay examples saved by other conditions whose digests collide, as lambdas in
+    doctests do):
+
+    >>> from hypothesis import find, settings, strategies as st
+    >>> no_db = settings(database=None)
+    >>> find(options(st.integers()), lambda o: True, settings=no_db)
     Nothing()
-    >>> find(options(st.integers()), lambda o: isinstance(o, Some) and o.value > 9)
+    >>> find(options(st.integers()), lambda o: isinstance(o, Some) and o.value > 9, settings=no_db)
     Some(10)
     """
     _check_strategy("values", values)
@@ -101,10 +106,11 @@ def results(oks: SearchStrategy[T], errs: SearchStrategy[E]) -> SearchStrategy[R
     Raises:
         TypeError: if ``oks`` or ``errs`` is not a strategy.
 
-    >>> from hypothesis import find, strategies as st
-    >>> find(results(st.integers(), st.text()), lambda r: True)
+    >>> from hypothesis import find, settings, strategies as st
+    >>> no_db = settings(database=None)
+    >>> find(results(st.integers(), st.text()), lambda r: True, settings=no_db)
     Ok(0)
-    >>> find(results(st.integers(), st.text()), lambda r: isinstance(r, Err))
+    >>> find(results(st.integers(), st.text()), lambda r: isinstance(r, Err), settings=no_db)
     Err('')
     """
     _check_strategy("oks", oks)
@@ -286,7 +292,8 @@ class PagedSource(Generic[T_co]):
 
     For assertions: ``items`` is the whole expected listing, ``calls`` every ``(token, limit)``
     received (failed calls included), and ``closed`` whether ``close()`` was called (pass
-    ``on_close=source.close`` to ``from_pages``).
+    ``on_close=source.close`` to ``from_pages``); the recipe is readable too (``page_sizes``,
+    ``too_large_above``, ``trailing_empty_page``), and the repr rebuilds the source.
 
     Args:
         items: the listing, in order.
@@ -356,6 +363,33 @@ class PagedSource(Generic[T_co]):
         [3, 1]
         """
         return list(self._items)
+
+    @property
+    def page_sizes(self) -> list[int]:
+        """The page-size caps, used in turn from the first page.
+
+        >>> PagedSource([1], page_sizes=(0, 2)).page_sizes
+        [0, 2]
+        """
+        return list(self._page_sizes)
+
+    @property
+    def trailing_empty_page(self) -> bool:
+        """Whether an extra empty page ends the listing.
+
+        >>> PagedSource([1]).trailing_empty_page
+        False
+        """
+        return self._trailing_empty_page
+
+    @property
+    def too_large_above(self) -> int | None:
+        """The largest ``limit`` served without raising ``too_large``; None: no limit.
+
+        >>> PagedSource([1], too_large_above=4).too_large_above
+        4
+        """
+        return self._too_large_above
 
     def __call__(self, token: str | None, limit: int) -> Page[T_co, str]:
         """Serve the page at ``token`` with at most ``limit`` items (see the class docstring).
