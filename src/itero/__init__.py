@@ -14,8 +14,17 @@ from ._batching import rate_limited as rate_limited
 from ._batching import try_batched_by_size as try_batched_by_size
 from ._iter import Iter as Iter
 from ._iter import MovedError as MovedError
+from ._iter import Peekable as Peekable
 from ._iter import PipelineTooDeepError as PipelineTooDeepError
 from ._iter import SupportsNext as SupportsNext
+from ._iter import count as count
+from ._iter import empty as empty
+from ._iter import from_fn as from_fn
+from ._iter import once as once
+from ._iter import once_with as once_with
+from ._iter import repeat as repeat
+from ._iter import repeat_with as repeat_with
+from ._iter import successors as successors
 from ._option import Nothing as Nothing
 from ._option import Option as Option
 from ._option import Some as Some
@@ -50,6 +59,7 @@ __all__ = [
     "OversizeItemError",
     "Page",
     "PaginationError",
+    "Peekable",
     "PipelineTooDeepError",
     "RepeatedTokenError",
     "Result",
@@ -59,14 +69,22 @@ __all__ = [
     "batched_by_size",
     "catch",
     "catch_call",
+    "count",
     "cut_page",
+    "empty",
+    "from_fn",
     "from_optional",
     "from_pages",
     "is_err",
     "is_nothing",
     "is_ok",
     "is_some",
+    "once",
+    "once_with",
     "rate_limited",
+    "repeat",
+    "repeat_with",
+    "successors",
     "try_batched_by_size",
     "try_from_pages",
 ]

@@ -1,26 +1,110 @@
-"""Iter: a lazy, fluent iterator with Rust's ``Iterator`` names, built on C builtins."""
+"""Iter: a lazy, fluent iterator with Rust's ``Iterator`` names, built on C builtins.
 
+Every adapter builds a chain of C-level iterators (``map``, ``filter``, ``itertools``) and wraps
+it in a new ``Iter`` without calling the public constructor, so building costs a few hundred
+nanoseconds and iterating costs what the builtins cost. ``Iter.__iter__`` returns the C chain
+itself, so a ``for`` loop over an ``Iter`` runs at builtin speed.
+"""
+
+# The module-level helpers build and inspect Iter objects directly (their slots are private to
+# this module, not to the class body).
 # pyright: reportPrivateUsage=false
 
 from __future__ import annotations
 
+import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from itertools import repeat, starmap, takewhile
-from operator import attrgetter
-from typing import Any, Generic, NoReturn, Protocol, TypeVar, cast, overload
+from copy import copy as _copy
+from functools import cmp_to_key, partial, reduce
+from heapq import merge as _heap_merge
+from itertools import (
+    chain as _chain,
+)
+from itertools import (
+    compress,
+    cycle,
+    dropwhile,
+    groupby,
+    islice,
+    starmap,
+    takewhile,
+    tee,
+    zip_longest,
+)
+from itertools import (
+    count as _count,
+)
+from itertools import (
+    repeat as _repeat,
+)
+from math import prod
+from operator import attrgetter, is_not, itemgetter, le, length_hint, ne
+from types import TracebackType
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Generic,
+    Literal,
+    NoReturn,
+    Protocol,
+    TypeVar,
+    cast,
+    overload,
+)
 
-from typing_extensions import TypeGuard, TypeIs
+from typing_extensions import Never, Self, TypeGuard, TypeIs
 
 from ._option import Nothing, Option, Some
+from ._result import Err, Ok
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison, SupportsRichComparisonT
 
 T = TypeVar("T")
 U = TypeVar("U")
-T_co = TypeVar("T_co", covariant=True)
+V = TypeVar("V")
+W = TypeVar("W")
+X = TypeVar("X")
+A = TypeVar("A")
+B = TypeVar("B")
 C = TypeVar("C")
+E = TypeVar("E")
+F = TypeVar("F")
+K = TypeVar("K")
+S = TypeVar("S")
+T_co = TypeVar("T_co", covariant=True)
+N = TypeVar("N", int, float)
+
+
+class _SupportsSum(Protocol):
+    def __add__(self, other: Any, /) -> Any: ...
+    def __radd__(self, other: int, /) -> Any: ...
+
+
+class _SupportsProd(Protocol):
+    def __mul__(self, other: Any, /) -> Any: ...
+    def __rmul__(self, other: int, /) -> Any: ...
+
+
+_SumT = TypeVar("_SumT", bound=_SupportsSum)
+_ProdT = TypeVar("_ProdT", bound=_SupportsProd)
 
 _new: Any = object.__new__
-_MAX_DEPTH = 1000
-"""The deepest pipeline (number of chained stages) that may be built."""
+_MAXSIZE = sys.maxsize
+
+MAX_DEPTH = 1000
+"""The deepest pipeline (number of chained stages) that may be built.
+
+CPython runs a chain of C iterators on the C stack, one frame per stage, and crashes (rather
+than raising) somewhere near 100,000 stages; threads often have far smaller stacks than the
+main thread. 1,000 stages is far beyond any hand-written pipeline and safe everywhere.
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# errors and sentinels
+# ---------------------------------------------------------------------------------------------
 
 
 class MovedError(RuntimeError):
@@ -36,7 +120,7 @@ class MovedError(RuntimeError):
 
 
 class PipelineTooDeepError(RecursionError):
-    """A pipeline was built with more chained stages than ``Iter`` allows.
+    """A pipeline was built with more chained stages than ``Iter`` allows (``MAX_DEPTH``).
 
     CPython runs nested C iterators on the C stack; a chain of ~100,000 stages crashes the
     interpreter instead of raising, so ``Iter`` refuses to build one deeper than its limit.
@@ -58,18 +142,14 @@ class _Moved:
     def __init__(self, method: str) -> None:
         self.message = f"this Iter was moved into .{method}(); call .by_ref() to keep using it"
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> NoReturn:
         raise MovedError(self.message)
 
-    def __next__(self) -> Any:
+    def __next__(self) -> NoReturn:
         raise MovedError(self.message)
 
 
-_MOVED: dict[str, _Moved] = {}
-
-
-def _raise_moved(it: object) -> NoReturn:
-    raise MovedError(cast(_Moved, it).message)
+_MOVED: dict[str, Any] = {}
 
 
 def _moved(method: str) -> Any:
@@ -79,24 +159,276 @@ def _moved(method: str) -> Any:
     return sentinel
 
 
+def _raise_moved(it: object) -> NoReturn:
+    raise MovedError(cast(_Moved, it).message)
+
+
 def _too_deep() -> PipelineTooDeepError:
-    return PipelineTooDeepError(f"pipeline too deep: an Iter may chain at most {_MAX_DEPTH} stages")
+    return PipelineTooDeepError(f"pipeline too deep: an Iter may chain at most {MAX_DEPTH} stages")
 
 
-def _not_callable(name: str, value: object) -> TypeError:
-    return TypeError(f"{name} must be callable, got {type(value).__name__}")
+def _check_callable(name: str, value: object) -> None:
+    if not callable(value):
+        raise TypeError(f"{name} must be callable, got {type(value).__name__}")
+
+
+def _check_count(name: str, value: object, minimum: int) -> int:
+    if type(value) is not int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+class _Stop:
+    """A private sentinel that compares unequal to everything."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<end>"
+
+
+_END: Any = _Stop()
+_not_end = partial(is_not, _END)
+
+
+# ---------------------------------------------------------------------------------------------
+# Option / Result plumbing (C-level accessors where possible)
+# ---------------------------------------------------------------------------------------------
+
+
+def _accessor(cls: type, slot: str, public: str) -> Callable[[Any], Any]:
+    """A C-level getter for the held value, falling back to the public property."""
+    fast = attrgetter(slot)
+    probe = object()
+    try:
+        if fast(cls(probe)) is probe:
+            return fast
+    except AttributeError:  # pragma: no cover - depends on the Option/Result internals
+        pass
+    return attrgetter(public)  # pragma: no cover
+
+
+_some_value = _accessor(Some, "_value", "value")
+_ok_value = _accessor(Ok, "_value", "value")
+_err_error = _accessor(Err, "_error", "error")
+_is_some: Callable[[object], bool] = Some.__instancecheck__
+_is_ok: Callable[[object], bool] = Ok.__instancecheck__
+_is_err: Callable[[object], bool] = Err.__instancecheck__
+
+
+def _not_result(r: object) -> TypeError:
+    return TypeError(f"expected an Ok or an Err item, got {type(r).__name__}")
+
+
+def _map_ok(f: Callable[[Any], Any], r: Any) -> Any:
+    cls = r.__class__
+    if cls is Ok:
+        return Ok(f(r._value))
+    if cls is Err:
+        return r
+    raise _not_result(r)
+
+
+def _map_err(f: Callable[[Any], Any], r: Any) -> Any:
+    cls = r.__class__
+    if cls is Err:
+        return Err(f(r._error))
+    if cls is Ok:
+        return r
+    raise _not_result(r)
+
+
+def _and_then_ok(f: Callable[[Any], Any], r: Any) -> Any:
+    cls = r.__class__
+    if cls is Ok:
+        return f(r._value)
+    if cls is Err:
+        return r
+    raise _not_result(r)
+
+
+def _keep_ok(pred: Callable[[Any], object], r: Any) -> bool:
+    cls = r.__class__
+    if cls is Ok:
+        return bool(pred(r._value))
+    if cls is Err:
+        return True
+    raise _not_result(r)
+
+
+def _inspect_err(f: Callable[[Any], object], r: Any) -> Any:
+    cls = r.__class__
+    if cls is Err:
+        f(r._error)
+    elif cls is not Ok:
+        raise _not_result(r)
+    return r
+
+
+def _key_and_list(key: Any, group: Iterable[Any]) -> tuple[Any, list[Any]]:
+    return (key, list(group))
+
+
+def _scan(it: Iterator[Any], state: Any, f: Callable[[Any, Any], Any]) -> Iterator[Any]:
+    for x in it:
+        o = f(state, x)
+        if o.__class__ is not Some:
+            return
+        state, out = o._value
+        yield out
+
+
+def _unique(it: Iterator[Any], key: Callable[[Any], Any] | None) -> Iterator[Any]:
+    seen: set[Any] = set()
+    add = seen.add
+    if key is None:
+        for x in it:
+            if x not in seen:
+                add(x)
+                yield x
+    else:
+        for x in it:
+            k = key(x)
+            if k not in seen:
+                add(k)
+                yield x
+
+
+def _successors(first: Any, f: Callable[[Any], Any]) -> Iterator[Any]:
+    x = first
+    while True:
+        yield x
+        o = f(x)
+        if o.__class__ is not Some:
+            return
+        x = o._value
+
+
+def _first_difference(a: Iterable[Any], b: Iterable[Any]) -> tuple[Any, Any] | None:
+    """The first pair that differs in a lexicographic walk (``_END`` marks a shorter side)."""
+    pairs1, pairs2 = tee(zip_longest(a, b, fillvalue=_END))
+    for pair in compress(pairs1, starmap(ne, pairs2)):
+        return pair
+    return None
+
+
+def _partial_cmp(a: Iterable[Any], b: Iterable[Any]) -> int | None:
+    """Rust's lexicographic ``partial_cmp``: -1, 0, 1, or None when a pair is incomparable."""
+    pair = _first_difference(a, b)
+    if pair is None:
+        return 0
+    x, y = pair
+    if x is _END:
+        return -1
+    if y is _END:
+        return 1
+    if x < y:
+        return -1
+    if y < x:
+        return 1
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# size hints: a small tree of tuples built at build time, evaluated only on demand
+# ---------------------------------------------------------------------------------------------
+
+_EMPTY_DICT: dict[object, object] = {}
+_EXACT_SAMPLES: tuple[Iterable[object], ...] = (
+    [], (), "", b"", bytearray(), range(0), range(2**64),
+    _EMPTY_DICT, set[object](), frozenset[object](),
+    _EMPTY_DICT.keys(), _EMPTY_DICT.values(), _EMPTY_DICT.items(),
+    reversed(list[object]()), reversed(range(0)), reversed(_EMPTY_DICT),
+)  # fmt: skip
+_EXACT: frozenset[type] = frozenset(type(iter(x)) for x in _EXACT_SAMPLES)
+"""Iterator types whose ``__length_hint__`` is exact (others may only estimate)."""
+
+_INFINITE = ("inf",)
+_UNKNOWN_LENGTH: int = NotImplemented
+
+
+def _source_hint(it: Iterator[Any]) -> Any:
+    return ("e", it) if it.__class__ in _EXACT else None
+
+
+def _bounds(node: Any) -> tuple[int, int | None]:
+    if node is None:
+        return (0, None)
+    kind = node[0]
+    if kind == "e":
+        n = length_hint(node[1])
+        return (n, n)
+    if kind == "inf":
+        return (_MAXSIZE, None)
+    lo, hi = _bounds(node[1]) if kind not in ("sum", "min", "max") else (0, None)
+    if kind == "f":  # keeps some items: (0, hi + items held back)
+        return (0, None if hi is None else hi + node[2])
+    if kind == "t":  # take(n), built when the upstream had `start` items left
+        n, start = node[2], node[3]
+        upper = n if hi is None else min(n, hi)
+        if start is None or lo != hi:
+            return (0, upper)
+        lower = max(0, min(n - (start - lo), lo))
+        return (min(lower, upper), upper)
+    if kind == "s":  # skip(n)
+        n, start = node[2], node[3]
+        lower = lo if lo == _MAXSIZE else max(0, lo - n)
+        if hi is None:
+            return (lower, None)
+        upper = hi if start is None or lo != hi else hi - max(0, n - (start - lo))
+        return (lower, max(upper, lower))
+    if kind == "pk":  # one item may wait in the peek buffer
+        return (lo, None if hi is None else hi + 1)
+    if kind == "div":  # chunks(n)
+        n = node[2]
+        return (-(-lo // n) if lo != _MAXSIZE else lo, None if hi is None else -(-hi // n))
+    if kind == "step":
+        n = node[2]
+        return (lo // n if lo != _MAXSIZE else lo, None if hi is None else -(-hi // n))
+    if kind == "win":
+        n = node[2]
+        return (max(0, lo - n + 1) if lo != _MAXSIZE else lo, hi)
+    if kind == "isp":
+        return (max(0, 2 * lo - 1) if lo != _MAXSIZE else lo, None if hi is None else 2 * hi + 1)
+    parts = [_bounds(n) for n in node[1]]
+    los = [p[0] for p in parts]
+    his = [p[1] for p in parts]
+    if kind == "sum":
+        known = [h for h in his if h is not None]
+        upper = sum(known) + node[2] if len(known) == len(his) else None
+        return (min(sum(los), _MAXSIZE), upper)
+    if kind == "min":
+        known = [h for h in his if h is not None]
+        return (min(los, default=0), min(known) if known else None)
+    # "max"
+    known = [h for h in his if h is not None]
+    return (max(los, default=0), max(known, default=0) if len(known) == len(his) else None)
+
+
+# ---------------------------------------------------------------------------------------------
+# the Iter class
+# ---------------------------------------------------------------------------------------------
 
 
 class SupportsNext(Protocol[T_co]):
-    """Anything with a Rust-style ``next() -> Option[T]`` method (for example an ``Iter``)."""
+    """Anything with a Rust-style ``next() -> Option[T]`` method (for example an ``Iter``).
+
+    >>> class Countdown:
+    ...     def __init__(self, n: int) -> None:
+    ...         self.n = n
+    ...     def next(self) -> Option[int]:
+    ...         self.n -= 1
+    ...         return Some(self.n) if self.n >= 0 else Nothing()
+    >>> Iter(Countdown(3)).collect()
+    [2, 1, 0]
+    """
 
     def next(self) -> Option[T_co]:
         """Return the next item as ``Some(item)``, or ``Nothing()`` when exhausted."""
         ...
-
-
-_some_value = attrgetter("value")
-_is_some = Some.__instancecheck__
 
 
 class Iter(Generic[T_co]):
@@ -104,13 +436,15 @@ class Iter(Generic[T_co]):
 
     Building a pipeline does no work; items are pulled one at a time by a consumer
     (``collect``, ``fold``, a ``for`` loop, ...). Adapters delegate to C builtins
-    (``map``, ``filter``, ``itertools``), so a pipeline runs at their speed.
+    (``map``, ``filter``, ``itertools``), so a pipeline runs at their speed and holds no
+    more than one item at a time unless a method says otherwise.
 
     Adapters and consuming methods *move* the ``Iter``, as in Rust: using it again raises
-    ``MovedError``. Use ``by_ref()`` to borrow it instead.
+    ``MovedError``. ``by_ref()`` borrows it instead. ``Iter(other_iter)`` moves ``other_iter``.
 
     Args:
-        source: an iterable, or an object with a ``next() -> Option[T]`` method.
+        source: an iterable, or an object with a ``next() -> Option[T]`` method
+            (see ``SupportsNext``). A generator source is not started.
 
     Raises:
         TypeError: if ``source`` is neither.
@@ -136,10 +470,10 @@ class Iter(Generic[T_co]):
             self._close = other._close
             self._depth = other._depth
             self._hint = other._hint
-            other._it = _moved("__init__")
+            other._it = _MOVED["Iter"]
             return
         try:
-            it = iter(cast(Iterable[Any], source))
+            it = iter(cast("Iterable[Any]", source))
         except TypeError:
             nxt = getattr(source, "next", None)
             if not callable(nxt):
@@ -147,7 +481,7 @@ class Iter(Generic[T_co]):
                     "source must be an iterable or have a next() method returning an Option,"
                     f" got {type(source).__name__}"
                 ) from None
-            it = map(_some_value, takewhile(_is_some, starmap(nxt, repeat(()))))
+            it = map(_some_value, takewhile(_is_some, starmap(nxt, _repeat(()))))
             self._hint = None
         else:
             self._hint = ("e", it) if it.__class__ in _EXACT else None
@@ -155,12 +489,72 @@ class Iter(Generic[T_co]):
         self._close = (source,) if hasattr(source, "close") else ()
         self._depth = 0
 
+    def _stage(self, method: str) -> Iterator[Any]:
+        """Move ``self`` into a new stage and return its iterator (checks move and depth)."""
+        it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
+        if self._depth >= MAX_DEPTH:
+            raise _too_deep()
+        self._it = _moved(method)
+        return it
+
+    def _consume(self, method: str) -> Iterator[Any]:
+        """Move ``self`` into a consumer and return its iterator."""
+        it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
+        self._it = _moved(method)
+        return it
+
+    def _borrow(self) -> Iterator[Any]:
+        """Return the iterator for a method that leaves ``self`` usable."""
+        it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
+        return it
+
+    def _join(self, others: tuple[Iterable[Any], ...], method: str) -> tuple[Any, ...]:
+        """Validate ``others`` and move ``self`` and any ``Iter`` among them.
+
+        Returns ``(iterators, closables, depth, hints)``.
+        """
+        its: list[Iterator[Any]] = []
+        closes = list(self._close)
+        depth = self._depth
+        hints = [self._hint]
+        for i, o in enumerate(others):
+            if isinstance(o, Iter):
+                oi: Iter[Any] = o
+                its.append(oi._borrow())
+                closes.extend(oi._close)
+                depth = max(depth, oi._depth)
+                hints.append(oi._hint)
+            else:
+                try:
+                    oit = iter(o)
+                except TypeError:
+                    raise TypeError(
+                        f"others[{i}] must be iterable, got {type(o).__name__}"
+                    ) from None
+                its.append(oit)
+                if hasattr(o, "close"):
+                    closes.append(o)
+                hints.append(_source_hint(oit))
+        if depth >= MAX_DEPTH:
+            raise _too_deep()
+        first = self._stage(method)
+        for o in others:
+            if isinstance(o, Iter):
+                o._it = _moved(method)
+        return ([first, *its], tuple(closes), depth + 1, hints)
+
     # ----------------------------------------------------------------------------------------
     # protocols
     # ----------------------------------------------------------------------------------------
 
     def __iter__(self) -> Iterator[T_co]:
-        """Return the underlying iterator (a ``for`` loop then runs at C speed).
+        """Return the underlying iterator, so a ``for`` loop runs at C speed. Does not move.
 
         >>> [x for x in Iter("ab")]
         ['a', 'b']
@@ -168,7 +562,7 @@ class Iter(Generic[T_co]):
         return self._it
 
     def __next__(self) -> T_co:
-        """Return the next item or raise ``StopIteration`` (Python's protocol).
+        """Return the next item or raise ``StopIteration`` (Python's protocol). Does not move.
 
         >>> next(Iter([7]))
         7
@@ -187,6 +581,292 @@ class Iter(Generic[T_co]):
             return Some(x)
         return Nothing()
 
+    def size_hint(self) -> tuple[int, Option[int]]:
+        """Return ``(lower, upper)`` bounds on the number of items left; consumes nothing.
+
+        The bounds are always correct; they are exact when the source knows its size (lists,
+        ranges, tuples, dicts, sets, ...) and every stage keeps the count (``map``,
+        ``enumerate``, ``zip``, ...). An infinite source reports ``(sys.maxsize, Nothing())``.
+
+        >>> Iter(range(10)).map(str).size_hint()
+        (10, Some(10))
+        >>> Iter(range(10)).filter(bool).size_hint()
+        (0, Some(10))
+        >>> Iter(x for x in "ab").size_hint()
+        (0, Nothing())
+        """
+        self._borrow()
+        try:
+            lo, hi = _bounds(self._hint)
+        except RecursionError:  # a pathologically nested hint tree: give the trivial bound
+            return (0, Nothing())
+        return (lo, Nothing() if hi is None else Some(hi))
+
+    def __length_hint__(self) -> int:
+        """The exact number of items left, when it is known (``operator.length_hint``).
+
+        >>> import operator
+        >>> operator.length_hint(Iter([1, 2, 3]).map(str))
+        3
+        >>> operator.length_hint(Iter(x for x in "ab"), -1)
+        -1
+        """
+        try:
+            lo, hi = _bounds(self._hint)
+        except RecursionError:
+            return _UNKNOWN_LENGTH
+        return lo if lo == hi else _UNKNOWN_LENGTH
+
+    def close(self) -> None:
+        """Close every upstream source that has ``close()``, through every stage. Idempotent.
+
+        Sources are the iterable given to ``Iter`` and the ones chained, zipped, merged or
+        interleaved in. Iterables produced *inside* the pipeline (by ``flat_map``) are not
+        tracked. Closing a moved ``Iter`` still closes its sources (that is what ``with``
+        relies on); closing an ``Iter`` made by ``by_ref()`` closes nothing (it borrows).
+        After ``close()`` this ``Iter`` is empty.
+
+        >>> def numbers():
+        ...     yield 1
+        ...     yield 2
+        >>> gen = numbers()
+        >>> it = Iter(gen).map(str)
+        >>> it.next()
+        Some('1')
+        >>> it.close()
+        >>> it.next(), gen.gi_frame
+        (Nothing(), None)
+        """
+        closes = self._close
+        self._close = ()
+        if self._it.__class__ is not _Moved:
+            self._it = tee((), 1)[0]  # a tee object, so that a closed Peekable stays valid
+            self._hint = ("e", self._it)
+        for source in closes:
+            source.close()
+
+    def __enter__(self) -> Self:
+        r"""Return ``self``; the ``with`` block closes every upstream source on exit.
+
+        >>> import io
+        >>> source = io.StringIO("one\ntwo\n")
+        >>> with Iter(source) as lines:
+        ...     first = lines.next()
+        >>> first, source.closed
+        (Some('one\n'), True)
+        """
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+        /,
+    ) -> None:
+        """Close every upstream source (see ``close``)."""
+        self.close()
+
+    def __repr__(self) -> str:
+        it = self._it
+        state = "moved" if it.__class__ is _Moved else type(it).__name__
+        return f"<{type(self).__name__} over {state}>"
+
+    # ----------------------------------------------------------------------------------------
+    # adapters that reshape
+    # ----------------------------------------------------------------------------------------
+
+    def chain(self, *others: Iterable[U]) -> Iter[T_co | U]:
+        """Yield every item of this ``Iter``, then of each of ``others`` in turn.
+
+        ``Iter`` arguments are moved in (and closed by ``close()``).
+
+        >>> Iter([1, 2]).chain([3], (4, 5)).collect()
+        [1, 2, 3, 4, 5]
+        """
+        its, closes, depth, hints = self._join(others, "chain")
+        return _wrap(_chain(*its), closes, depth, ("sum", tuple(hints), 0))
+
+    @overload
+    def zip(self, other: Iterable[U], /) -> Iter[tuple[T_co, U]]: ...
+    @overload
+    def zip(self, o1: Iterable[U], o2: Iterable[V], /) -> Iter[tuple[T_co, U, V]]: ...
+    @overload
+    def zip(
+        self, o1: Iterable[U], o2: Iterable[V], o3: Iterable[W], /
+    ) -> Iter[tuple[T_co, U, V, W]]: ...
+    @overload
+    def zip(
+        self, o1: Iterable[U], o2: Iterable[V], o3: Iterable[W], o4: Iterable[X], /
+    ) -> Iter[tuple[T_co, U, V, W, X]]: ...
+    @overload
+    def zip(self, *others: Iterable[Any]) -> Iter[tuple[Any, ...]]: ...
+    def zip(self, *others: Iterable[Any]) -> Iter[tuple[Any, ...]]:
+        """Yield tuples of one item from this ``Iter`` and each of ``others``; stop at the
+        shortest.
+
+        As in Python's ``zip`` (and Rust's), when this ``Iter`` is longer than another, one
+        extra item of this ``Iter`` is pulled (and dropped) before stopping.
+
+        >>> Iter("abc").zip([1, 2]).collect()
+        [('a', 1), ('b', 2)]
+        """
+        its, closes, depth, hints = self._join(others, "zip")
+        return _wrap(zip(*its, strict=False), closes, depth, ("min", tuple(hints)))
+
+    def enumerate(self, start: int = 0) -> Iter[tuple[int, T_co]]:
+        """Yield ``(index, item)`` pairs, counting from ``start``.
+
+        >>> Iter("ab").enumerate().collect()
+        [(0, 'a'), (1, 'b')]
+        >>> Iter("ab").enumerate(1).collect()
+        [(1, 'a'), (2, 'b')]
+        """
+        if not isinstance(cast(object, start), int):
+            raise TypeError(f"start must be an int, got {type(start).__name__}")
+        return _wrap(enumerate(self._stage("enumerate"), start), *self._same())
+
+    @overload
+    def flatten(self: Iter[Some[U] | Nothing]) -> Iter[U]: ...
+    @overload
+    def flatten(self: Iter[Ok[U] | Err[Any]]) -> Iter[U]: ...
+    @overload
+    def flatten(self: Iter[Iterable[U]]) -> Iter[U]: ...
+    def flatten(self: Iter[Any]) -> Iter[Any]:
+        """Yield the items of each item: iterables are unrolled, ``Some(v)``/``Ok(v)`` give
+        ``v``, ``Nothing()`` and ``Err(e)`` give nothing (as Rust's ``flatten``).
+
+        Dropping ``Err`` values silently is Rust's behaviour; prefer ``oks()`` to say so, or
+        ``try_collect()`` to stop at the first error.
+
+        >>> Iter([[1, 2], [], [3]]).flatten().collect()
+        [1, 2, 3]
+        >>> Iter([Some(1), Nothing(), Some(3)]).flatten().collect()
+        [1, 3]
+        """
+        return _wrap(_chain.from_iterable(self._stage("flatten")), *self._unknown())
+
+    def flat_map(self, f: Callable[[T_co], Iterable[U]], /) -> Iter[U]:
+        """Map each item to an iterable with ``f`` and yield the items of each, lazily.
+
+        >>> Iter([1, 2, 3]).flat_map(lambda x: [x] * x).collect()
+        [1, 2, 2, 3, 3, 3]
+        """
+        _check_callable("f", f)
+        return _wrap(_chain.from_iterable(map(f, self._stage("flat_map"))), *self._unknown())
+
+    def interleave(self, *others: Iterable[U]) -> Iter[T_co | U]:
+        """Yield one item from each iterable in turn, skipping the ones that have ended.
+
+        Like ``more_itertools.interleave_longest``: goes on until every iterable has ended.
+
+        >>> Iter([1, 2, 3]).interleave("ab").collect()
+        [1, 'a', 2, 'b', 3]
+        """
+        its, closes, depth, hints = self._join(others, "interleave")
+        merged = filter(_not_end, _chain.from_iterable(zip_longest(*its, fillvalue=_END)))
+        return _wrap(merged, closes, depth, ("sum", tuple(hints), len(its)))
+
+    def intersperse(self, sep: U) -> Iter[T_co | U]:
+        """Yield ``sep`` between every two adjacent items.
+
+        >>> Iter("abc").intersperse("-").collect()
+        ['a', '-', 'b', '-', 'c']
+        >>> Iter([]).intersperse(0).collect()
+        []
+        """
+        it = self._stage("intersperse")
+        pairs = _chain.from_iterable(zip(_repeat(sep), it))
+        return _wrap(islice(pairs, 1, None), *self._unary(("isp", self._hint)))
+
+    @overload
+    def zip_longest(self, *others: Iterable[U]) -> Iter[tuple[T_co | U | None, ...]]: ...
+    @overload
+    def zip_longest(self, *others: Iterable[U], fillvalue: V) -> Iter[tuple[T_co | U | V, ...]]: ...
+    def zip_longest(self, *others: Iterable[Any], fillvalue: Any = None) -> Iter[tuple[Any, ...]]:
+        """Yield tuples until every iterable has ended, filling ended ones with ``fillvalue``.
+
+        >>> Iter([1, 2]).zip_longest("a", fillvalue="?").collect()
+        [(1, 'a'), (2, '?')]
+        """
+        its, closes, depth, hints = self._join(others, "zip_longest")
+        return _wrap(zip_longest(*its, fillvalue=fillvalue), closes, depth, ("max", tuple(hints)))
+
+    def merge(
+        self,
+        *others: Iterable[U],
+        key: Callable[[T_co | U], SupportsRichComparison] | None = None,
+    ) -> Iter[T_co | U]:
+        """Merge already-sorted iterables into one sorted stream, lazily and stably.
+
+        Like ``heapq.merge``: memory holds one item per input. Ties keep input order.
+
+        >>> Iter([1, 4, 7]).merge([2, 5], [3]).collect()
+        [1, 2, 3, 4, 5, 7]
+        """
+        if key is not None:
+            _check_callable("key", key)
+        its, closes, depth, hints = self._join(others, "merge")
+        return _wrap(_heap_merge(*its, key=key), closes, depth, ("sum", tuple(hints), len(its)))
+
+    def cycle(self) -> Iter[T_co]:
+        """Repeat the items forever (an empty ``Iter`` stays empty).
+
+        Memory: keeps a copy of one full pass of the source (like ``itertools.cycle``).
+
+        >>> Iter([1, 2]).cycle().take(5).collect()
+        [1, 2, 1, 2, 1]
+        """
+        return _wrap(cycle(self._stage("cycle")), *self._unknown())
+
+    def peekable(self) -> Peekable[T_co]:
+        """Return a ``Peekable`` that can look at the next item without consuming it.
+
+        Memory: at most one item waits in the peek buffer.
+
+        >>> it = Iter([1, 2]).peekable()
+        >>> it.peek(), it.next(), it.peek()
+        (Some(1), Some(1), Some(2))
+        """
+        d = self._depth
+        it = self._stage("peekable")
+        if not isinstance(self, Peekable) and hasattr(it, "__copy__"):
+            it = _chain(it)  # never share a buffer with a tee object we do not own
+        return _wrap_peekable(tee(it, 1)[0], self._close, d + 1, ("pk", self._hint))
+
+    def fuse(self) -> Iter[T_co]:
+        """Stop for good at the first end, even if the source would yield again.
+
+        >>> class Flaky:
+        ...     def __init__(self) -> None:
+        ...         self.n = 0
+        ...     def __iter__(self) -> "Flaky":
+        ...         return self
+        ...     def __next__(self) -> int:
+        ...         self.n += 1
+        ...         if self.n == 2:
+        ...             raise StopIteration
+        ...         return self.n
+        >>> it = Iter(Flaky()).fuse()
+        >>> it.next(), it.next(), it.next()
+        (Some(1), Nothing(), Nothing())
+        """
+        return _wrap(_chain(self._stage("fuse")), *self._same())
+
+    def by_ref(self) -> Iter[T_co]:
+        """Borrow this ``Iter``: a new ``Iter`` over the same items that does not move it.
+
+        Items taken through the borrow are gone from this ``Iter``. Closing the borrow
+        closes nothing.
+
+        >>> it = Iter([1, 2, 3, 4])
+        >>> it.by_ref().take(2).collect()
+        [1, 2]
+        >>> it.collect()
+        [3, 4]
+        """
+        return _wrap(self._borrow(), (), self._depth, self._hint)
+
     # ----------------------------------------------------------------------------------------
     # adapters that map
     # ----------------------------------------------------------------------------------------
@@ -198,14 +878,63 @@ class Iter(Generic[T_co]):
         ['1', '2']
         """
         if not callable(f):
-            raise _not_callable("f", f)
+            _check_callable("f", f)
         it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
         d = self._depth + 1
-        if d > _MAX_DEPTH:
+        if d > MAX_DEPTH:
             raise _too_deep()
-        new = _wrap(map(f, it), self._close, d, self._hint)
+        new: Iter[U] = _wrap(map(f, it), self._close, d, self._hint)
         self._it = _MOVED_MAP
         return new
+
+    def inspect(self, f: Callable[[T_co], object], /) -> Iter[T_co]:
+        """Call ``f`` on every item as it passes (for logging or debugging), lazily.
+
+        >>> seen = []
+        >>> Iter([1, 2]).inspect(seen.append).map(lambda x: x * 10).collect(), seen
+        ([10, 20], [1, 2])
+        """
+        _check_callable("f", f)
+        a, b = tee(self._stage("inspect"))
+        return _wrap(map(itemgetter(0), zip(a, map(f, b), strict=False)), *self._same())
+
+    def filter_map(self, f: Callable[[T_co], Option[U]], /) -> Iter[U]:
+        """Apply ``f`` and keep the values of the ``Some`` results, lazily.
+
+        >>> parse = lambda s: Some(int(s)) if s.isdigit() else Nothing()
+        >>> Iter(["1", "x", "3"]).filter_map(parse).collect()
+        [1, 3]
+        """
+        _check_callable("f", f)
+        it = filter(_is_some, map(f, self._stage("filter_map")))
+        return _wrap(map(_some_value, it), *self._unary(("f", self._hint, 0)))
+
+    def map_while(self, f: Callable[[T_co], Option[U]], /) -> Iter[U]:
+        """Apply ``f`` and yield the ``Some`` values until the first ``Nothing``.
+
+        The item that produced ``Nothing`` is consumed (as in Rust).
+
+        >>> Iter([1, 2, -1, 3]).map_while(lambda x: Some(x * 2) if x > 0 else Nothing()).collect()
+        [2, 4]
+        """
+        _check_callable("f", f)
+        it = takewhile(_is_some, map(f, self._stage("map_while")))
+        return _wrap(map(_some_value, it), *self._unary(("f", self._hint, 0)))
+
+    def scan(self, initial_state: S, f: Callable[[S, T_co], Option[tuple[S, U]]], /) -> Iter[U]:
+        """Thread a state through the items: ``f(state, item)`` returns
+        ``Some((new_state, output))`` to yield ``output``, or ``Nothing()`` to stop.
+
+        Rust mutates the state in place; Python returns the new state instead.
+
+        >>> Iter([1, 2, 3]).scan(0, lambda acc, x: Some((acc + x, acc + x))).collect()
+        [1, 3, 6]
+        """
+        _check_callable("f", f)
+        gen = _scan(self._stage("scan"), initial_state, f)
+        return _wrap(gen, *self._unary(("f", self._hint, 0)))
 
     # ----------------------------------------------------------------------------------------
     # adapters that cut
@@ -224,15 +953,262 @@ class Iter(Generic[T_co]):
         [0, 3]
         """
         if not callable(pred):
-            raise _not_callable("pred", pred)
+            _check_callable("pred", pred)
         it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
         d = self._depth + 1
-        if d > _MAX_DEPTH:
+        if d > MAX_DEPTH:
             raise _too_deep()
         hint = self._hint
         new = _wrap(filter(pred, it), self._close, d, None if hint is None else ("f", hint, 0))
         self._it = _MOVED_FILTER
         return new
+
+    def take(self, n: int) -> Iter[T_co]:
+        """Yield the first ``n`` items (pulling exactly ``n`` from the source, no more).
+
+        Raises:
+            ValueError: if ``n`` is negative.
+
+        >>> Iter(range(10**12)).take(3).collect()
+        [0, 1, 2]
+        """
+        if type(n) is not int or n < 0:
+            _check_count("n", n, 0)
+        it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
+        d = self._depth + 1
+        if d > MAX_DEPTH:
+            raise _too_deep()
+        hint = self._hint
+        if hint is not None:
+            start = length_hint(hint[1]) if hint[0] == "e" else None
+            hint = ("t", hint, n, start)
+        else:
+            hint = ("t", ("f", None, 0), n, None)
+        new: Iter[T_co] = _wrap(islice(it, n), self._close, d, hint)
+        self._it = _MOVED_TAKE
+        return new
+
+    def skip(self, n: int) -> Iter[T_co]:
+        """Skip the first ``n`` items (skipped when the first item is asked for), lazily.
+
+        Raises:
+            ValueError: if ``n`` is negative.
+
+        >>> Iter("abcde").skip(3).collect()
+        ['d', 'e']
+        """
+        _check_count("n", n, 0)
+        hint = self._hint
+        start = length_hint(hint[1]) if hint is not None and hint[0] == "e" else None
+        return _wrap(islice(self._stage("skip"), n, None), *self._unary(("s", hint, n, start)))
+
+    def take_while(self, pred: Callable[[T_co], object], /) -> Iter[T_co]:
+        """Yield items while ``pred`` is true; the first failing item is consumed and dropped.
+
+        >>> Iter([1, 2, 5, 1]).take_while(lambda x: x < 3).collect()
+        [1, 2]
+        """
+        _check_callable("pred", pred)
+        return _wrap(takewhile(pred, self._stage("take_while")), *self._unary(("f", self._hint, 0)))
+
+    def skip_while(self, pred: Callable[[T_co], object], /) -> Iter[T_co]:
+        """Skip items while ``pred`` is true, then yield the rest (``pred`` is not called again).
+
+        >>> Iter([1, 2, 5, 1]).skip_while(lambda x: x < 3).collect()
+        [5, 1]
+        """
+        _check_callable("pred", pred)
+        return _wrap(dropwhile(pred, self._stage("skip_while")), *self._unary(("f", self._hint, 0)))
+
+    def step_by(self, step: int) -> Iter[T_co]:
+        """Yield the first item, then every ``step``-th item after it (Rust's ``step_by``).
+
+        Raises:
+            ValueError: if ``step`` is less than 1.
+
+        >>> Iter(range(10)).step_by(3).collect()
+        [0, 3, 6, 9]
+        """
+        _check_count("step", step, 1)
+        it = islice(self._stage("step_by"), 0, None, step)
+        return _wrap(it, *self._unary(("step", self._hint, step)))
+
+    # ----------------------------------------------------------------------------------------
+    # grouping and windows
+    # ----------------------------------------------------------------------------------------
+
+    def chunks(self, n: int) -> Iter[list[T_co]]:
+        """Yield lists of ``n`` consecutive items; the last one may be shorter.
+
+        Memory: one chunk at a time.
+
+        Raises:
+            ValueError: if ``n`` is less than 1.
+
+        >>> Iter(range(7)).chunks(3).collect()
+        [[0, 1, 2], [3, 4, 5], [6]]
+        """
+        _check_count("n", n, 1)
+        it = self._stage("chunks")
+        lists = map(list, map(islice, _repeat(it), _repeat(n)))
+        return _wrap(takewhile(bool, lists), *self._unary(("div", self._hint, n)))
+
+    def windows(self, n: int) -> Iter[tuple[T_co, ...]]:
+        """Yield every run of ``n`` consecutive items as a tuple (only full windows).
+
+        Memory: ``n`` items.
+
+        Raises:
+            ValueError: if ``n`` is less than 1.
+
+        >>> Iter([1, 2, 3, 4]).windows(2).collect()
+        [(1, 2), (2, 3), (3, 4)]
+        >>> Iter([1]).windows(2).collect()
+        []
+        """
+        _check_count("n", n, 1)
+        copies = tee(self._stage("windows"), n)
+        shifted = [islice(c, i, None) if i else c for i, c in enumerate(copies)]
+        return _wrap(zip(*shifted, strict=False), *self._unary(("win", self._hint, n)))
+
+    def chunk_by(self, key: Callable[[T_co], K], /) -> Iter[tuple[K, list[T_co]]]:
+        """Yield ``(key, items)`` for each run of consecutive items with equal keys.
+
+        Like ``itertools.groupby``, with each run collected into a list.
+        Memory: one run at a time.
+
+        >>> Iter("aabca").chunk_by(str.upper).collect()
+        [('A', ['a', 'a']), ('B', ['b']), ('C', ['c']), ('A', ['a'])]
+        """
+        _check_callable("key", key)
+        runs = starmap(_key_and_list, groupby(self._stage("chunk_by"), key))
+        return _wrap(runs, *self._unary(("f", self._hint, 1)))
+
+    def dedup(self) -> Iter[T_co]:
+        """Drop consecutive duplicates (``==``), keeping the first of each run.
+
+        Memory: one item.
+
+        >>> Iter([1, 1, 2, 1, 1]).dedup().collect()
+        [1, 2, 1]
+        """
+        firsts = map(itemgetter(0), groupby(self._stage("dedup")))
+        return _wrap(firsts, *self._unary(("f", self._hint, 1)))
+
+    def dedup_by_key(self, key: Callable[[T_co], object], /) -> Iter[T_co]:
+        """Drop consecutive items whose ``key`` equals the previous one's, keeping the first.
+
+        Memory: one item.
+
+        >>> Iter(["a", "A", "b", "a"]).dedup_by_key(str.lower).collect()
+        ['a', 'b', 'a']
+        """
+        _check_callable("key", key)
+        runs = groupby(self._stage("dedup_by_key"), key)
+        return _wrap(map(next, map(itemgetter(1), runs)), *self._unary(("f", self._hint, 1)))
+
+    def unique(self) -> Iter[T_co]:
+        """Yield each distinct item once, at its first occurrence (items must be hashable).
+
+        Memory: grows with the number of distinct items.
+
+        >>> Iter([3, 1, 3, 2, 1]).unique().collect()
+        [3, 1, 2]
+        """
+        gen = _unique(self._stage("unique"), None)
+        return _wrap(gen, *self._unary(("f", self._hint, 0)))
+
+    def unique_by_key(self, key: Callable[[T_co], object], /) -> Iter[T_co]:
+        """Yield the first item for each distinct ``key(item)`` (keys must be hashable).
+
+        Memory: grows with the number of distinct keys.
+
+        >>> Iter(["a", "B", "A", "b", "c"]).unique_by_key(str.lower).collect()
+        ['a', 'B', 'c']
+        """
+        _check_callable("key", key)
+        gen = _unique(self._stage("unique_by_key"), key)
+        return _wrap(gen, *self._unary(("f", self._hint, 0)))
+
+    # ----------------------------------------------------------------------------------------
+    # Option/Result-aware adapters
+    # ----------------------------------------------------------------------------------------
+
+    def map_ok(self: Iter[Ok[T] | Err[E]], f: Callable[[T], U], /) -> Iter[Ok[U] | Err[E]]:
+        """Apply ``f`` to the value of each ``Ok``; ``Err`` items pass unchanged.
+
+        >>> Iter([Ok(1), Err("x")]).map_ok(lambda v: v * 10).collect()
+        [Ok(10), Err('x')]
+        """
+        _check_callable("f", f)
+        return _wrap(map(partial(_map_ok, f), self._stage("map_ok")), *self._same())
+
+    def map_err(self: Iter[Ok[T] | Err[E]], f: Callable[[E], F], /) -> Iter[Ok[T] | Err[F]]:
+        """Apply ``f`` to the error of each ``Err``; ``Ok`` items pass unchanged.
+
+        >>> Iter([Ok(1), Err("x")]).map_err(str.upper).collect()
+        [Ok(1), Err('X')]
+        """
+        _check_callable("f", f)
+        return _wrap(map(partial(_map_err, f), self._stage("map_err")), *self._same())
+
+    def and_then_ok(
+        self: Iter[Ok[T] | Err[E]], f: Callable[[T], Ok[U] | Err[E]], /
+    ) -> Iter[Ok[U] | Err[E]]:
+        """Replace each ``Ok(v)`` by ``f(v)`` (itself a Result); ``Err`` items pass unchanged.
+
+        >>> half = lambda v: Ok(v // 2) if v % 2 == 0 else Err(f"odd: {v}")
+        >>> Iter([Ok(4), Ok(3), Err("x")]).and_then_ok(half).collect()
+        [Ok(2), Err('odd: 3'), Err('x')]
+        """
+        _check_callable("f", f)
+        return _wrap(map(partial(_and_then_ok, f), self._stage("and_then_ok")), *self._same())
+
+    def filter_ok(
+        self: Iter[Ok[T] | Err[E]], pred: Callable[[T], object], /
+    ) -> Iter[Ok[T] | Err[E]]:
+        """Drop the ``Ok`` items whose value fails ``pred``; every ``Err`` passes.
+
+        >>> Iter([Ok(1), Ok(2), Err("x")]).filter_ok(lambda v: v > 1).collect()
+        [Ok(2), Err('x')]
+        """
+        _check_callable("pred", pred)
+        it = filter(partial(_keep_ok, pred), self._stage("filter_ok"))
+        return _wrap(it, *self._unary(("f", self._hint, 0)))
+
+    def inspect_err(
+        self: Iter[Ok[T] | Err[E]], f: Callable[[E], object], /
+    ) -> Iter[Ok[T] | Err[E]]:
+        """Call ``f`` on the error of each ``Err`` as it passes (for logging), lazily.
+
+        >>> Iter([Ok(1), Err("x")]).inspect_err(print).collect()
+        x
+        [Ok(1), Err('x')]
+        """
+        _check_callable("f", f)
+        return _wrap(map(partial(_inspect_err, f), self._stage("inspect_err")), *self._same())
+
+    def oks(self: Iter[Ok[T] | Err[Any]]) -> Iter[T]:
+        """Yield the values of the ``Ok`` items, dropping every ``Err`` (explicitly).
+
+        >>> Iter([Ok(1), Err("x"), Ok(3)]).oks().collect()
+        [1, 3]
+        """
+        it = map(_ok_value, filter(_is_ok, self._stage("oks")))
+        return _wrap(it, *self._unary(("f", self._hint, 0)))
+
+    def errs(self: Iter[Ok[Any] | Err[E]]) -> Iter[E]:
+        """Yield the errors of the ``Err`` items, dropping every ``Ok``.
+
+        >>> Iter([Ok(1), Err("x"), Ok(3)]).errs().collect()
+        ['x']
+        """
+        it = map(_err_error, filter(_is_err, self._stage("errs")))
+        return _wrap(it, *self._unary(("f", self._hint, 0)))
 
     # ----------------------------------------------------------------------------------------
     # consumers that fold
@@ -241,9 +1217,14 @@ class Iter(Generic[T_co]):
     @overload
     def collect(self, /) -> list[T_co]: ...
     @overload
+    def collect(self: Iter[tuple[K, V]], factory: type[dict[Any, Any]], /) -> dict[K, V]: ...
+    @overload
     def collect(self, factory: Callable[[Iterable[T_co]], C], /) -> C: ...
     def collect(self, factory: Callable[..., Any] = list, /) -> Any:
         """Consume every item into ``factory(items)`` (a list by default).
+
+        ``factory`` is any callable taking an iterable: ``set``, ``tuple``, ``dict`` (on
+        pairs), ``collections.Counter``, ``"".join``, ...
 
         >>> Iter("abc").collect()
         ['a', 'b', 'c']
@@ -253,24 +1234,556 @@ class Iter(Generic[T_co]):
         it = self._it
         if it.__class__ is _Moved:
             _raise_moved(it)
-        if not callable(factory):
-            raise _not_callable("factory", factory)
+        if factory is list:
+            self._it = _MOVED_COLLECT
+            return list(it)
+        _check_callable("factory", factory)
         self._it = _MOVED_COLLECT
         return factory(it)
 
+    def for_each(self, f: Callable[[T_co], object], /) -> None:
+        """Call ``f`` on every item.
 
-_EMPTY_DICT: dict[object, object] = {}
-_EXACT_SAMPLES: tuple[Iterable[object], ...] = (
-    [], (), "", b"", bytearray(), range(0), range(2**64),
-    _EMPTY_DICT, set[object](), frozenset[object](),
-    _EMPTY_DICT.values(), _EMPTY_DICT.items(), reversed(list[object]()), reversed(range(0)),
-)  # fmt: skip
-_EXACT: frozenset[type] = frozenset(type(iter(x)) for x in _EXACT_SAMPLES)
-"""Iterator types whose ``__length_hint__`` is exact (others may only estimate)."""
+        >>> Iter([1, 2]).for_each(print)
+        1
+        2
+        """
+        _check_callable("f", f)
+        deque(map(f, self._consume("for_each")), maxlen=0)
 
-_MOVED_MAP = _moved("map")
-_MOVED_FILTER = _moved("filter")
-_MOVED_COLLECT = _moved("collect")
+    def fold(self, init: A, f: Callable[[A, T_co], A], /) -> A:
+        """Combine the items left to right: ``f(...f(f(init, x0), x1)..., xn)``.
+
+        >>> Iter([1, 2, 3]).fold(10, lambda acc, x: acc + x)
+        16
+        """
+        _check_callable("f", f)
+        return reduce(f, self._consume("fold"), init)
+
+    @overload
+    def try_fold(self, init: A, f: Callable[[A, T_co], Ok[A] | Err[E]], /) -> Ok[A] | Err[E]: ...
+    @overload
+    def try_fold(
+        self, init: A, f: Callable[[A, T_co], Some[A] | Nothing], /
+    ) -> Some[A] | Nothing | Ok[A]: ...
+    def try_fold(self, init: Any, f: Callable[[Any, Any], Any], /) -> Any:
+        """Fold while ``f`` returns ``Ok``/``Some``; return the first ``Err``/``Nothing``.
+
+        Returns ``Ok(acc)`` or ``Some(acc)`` (the kind ``f`` returned) when every item was
+        folded. Does not move: items after a failure stay available. On an empty ``Iter``
+        ``f`` is never called, so its kind is unknown and the result is ``Ok(init)``.
+
+        >>> Iter([1, 2, 3]).try_fold(0, lambda acc, x: Ok(acc + x))
+        Ok(6)
+        >>> it = Iter([1, -2, 3])
+        >>> it.try_fold(0, lambda acc, x: Ok(acc + x) if x > 0 else Err(x)), it.collect()
+        (Err(-2), [3])
+        """
+        _check_callable("f", f)
+        acc = init
+        kind: Any = Ok
+        for x in self._borrow():
+            r = f(acc, x)
+            kind = r.__class__
+            if kind is Ok or kind is Some:
+                acc = r._value
+            elif kind is Err or kind is Nothing:
+                return r
+            else:
+                raise TypeError(f"f must return an Ok/Err or a Some/Nothing, got {kind.__name__}")
+        return Some(acc) if kind is Some else Ok(acc)
+
+    @overload
+    def try_for_each(self, f: Callable[[T_co], Ok[Any] | Err[E]], /) -> Ok[None] | Err[E]: ...
+    @overload
+    def try_for_each(
+        self, f: Callable[[T_co], Some[Any] | Nothing], /
+    ) -> Some[None] | Nothing | Ok[None]: ...
+    def try_for_each(self, f: Callable[[Any], Any], /) -> Any:
+        """Call ``f`` on every item until it returns an ``Err``/``Nothing``, and return that.
+
+        Returns ``Ok(None)``/``Some(None)`` when every call succeeded (``Ok(None)`` on an
+        empty ``Iter``). Does not move.
+
+        >>> Iter([1, 2]).try_for_each(lambda x: Ok(print(x)))
+        1
+        2
+        Ok(None)
+        >>> Iter([1, -2, 3]).try_for_each(lambda x: Ok(None) if x > 0 else Err(x))
+        Err(-2)
+        """
+        _check_callable("f", f)
+        kind: Any = Ok
+        for x in self._borrow():
+            r = f(x)
+            kind = r.__class__
+            if kind is Err or kind is Nothing:
+                return r
+            if kind is not Ok and kind is not Some:
+                raise TypeError(f"f must return an Ok/Err or a Some/Nothing, got {kind.__name__}")
+        return Some(None) if kind is Some else Ok(None)
+
+    def reduce(self, f: Callable[[T_co, T_co], T_co], /) -> Option[T_co]:
+        """Combine the items left to right with ``f``, starting from the first item.
+
+        >>> Iter([1, 2, 3]).reduce(lambda a, b: a * b)
+        Some(6)
+        >>> Iter([]).reduce(lambda a, b: a)
+        Nothing()
+        """
+        _check_callable("f", f)
+        it = self._consume("reduce")
+        for first in it:
+            return Some(reduce(f, it, first))
+        return Nothing()
+
+    def count(self) -> int:
+        """Consume every item and return how many there were (constant memory).
+
+        >>> Iter(range(5)).filter(lambda x: x % 2).count()
+        2
+        """
+        last = deque(enumerate(self._consume("count"), 1), maxlen=1)
+        return last[0][0] if last else 0
+
+    def sum(self: Iter[_SumT]) -> _SumT | Literal[0]:
+        """Add the items (``0`` for an empty ``Iter``), as the builtin ``sum``.
+
+        >>> Iter([1, 2, 3]).sum()
+        6
+        """
+        return sum(self._consume("sum"))  # type: ignore[no-any-return]
+
+    def product(self: Iter[_ProdT]) -> _ProdT | Literal[1]:
+        """Multiply the items (``1`` for an empty ``Iter``), as ``math.prod``.
+
+        >>> Iter([2, 3, 4]).product()
+        24
+        """
+        return prod(self._consume("product"))  # type: ignore[no-any-return]
+
+    def min(self: Iter[SupportsRichComparisonT]) -> Option[SupportsRichComparisonT]:
+        """Return the smallest item (the first one among equals), or ``Nothing()``.
+
+        >>> Iter([3, 1, 2]).min()
+        Some(1)
+        """
+        x = min(self._consume("min"), default=_END)
+        return Nothing() if x is _END else Some(x)
+
+    def max(self: Iter[SupportsRichComparisonT]) -> Option[SupportsRichComparisonT]:
+        """Return the largest item (the *last* one among equals, as Rust), or ``Nothing()``.
+
+        >>> Iter([1, 3, 2]).max()
+        Some(3)
+        >>> Iter([(1, "a"), (1, "b")]).max_by_key(lambda p: p[0])
+        Some((1, 'b'))
+        """
+        best = max(zip(self._consume("max"), _count()), default=None)
+        return Nothing() if best is None else Some(best[0])
+
+    def min_by(self, compare: Callable[[T_co, T_co], int], /) -> Option[T_co]:
+        """Return the smallest item by ``compare(a, b)`` (negative, zero, positive); the
+        first one among equals.
+
+        >>> Iter(["bb", "a", "cc"]).min_by(lambda a, b: len(a) - len(b))
+        Some('a')
+        """
+        _check_callable("compare", compare)
+        best = min(map(cmp_to_key(compare), self._consume("min_by")), default=None)
+        return Nothing() if best is None else Some(cast(Any, best).obj)
+
+    def max_by(self, compare: Callable[[T_co, T_co], int], /) -> Option[T_co]:
+        """Return the largest item by ``compare(a, b)``; the last one among equals.
+
+        >>> Iter(["bb", "a", "cc"]).max_by(lambda a, b: len(a) - len(b))
+        Some('cc')
+        """
+        _check_callable("compare", compare)
+        keyed = zip(map(cmp_to_key(compare), self._consume("max_by")), _count())
+        best = max(keyed, default=None)
+        return Nothing() if best is None else Some(cast(Any, best[0]).obj)
+
+    def min_by_key(self, key: Callable[[T_co], SupportsRichComparison], /) -> Option[T_co]:
+        """Return the item with the smallest ``key(item)``; the first one among equals.
+
+        >>> Iter(["bb", "a", "cc"]).min_by_key(len)
+        Some('a')
+        """
+        _check_callable("key", key)
+        x = min(self._consume("min_by_key"), key=key, default=_END)
+        return Nothing() if x is _END else Some(x)
+
+    def max_by_key(self, key: Callable[[T_co], SupportsRichComparison], /) -> Option[T_co]:
+        """Return the item with the largest ``key(item)``; the last one among equals.
+
+        >>> Iter(["bb", "a", "cc"]).max_by_key(len)
+        Some('cc')
+        """
+        _check_callable("key", key)
+        a, b = tee(self._consume("max_by_key"))
+        best = max(zip(map(key, a), _count(), b), default=None)
+        return Nothing() if best is None else Some(best[2])
+
+    def last(self) -> Option[T_co]:
+        """Consume every item and return the last one, or ``Nothing()``.
+
+        >>> Iter([1, 2, 3]).last()
+        Some(3)
+        """
+        tail = deque(self._consume("last"), maxlen=1)
+        return Some(tail[0]) if tail else Nothing()
+
+    def partition(self, pred: Callable[[T_co], object], /) -> tuple[list[T_co], list[T_co]]:
+        """Split the items into ``(those where pred is true, the others)``.
+
+        >>> Iter(range(6)).partition(lambda x: x % 2 == 0)
+        ([0, 2, 4], [1, 3, 5])
+        """
+        _check_callable("pred", pred)
+        yes: list[T_co] = []
+        no: list[T_co] = []
+        for x in self._consume("partition"):
+            (yes if pred(x) else no).append(x)
+        return (yes, no)
+
+    def unzip(self: Iter[tuple[A, B]]) -> tuple[list[A], list[B]]:
+        """Split an ``Iter`` of pairs into two lists.
+
+        >>> Iter([(1, "a"), (2, "b")]).unzip()
+        ([1, 2], ['a', 'b'])
+        """
+        left: list[A] = []
+        right: list[B] = []
+        add_left = left.append
+        add_right = right.append
+        for a, b in self._consume("unzip"):
+            add_left(a)
+            add_right(b)
+        return (left, right)
+
+    def join(self: Iter[str], sep: str = "", /) -> str:
+        """Concatenate string items with ``sep`` between them (``sep.join``).
+
+        >>> Iter(["a", "b", "c"]).join(", ")
+        'a, b, c'
+        """
+        if not isinstance(cast(object, sep), str):
+            raise TypeError(f"sep must be a str, got {type(sep).__name__}")
+        return sep.join(self._consume("join"))
+
+    def try_collect(self: Iter[Ok[T] | Err[E]]) -> Ok[list[T]] | Err[E]:
+        """Collect the ``Ok`` values into ``Ok(list)``, or return the first ``Err``.
+
+        Pulls nothing after the first ``Err``.
+
+        >>> Iter([Ok(1), Ok(2)]).try_collect()
+        Ok([1, 2])
+        >>> Iter([Ok(1), Err("boom"), Ok(3)]).try_collect()
+        Err('boom')
+        """
+        out: list[T] = []
+        append = out.append
+        for r in self._consume("try_collect"):
+            cls = r.__class__
+            if cls is Ok:
+                append(r._value)
+            elif cls is Err:
+                err: Err[E] = r
+                return err
+            else:
+                raise _not_result(r)
+        return Ok(out)
+
+    def partition_results(self: Iter[Ok[T] | Err[E]]) -> tuple[list[T], list[E]]:
+        """Split into ``(Ok values, Err errors)``, keeping every error.
+
+        >>> Iter([Ok(1), Err("x"), Ok(2)]).partition_results()
+        ([1, 2], ['x'])
+        """
+        oks: list[T] = []
+        errs: list[E] = []
+        for r in self._consume("partition_results"):
+            cls = r.__class__
+            if cls is Ok:
+                oks.append(r._value)
+            elif cls is Err:
+                errs.append(r._error)
+            else:
+                raise _not_result(r)
+        return (oks, errs)
+
+    # ----------------------------------------------------------------------------------------
+    # consumers that search (these borrow: the Iter stays usable after the match)
+    # ----------------------------------------------------------------------------------------
+
+    def any(self, pred: Callable[[T_co], object], /) -> bool:
+        """Return whether ``pred`` is true for some item; stops at the first one.
+
+        >>> it = Iter([1, 2, 3, 4])
+        >>> it.any(lambda x: x == 2), it.collect()
+        (True, [3, 4])
+        """
+        _check_callable("pred", pred)
+        return any(map(pred, self._borrow()))
+
+    def all(self, pred: Callable[[T_co], object], /) -> bool:
+        """Return whether ``pred`` is true for every item; stops at the first false one.
+
+        >>> Iter([2, 4]).all(lambda x: x % 2 == 0)
+        True
+        """
+        _check_callable("pred", pred)
+        return all(map(pred, self._borrow()))
+
+    def find(self, pred: Callable[[T_co], object], /) -> Option[T_co]:
+        """Return the first item for which ``pred`` is true, consuming up to it.
+
+        >>> Iter([1, 2, 3]).find(lambda x: x > 1)
+        Some(2)
+        """
+        _check_callable("pred", pred)
+        for x in filter(pred, self._borrow()):
+            return Some(x)
+        return Nothing()
+
+    def find_map(self, f: Callable[[T_co], Option[U]], /) -> Option[U]:
+        """Return the first ``Some`` that ``f`` returns, consuming up to its item.
+
+        >>> Iter(["a", "7", "8"]).find_map(lambda s: Some(int(s)) if s.isdigit() else Nothing())
+        Some(7)
+        """
+        _check_callable("f", f)
+        for o in filter(_is_some, map(f, self._borrow())):
+            return cast("Some[U]", o)
+        return Nothing()
+
+    def position(self, pred: Callable[[T_co], object], /) -> Option[int]:
+        """Return the index of the first item for which ``pred`` is true.
+
+        >>> Iter("abc").position(lambda c: c == "b")
+        Some(1)
+        """
+        _check_callable("pred", pred)
+        for i in compress(_count(), map(pred, self._borrow())):
+            return Some(i)
+        return Nothing()
+
+    def nth(self, n: int) -> Option[T_co]:
+        """Return the ``n``-th item (0-based), consuming it and the ``n`` before it.
+
+        Raises:
+            ValueError: if ``n`` is negative.
+
+        >>> it = Iter("abcd")
+        >>> it.nth(1), it.next()
+        (Some('b'), Some('c'))
+        """
+        _check_count("n", n, 0)
+        for x in islice(self._borrow(), n, n + 1):
+            return Some(x)
+        return Nothing()
+
+    # ----------------------------------------------------------------------------------------
+    # consumers that compare (lexicographic, like Rust's Iterator::cmp family)
+    # ----------------------------------------------------------------------------------------
+
+    def eq(self, other: Iterable[object], /) -> bool:
+        """Return whether the items equal those of ``other``, pairwise, with the same length.
+
+        >>> Iter([1, 2]).eq([1, 2]), Iter([1, 2]).eq([1])
+        (True, False)
+        """
+        return _first_difference(self._consume("eq"), _other(other, "eq")) is None
+
+    def ne(self, other: Iterable[object], /) -> bool:
+        """Return whether the items differ from those of ``other`` (``not eq``).
+
+        >>> Iter([1, 2]).ne([1, 3])
+        True
+        """
+        return _first_difference(self._consume("ne"), _other(other, "ne")) is not None
+
+    def lt(self, other: Iterable[object], /) -> bool:
+        """Return whether the items are lexicographically less than those of ``other``.
+
+        >>> Iter([1, 2]).lt([1, 3]), Iter([1]).lt([1, 0]), Iter([1, 2]).lt([1, 2])
+        (True, True, False)
+        """
+        return _partial_cmp(self._consume("lt"), _other(other, "lt")) == -1
+
+    def le(self, other: Iterable[object], /) -> bool:
+        """Return whether the items are lexicographically less than or equal to ``other``'s.
+
+        >>> Iter([1, 2]).le([1, 2]), Iter([2]).le([1, 9])
+        (True, False)
+        """
+        return _partial_cmp(self._consume("le"), _other(other, "le")) in (-1, 0)
+
+    def gt(self, other: Iterable[object], /) -> bool:
+        """Return whether the items are lexicographically greater than those of ``other``.
+
+        >>> Iter([1, 3]).gt([1, 2])
+        True
+        """
+        return _partial_cmp(self._consume("gt"), _other(other, "gt")) == 1
+
+    def ge(self, other: Iterable[object], /) -> bool:
+        """Return whether the items are lexicographically greater than or equal to ``other``'s.
+
+        >>> Iter([1, 2]).ge([1, 2]), Iter([1]).ge([1, 2])
+        (True, False)
+        """
+        return _partial_cmp(self._consume("ge"), _other(other, "ge")) in (0, 1)
+
+    def cmp(self, other: Iterable[object], /) -> Literal[-1, 0, 1]:
+        """Compare lexicographically with ``other``: ``-1``, ``0`` or ``1``.
+
+        Raises:
+            TypeError: if a pair of items is unordered (neither ``<`` nor ``>`` nor ``==``).
+
+        >>> Iter([1, 2]).cmp([1, 3]), Iter([1, 2]).cmp([1, 2]), Iter([1, 2]).cmp([1])
+        (-1, 0, 1)
+        """
+        r = _partial_cmp(self._consume("cmp"), _other(other, "cmp"))
+        if r is None:
+            raise TypeError("cmp() found a pair of items that are not ordered")
+        return cast("Literal[-1, 0, 1]", r)
+
+    def is_sorted(self: Iter[SupportsRichComparison]) -> bool:
+        """Return whether every item is ``<=`` the next one.
+
+        >>> Iter([1, 2, 2, 5]).is_sorted(), Iter([2, 1]).is_sorted()
+        (True, False)
+        """
+        a, b = tee(self._consume("is_sorted"))
+        next(b, None)
+        return all(map(le, a, b))
+
+    def is_sorted_by(self, compare: Callable[[T_co, T_co], object], /) -> bool:
+        """Return whether ``compare(a, b)`` (meaning "a <= b") holds for every adjacent pair.
+
+        >>> Iter([3, 2, 1]).is_sorted_by(lambda a, b: a >= b)
+        True
+        """
+        _check_callable("compare", compare)
+        a, b = tee(self._consume("is_sorted_by"))
+        next(b, None)
+        return all(map(compare, a, b))
+
+    def is_sorted_by_key(self, key: Callable[[T_co], SupportsRichComparison], /) -> bool:
+        """Return whether the keys ``key(item)`` are sorted (each ``<=`` the next).
+
+        >>> Iter(["a", "bb", "cc"]).is_sorted_by_key(len)
+        True
+        """
+        _check_callable("key", key)
+        a, b = tee(map(key, self._consume("is_sorted_by_key")))
+        next(b, None)
+        return all(map(le, a, b))
+
+    # ----------------------------------------------------------------------------------------
+    # data-scalable kit
+    # ----------------------------------------------------------------------------------------
+
+    # ----------------------------------------------------------------------------------------
+    # private builders
+    # ----------------------------------------------------------------------------------------
+
+    def _same(self) -> tuple[tuple[Any, ...], int, Any]:
+        """Bookkeeping for a length-preserving stage (call after ``_stage``)."""
+        return (self._close, self._depth + 1, self._hint)
+
+    def _unary(self, hint: Any) -> tuple[tuple[Any, ...], int, Any]:
+        """Bookkeeping for a one-input stage with its own hint node (``None`` stays unknown)."""
+        return (self._close, self._depth + 1, None if hint[1] is None else hint)
+
+    def _unknown(self) -> tuple[tuple[Any, ...], int, Any]:
+        """Bookkeeping for a stage whose length is unknown."""
+        return (self._close, self._depth + 1, None)
+
+
+class Peekable(Iter[T_co]):
+    """An ``Iter`` that can look at its next item without consuming it (``Iter.peekable()``).
+
+    The peeked item waits in a one-item buffer (an ``itertools.tee`` object), so every
+    ``Iter`` method works unchanged on a ``Peekable``.
+
+    >>> p = Peekable([1, 2, 3])
+    >>> p.peek(), p.next_if(lambda x: x > 5), p.next_if_eq(1), p.collect()
+    (Some(1), Nothing(), Some(1), [2, 3])
+    """
+
+    __slots__ = ()
+
+    def __init__(self, source: Iterable[T_co] | SupportsNext[T_co]) -> None:
+        inner: Iter[T_co] = Iter(source)
+        it = inner._it
+        if hasattr(it, "__copy__"):
+            it = _chain(it)
+        self._it = tee(it, 1)[0]
+        self._close = inner._close
+        self._depth = inner._depth + 1
+        self._hint = ("pk", inner._hint) if inner._hint is not None else None
+
+    def peek(self) -> Option[T_co]:
+        """Return the next item without consuming it, or ``Nothing()``. Does not move.
+
+        >>> p = Iter("ab").peekable()
+        >>> p.peek(), p.peek(), p.collect()
+        (Some('a'), Some('a'), ['a', 'b'])
+        """
+        for x in _copy(self._borrow()):
+            return Some(x)
+        return Nothing()
+
+    def next_if(self, pred: Callable[[T_co], object], /) -> Option[T_co]:
+        """Consume and return the next item if ``pred`` is true for it; else ``Nothing()``.
+
+        >>> p = Iter([1, 5]).peekable()
+        >>> p.next_if(lambda x: x < 3), p.next_if(lambda x: x < 3), p.collect()
+        (Some(1), Nothing(), [5])
+        """
+        _check_callable("pred", pred)
+        it = self._borrow()
+        for x in _copy(it):
+            if pred(x):
+                next(it)
+                return Some(x)
+            break
+        return Nothing()
+
+    def next_if_eq(self, value: object, /) -> Option[T_co]:
+        """Consume and return the next item if it equals ``value``; else ``Nothing()``.
+
+        >>> p = Iter("ab").peekable()
+        >>> p.next_if_eq("b"), p.next_if_eq("a"), p.collect()
+        (Nothing(), Some('a'), ['b'])
+        """
+        it = self._borrow()
+        for x in _copy(it):
+            if x == value:
+                next(it)
+                return Some(x)
+            break
+        return Nothing()
+
+
+# ---------------------------------------------------------------------------------------------
+# construction helpers
+# ---------------------------------------------------------------------------------------------
+
+_METHOD_NAMES = (
+    "Iter",
+    *(n for n, v in vars(Iter).items() if callable(v) and not n.startswith("_")),
+    *(n for n, v in vars(Peekable).items() if callable(v) and not n.startswith("_")),
+)
+_MOVED.update((name, _Moved(name)) for name in _METHOD_NAMES)
+
+_MOVED_MAP = _MOVED["map"]
+_MOVED_FILTER = _MOVED["filter"]
+_MOVED_TAKE = _MOVED["take"]
+_MOVED_COLLECT = _MOVED["collect"]
 
 
 def _wrap(it: Iterator[Any], close: tuple[Any, ...], depth: int, hint: Any) -> Iter[Any]:
@@ -280,3 +1793,136 @@ def _wrap(it: Iterator[Any], close: tuple[Any, ...], depth: int, hint: Any) -> I
     new._depth = depth
     new._hint = hint
     return new
+
+
+def _wrap_peekable(
+    it: Iterator[Any], close: tuple[Any, ...], depth: int, hint: Any
+) -> Peekable[Any]:
+    new: Peekable[Any] = _new(Peekable)
+    new._it = it
+    new._close = close
+    new._depth = depth
+    new._hint = None if hint[1] is None else hint
+    return new
+
+
+def _other(other: Iterable[Any], method: str) -> Iterable[Any]:
+    """Validate the ``other`` of a comparison (moving it if it is an ``Iter``)."""
+    if isinstance(other, Iter):
+        return other._consume(method)
+    try:
+        return iter(other)
+    except TypeError:
+        raise TypeError(f"other must be iterable, got {type(other).__name__}") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# producers
+# ---------------------------------------------------------------------------------------------
+
+
+def empty() -> Iter[Never]:
+    """Return an ``Iter`` with no items.
+
+    >>> empty().collect()
+    []
+    """
+    it = iter(())
+    return _wrap(it, (), 0, ("e", it))
+
+
+def once(value: T) -> Iter[T]:
+    """Return an ``Iter`` that yields ``value`` once.
+
+    >>> once(5).chain([6]).collect()
+    [5, 6]
+    """
+    it = iter((value,))
+    return _wrap(it, (), 0, ("e", it))
+
+
+def once_with(f: Callable[[], T], /) -> Iter[T]:
+    """Return an ``Iter`` that yields ``f()`` once, calling ``f`` only when asked.
+
+    >>> it = once_with(lambda: print("called") or 1)
+    >>> it.collect()
+    called
+    [1]
+    """
+    _check_callable("f", f)
+    times = _repeat((), 1)
+    return _wrap(starmap(f, times), (), 0, ("e", times))
+
+
+def repeat(value: T, n: int | None = None) -> Iter[T]:
+    """Return an ``Iter`` that yields ``value`` ``n`` times, or forever if ``n`` is None.
+
+    >>> repeat("x", 3).collect()
+    ['x', 'x', 'x']
+    """
+    if n is None:
+        return _wrap(_repeat(value), (), 0, _INFINITE)
+    _check_count("n", n, 0)
+    it = _repeat(value, n)
+    return _wrap(it, (), 0, ("e", it))
+
+
+def repeat_with(f: Callable[[], T], /) -> Iter[T]:
+    """Return an endless ``Iter`` of ``f()``, calling ``f`` once per item pulled.
+
+    >>> import itertools
+    >>> counter = itertools.count()
+    >>> repeat_with(lambda: next(counter) * 2).take(3).collect()
+    [0, 2, 4]
+    """
+    _check_callable("f", f)
+    return _wrap(starmap(f, _repeat(())), (), 0, _INFINITE)
+
+
+def from_fn(f: Callable[[], Option[T]], /) -> Iter[T]:
+    """Return an ``Iter`` of the values of ``f()``, stopping at the first ``Nothing()``.
+
+    >>> state = [3]
+    >>> def countdown() -> Option[int]:
+    ...     state[0] -= 1
+    ...     return Some(state[0]) if state[0] >= 0 else Nothing()
+    >>> from_fn(countdown).collect()
+    [2, 1, 0]
+    """
+    _check_callable("f", f)
+    it = map(_some_value, takewhile(_is_some, starmap(f, _repeat(()))))
+    return _wrap(it, (), 0, None)
+
+
+def successors(first: Option[T], f: Callable[[T], Option[T]], /) -> Iter[T]:
+    """Return ``first``'s value, then ``f`` of it, and so on until ``f`` returns ``Nothing()``.
+
+    ``f`` is called only when the next item is asked for (Rust calls it one item early).
+
+    >>> successors(Some(1), lambda x: Some(x * 10) if x < 1000 else Nothing()).collect()
+    [1, 10, 100, 1000]
+    >>> successors(Nothing(), lambda x: Some(x)).collect()
+    []
+    """
+    _check_callable("f", f)
+    if isinstance(first, Some):
+        return _wrap(_successors(first._value, f), (), 0, None)
+    if first.__class__ is Nothing:
+        return empty()
+    raise TypeError(f"first must be a Some or Nothing(), got {type(first).__name__}")
+
+
+@overload
+def count(start: int = 0, step: int = 1) -> Iter[int]: ...
+@overload
+def count(start: float, step: float = 1) -> Iter[float]: ...
+def count(start: float = 0, step: float = 1) -> Iter[Any]:
+    """Return an endless ``Iter`` of ``start``, ``start + step``, ... (``itertools.count``).
+
+    >>> count(10, 5).take(3).collect()
+    [10, 15, 20]
+    """
+    for name, value in (("start", start), ("step", step)):
+        if not isinstance(cast(object, value), (int, float)):
+            raise TypeError(f"{name} must be an int or a float, got {type(value).__name__}")
+    return _wrap(_count(start, step), (), 0, _INFINITE)
