@@ -342,7 +342,9 @@ def render_api() -> str:
     if isinstance(peekable, type):
         out += ["", "## Peekable", ""]
         out += top(["Peekable"])
+        in_source = [m for _, ms in _class_groups(iter_source, "Peekable") for m in ms]
         own = [m for m in public_attributes(peekable) if not hasattr(iter_cls, m)]
+        own.sort(key=lambda m: in_source.index(m) if m in in_source else len(in_source))
         out += [_line(_member_label("Peekable", peekable, m), getattr(peekable, m)) for m in own]
     rest_iter = top(of_module("itero._iter"))
     if rest_iter:
