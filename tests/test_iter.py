@@ -842,3 +842,82 @@ class TestOptionResultIter:
         assert Nothing().iter().collect() == []
         assert Ok(2).iter().collect() == [2]
         assert Err(3).iter().collect() == []
+
+
+# ------------------------------------------------------------------------------------------------
+# streaming memory: a pipeline over N items holds O(1) items (tracemalloc peak, not time)
+# ------------------------------------------------------------------------------------------------
+
+N = 50_000
+
+STREAMING: dict[str, Callable[[Iterable[int]], object]] = {
+    "map.filter.count": lambda s: Iter(s).map(lambda x: x * 2).filter(lambda x: x % 3).count(),
+    "filter_map.sum": lambda s: Iter(s).filter_map(lambda x: Some(x) if x % 2 else Nothing()).sum(),
+    "flat_map.count": lambda s: Iter(s).flat_map(lambda x: (x, x)).count(),
+    "chunks.flatten.count": lambda s: Iter(s).chunks(10).flatten().count(),
+    "take.skip.step_by.last": lambda s: Iter(s).skip(5).step_by(3).take(N).last(),
+    "take_while.skip_while.count": lambda s: (
+        Iter(s).skip_while(lambda x: x < 10).take_while(lambda x: x >= 0).count()
+    ),
+    "map_while.count": lambda s: Iter(s).map_while(Some).count(),
+    "chain.zip.enumerate.count": lambda s: (
+        Iter(s).chain(range(5)).zip(range(N)).enumerate().count()
+    ),
+    "windows.count": lambda s: Iter(s).windows(4).count(),
+    "chunk_by.count": lambda s: Iter(s).chunk_by(lambda x: x // 7).count(),
+    "dedup.count": lambda s: Iter(s).map(lambda x: x // 3).dedup().count(),
+    "dedup_by_key.count": lambda s: Iter(s).dedup_by_key(lambda x: x // 3).count(),
+    "unique_by_key.few_keys.count": lambda s: Iter(s).unique_by_key(lambda x: x % 5).count(),
+    "intersperse.count": lambda s: Iter(s).intersperse(0).count(),
+    "interleave.count": lambda s: Iter(s).interleave(range(N)).count(),
+    "zip_longest.count": lambda s: Iter(s).zip_longest(range(10)).count(),
+    "merge.count": lambda s: Iter(s).merge(range(N)).count(),
+    "scan.count": lambda s: Iter(s).scan(0, lambda a, x: Some((a + x, a))).count(),
+    "inspect.fuse.peekable.count": lambda s: Iter(s).inspect(abs).fuse().peekable().count(),
+    "results.count": lambda s: (
+        Iter(s)
+        .map(lambda x: Ok(x) if x % 3 else Err(x))
+        .map_ok(abs)
+        .map_err(abs)
+        .and_then_ok(Ok)
+        .filter_ok(bool)
+        .inspect_err(abs)
+        .oks()
+        .count()
+    ),
+    "errs.count": lambda s: Iter(s).map(lambda x: Ok(x) if x % 3 else Err(x)).errs().count(),
+    "cycle.take.count": lambda s: Iter(range(3)).cycle().take(N).count(),
+    "fold": lambda s: Iter(s).fold(0, lambda a, x: a + x),
+    "for_each": lambda s: Iter(s).for_each(abs),
+    "reduce": lambda s: Iter(s).reduce(lambda a, b: a + b),
+    "sum": lambda s: Iter(s).sum(),
+    "min.max": lambda s: (Iter(s).min(), Iter(range(N)).max()),
+    "min_by_key": lambda s: Iter(s).min_by_key(lambda x: -x),
+    "max_by": lambda s: Iter(s).max_by(lambda a, b: (a > b) - (a < b)),
+    "any.all.find.position": lambda s: Iter(s).any(lambda x: x < 0),
+    "nth": lambda s: Iter(s).nth(N - 1),
+    "last": lambda s: Iter(s).last(),
+    "try_fold": lambda s: Iter(s).try_fold(0, lambda a, x: Ok(a + x)),
+    "try_for_each": lambda s: Iter(s).try_for_each(lambda x: Ok(None)),
+    "eq": lambda s: Iter(s).eq(range(N)),
+    "cmp": lambda s: Iter(s).cmp(range(N)),
+    "is_sorted": lambda s: Iter(s).is_sorted(),
+    "is_sorted_by_key": lambda s: Iter(s).is_sorted_by_key(abs),
+}
+
+
+class TestStreamingMemory:
+    @pytest.mark.parametrize("name", list(STREAMING))
+    def test_peak_does_not_grow_with_input(self, name: str) -> None:
+        import tracemalloc
+
+        run = STREAMING[name]
+        run(range(100))  # warm caches (method lookups, interned objects)
+        tracemalloc.start()
+        try:
+            run(range(N))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        # N items held at once would take >= 8 * N bytes (400 KB) for the references alone.
+        assert peak < 64 * 1024, f"{name}: peak {peak} bytes for {N} items"
