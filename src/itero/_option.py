@@ -9,9 +9,23 @@ make ``Option[T].unwrap_or(u)`` a ``T | U``. A method that can never succeed ret
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any, Generic, Literal, NoReturn, TypeVar, Union, cast, final, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Generic,
+    Literal,
+    NoReturn,
+    TypeVar,
+    Union,
+    cast,
+    final,
+    overload,
+)
 
 from typing_extensions import Never, TypeAlias, TypeGuard, TypeIs
+
+if TYPE_CHECKING:
+    from ._iter import Iter
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -78,6 +92,16 @@ class Some(Generic[T_co]):
 
     def __iter__(self) -> Iterator[T_co]:
         return iter((self._value,))
+
+    def iter(self) -> Iter[T_co]:
+        """Return an ``Iter`` over the held value (one item), as Rust's ``Option::iter``.
+
+        >>> Some(1).iter().map(str).collect()
+        ['1']
+        """
+        from ._iter import once  # deferred: _iter imports this module
+
+        return once(self._value)
 
     def __reduce__(self) -> tuple[type[Some[Any]], tuple[T_co]]:
         return (Some, (self._value,))
@@ -369,6 +393,16 @@ class Nothing:
 
     def __iter__(self) -> Iterator[Never]:
         return iter(())
+
+    def iter(self) -> Iter[Never]:
+        """Return an empty ``Iter``, as Rust's ``Option::iter`` on ``None``.
+
+        >>> Nothing().iter().collect()
+        []
+        """
+        from ._iter import empty  # deferred: _iter imports this module
+
+        return empty()
 
     def __reduce__(self) -> tuple[type[Nothing], tuple[()]]:
         return (Nothing, ())

@@ -10,10 +10,24 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
-from typing import Any, Generic, Literal, NoReturn, TypeVar, Union, cast, final, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Generic,
+    Literal,
+    NoReturn,
+    TypeVar,
+    Union,
+    cast,
+    final,
+    overload,
+)
 
 from typing_extensions import Never, ParamSpec, TypeAlias, TypeIs
 from typing_extensions import TypeVar as TypeVarWithDefault
+
+if TYPE_CHECKING:
+    from ._iter import Iter
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -106,6 +120,16 @@ class Ok(Generic[T_co]):
 
     def __iter__(self) -> Iterator[T_co]:
         return iter((self._value,))
+
+    def iter(self) -> Iter[T_co]:
+        """Return an ``Iter`` over the held value (one item), as Rust's ``Result::iter``.
+
+        >>> Ok(1).iter().map(str).collect()
+        ['1']
+        """
+        from ._iter import once  # deferred: _iter imports this module
+
+        return once(self._value)
 
     def __reduce__(self) -> tuple[type[Ok[Any]], tuple[T_co]]:
         return (Ok, (self._value,))
@@ -384,6 +408,16 @@ class Err(Generic[E_co]):
 
     def __iter__(self) -> Iterator[Never]:
         return iter(())
+
+    def iter(self) -> Iter[Never]:
+        """Return an empty ``Iter`` (the error is not an item), as Rust's ``Result::iter``.
+
+        >>> Err("boom").iter().collect()
+        []
+        """
+        from ._iter import empty  # deferred: _iter imports this module
+
+        return empty()
 
     def __reduce__(self) -> tuple[type[Err[Any]], tuple[E_co]]:
         return (Err, (self._error,))
