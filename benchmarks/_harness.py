@@ -34,7 +34,7 @@ import tracemalloc
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import count
+from itertools import compress, repeat
 from types import ModuleType
 from typing import Any, TypeVar, Union
 
@@ -72,10 +72,13 @@ def consume(iterable: Iterable[object]) -> None:
 
 
 def ilen(iterable: Iterable[object]) -> int:
-    """Count the items of ``iterable`` at C speed, keeping at most one (as more-itertools)."""
-    counter = count()
-    deque(zip(iterable, counter, strict=False), maxlen=0)
-    return next(counter)
+    """Count the items of ``iterable`` at C speed in constant memory, keeping none.
+
+    ``compress`` yields a 1 for each item (every 1-tuple from ``zip`` is true) and ``sum`` adds
+    them in its C fast path: faster than more-itertools' ``deque(zip(it, count()))`` trick and
+    without its ~1 KiB deque block.
+    """
+    return sum(compress(repeat(1), zip(iterable)))
 
 
 def optional_import(name: str) -> Any:
