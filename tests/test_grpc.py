@@ -710,7 +710,7 @@ class TestBoundedMemory:
         # the server, a message and its decoded items on the client, grpcio's own objects).
         assert peak_small < 10 * message
         assert peak_large < 10 * message
-        assert peak_large < peak_small + 2 * message
+        assert peak_large < peak_small + 3 * message  # a leak of 1 byte/item would be 180 KB
         # A list of the 200,000 items alone would take more than 20 MB.
 
 

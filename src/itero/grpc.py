@@ -166,8 +166,11 @@ def decode_batch(message: bytes, /) -> list[bytes]:
         ...
     ValueError: malformed batch: an item of 5 bytes runs past the end of the message
     """
-    items: list[bytes] = []
-    append = items.append
+    return list(_iter_batch(message))
+
+
+def _iter_batch(message: bytes) -> Iterator[bytes]:
+    """Yield a batch's payloads one at a time (``decode_batch``, lazily: memory one item)."""
     end = len(message)
     pos = 0
     while pos < end:
@@ -200,9 +203,8 @@ def decode_batch(message: bytes, /) -> list[bytes]:
             raise ValueError(
                 f"malformed batch: an item of {stop - start} bytes runs past the end of the message"
             )
-        append(message[start:stop])
+        yield message[start:stop]
         pos = stop
-    return items
 
 
 def _check_positive_int(value: object, name: str) -> None:
@@ -260,8 +262,9 @@ def _produce(
     failure: list[Exception] = []
     try:
         framed = _framed_items(iter(items), serialize, cancelled, failure)
-        for batch in batched_by_size(framed, max_message_bytes, max_items=max_items):
-            yield b"".join(batch)
+        # map() keeps no reference to a batch once it is joined: while a message is being
+        # sent, only it and the next batch being filled are held.
+        yield from map(b"".join, batched_by_size(framed, max_message_bytes, max_items=max_items))
         if failure:
             raise failure[0]
     finally:
@@ -471,7 +474,7 @@ def iter_stream(call: StreamingCall, deserialize: Callable[[bytes], T], /) -> It
     ['a', 'b', 'c']
     """
     _check_client_args(call, deserialize)
-    items = map(deserialize, chain.from_iterable(map(decode_batch, call)))
+    items = map(deserialize, chain.from_iterable(map(_iter_batch, call)))
     return Iter(_CallItems(call, items))
 
 
@@ -487,7 +490,7 @@ def _results(
         except grpc.RpcError as error:
             yield Err(RpcFailure.from_rpc_error(error))
             return
-        yield from map(Ok, map(deserialize, decode_batch(message)))
+        yield from map(Ok, map(deserialize, _iter_batch(message)))
 
 
 def iter_stream_results(
