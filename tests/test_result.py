@@ -6,7 +6,7 @@ import copy
 import pickle
 import traceback
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar, Union, get_args, get_type_hints
 
 import pytest
 from hypothesis import given
@@ -80,12 +80,45 @@ class TestConstruction:
         assert Err("bad").error == "bad"
 
     def test_generic_subscription_works_at_runtime(self) -> None:
-        alias: Any = Result
         assert Ok[int](1) == Ok(1)
         assert Err[str]("x") == Err("x")
-        assert alias[int] == alias[int, Exception]
-        assert alias[int, str] != alias[int]
 
+
+class TestResultAliasAtRuntime:
+    alias: Any = Result
+
+    def test_two_arguments_give_the_union(self) -> None:
+        assert self.alias[int, str] == Union[Ok[int], Err[str]]
+
+    def test_one_argument_defaults_the_error_to_exception(self) -> None:
+        assert self.alias[int] == Union[Ok[int], Err[Exception]]
+        assert self.alias[int] != self.alias[int, str]
+
+    def test_type_variables_stay_substitutable(self) -> None:
+        t = TypeVar("t")
+        assert self.alias[t, str][int] == self.alias[int, str]
+        assert self.alias[t][int] == self.alias[int]
+
+    def test_other_arities_are_a_type_error(self) -> None:
+        with pytest.raises(TypeError, match="1 or 2 type arguments"):
+            self.alias[int, str, bytes]
+        with pytest.raises(TypeError, match="1 or 2 type arguments"):
+            self.alias[()]
+
+    def test_union_with_none_and_evaluated_annotations(self) -> None:
+        def f(x: Result[int], y: Result[int, str] | None) -> None:
+            pass
+
+        hints = get_type_hints(f, localns={"Result": Result})
+        assert hints["x"] == Union[Ok[int], Err[Exception]]
+        assert hints["y"] == Union[Ok[int], Err[str], None]
+        assert set(get_args(self.alias | None)) >= {type(None)}
+
+    def test_repr(self) -> None:
+        assert repr(Result) == "itero.Result"
+
+
+class TestVariantsAreFinal:
     def test_variants_are_final(self) -> None:
         with pytest.raises(TypeError, match="final"):
             type("Sub", (Ok,), {})

@@ -638,8 +638,59 @@ class Err(Generic[E_co]):
         return Some(self)
 
 
-Result: TypeAlias = Union[Ok[T_co], Err[_E_default]]
-"""``Ok[T] | Err[E]``; ``Result[T]`` means ``Result[T, Exception]``."""
+@final
+class _ResultAlias:
+    """What ``Result`` is at runtime: ``Result[T, E]`` returns ``typing.Union[Ok[T], Err[E]]``.
+
+    Type checkers see the plain alias. At runtime a small object stands in for it, because
+    subscribing a union alias whose type variable has a default (``Result[int]``) fails on
+    Python 3.10 (``KeyError``) and 3.13.0 (``TypeError``); this object applies the default
+    itself. Other attributes and ``|`` are those of the unsubscripted union alias.
+
+    >>> Result[int]
+    typing.Union[itero._result.Ok[int], itero._result.Err[Exception]]
+    >>> Result[int, str] == Union[Ok[int], Err[str]]
+    True
+    """
+
+    __slots__ = ("_union",)
+
+    def __init__(self, union: Any) -> None:
+        self._union = union
+
+    def __getitem__(self, params: object) -> Any:
+        args = cast("tuple[object, ...]", params) if isinstance(params, tuple) else (params,)
+        if len(args) == 1:
+            args = (args[0], Exception)
+        if len(args) != 2:
+            raise TypeError(
+                f"Result takes 1 or 2 type arguments (Result[T] or Result[T, E]), got {len(args)}"
+            )
+        union: Any = Union
+        ok: Any = Ok
+        err: Any = Err
+        return union[ok[args[0]], err[args[1]]]
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "_union":  # not set yet (an uninitialised copy): no recursion
+            raise AttributeError(name)
+        return getattr(self._union, name)
+
+    def __or__(self, other: object) -> Any:
+        return self._union | other
+
+    def __ror__(self, other: object) -> Any:
+        return other | self._union
+
+    def __repr__(self) -> str:
+        return "itero.Result"
+
+
+if TYPE_CHECKING:
+    Result: TypeAlias = Union[Ok[T_co], Err[_E_default]]
+    """``Ok[T] | Err[E]``; ``Result[T]`` means ``Result[T, Exception]``."""
+else:
+    Result = _ResultAlias(Union[Ok[T_co], Err[_E_default]])
 
 
 def is_ok(result: Ok[T] | Err[E], /) -> TypeIs[Ok[T]]:
