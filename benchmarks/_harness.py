@@ -339,14 +339,15 @@ def measure_memory(case: MemCase) -> MemRow:
 
 
 def format_ns(ns: float) -> str:
-    """A duration in the unit that keeps three significant digits readable."""
+    """A duration with three significant digits in a readable unit (ns, µs, ms, s)."""
     if ns < 1_000:
         return f"{ns:.0f} ns"
-    if ns < 1_000_000:
-        return f"{ns / 1_000:.2f} µs"
-    if ns < 1_000_000_000:
-        return f"{ns / 1_000_000:.1f} ms"
-    return f"{ns / 1_000_000_000:.2f} s"
+    for unit, scale in (("µs", 1e3), ("ms", 1e6), ("s", 1e9)):
+        value = ns / scale
+        if value < 1_000 or unit == "s":
+            digits = 2 if value < 10 else 1 if value < 100 else 0
+            return f"{value:.{digits}f} {unit}"
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def format_bytes(n: int) -> str:

@@ -126,8 +126,8 @@ def cases(n: int) -> list[Case]:
 
     construct_peers: dict[str, Peer] = {"result": ref(result_ok_construct) or note}
     return [
-        Case("Some(x)", plain_construct, some_construct, Goal(1.3), construct_peers),
-        Case("Ok(x)", plain_construct, ok_construct, Goal(1.3), construct_peers),
+        Case("construct Some(x)", plain_construct, some_construct, Goal(1.3), construct_peers),
+        Case("construct Ok(x)", plain_construct, ok_construct, Goal(1.3), construct_peers),
         Case(
             "Ok(x).map(f).unwrap_or(d)",
             ref(result_ok_map_chain),

@@ -110,7 +110,15 @@ class TestHelpers:
 
     @pytest.mark.parametrize(
         ("ns", "text"),
-        [(999, "999 ns"), (1_500, "1.50 µs"), (2_500_000, "2.5 ms"), (3_210_000_000, "3.21 s")],
+        [
+            (999, "999 ns"),
+            (1_500, "1.50 µs"),
+            (955_180, "955 µs"),
+            (2_500_000, "2.50 ms"),
+            (25_000_000, "25.0 ms"),
+            (3_210_000_000, "3.21 s"),
+            (4_321_000_000_000, "4321 s"),
+        ],
     )
     def test_format_ns(self, ns: float, text: str) -> None:
         assert harness.format_ns(ns) == text
@@ -146,7 +154,7 @@ class TestRender:
             "| case | stdlib (CPU) | itero (CPU) | ratio, CPU (IQR) | ratio, wall | goal | status"
             " | flupy (ratio) |",
             "|---|---|---|---|---|---|---|---|",
-            "| a\\|b | 1.0 ms | 1.0 ms | 1.020x (1.01-1.03) | 0.97x | <= 1.05x | PASS | 3.00x |",
+            "| a\\|b | 1.00 ms | 1.02 ms | 1.020x (1.01-1.03) | 0.97x | <= 1.05x | PASS | 3.00x |",
         ]
 
     def test_wall_clock_can_decide(self) -> None:
