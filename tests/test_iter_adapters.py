@@ -776,6 +776,18 @@ class TestPeekable:
         Iter(source).peekable()
         assert source.pulled == 0
 
+    @pytest.mark.parametrize("peek_first", [False, True])
+    def test_next_if_keeps_the_item_when_pred_raises(self, peek_first: bool) -> None:
+        def boom(x: int) -> bool:
+            raise KeyError(x)
+
+        it = Iter([1, 2]).peekable()
+        if peek_first:
+            it.peek()
+        with pytest.raises(KeyError):
+            it.next_if(boom)
+        assert it.collect() == [1, 2]
+
 
 class NotFused:
     """A ``next() -> Option`` source that returns ``Nothing()`` and then more items."""

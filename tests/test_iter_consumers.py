@@ -195,6 +195,11 @@ class TestTryFold:
             assert source.pulled == i + 1
             assert it.collect() == xs[i + 1 :]
 
+    def test_empty_is_ok_init_as_documented(self) -> None:
+        # f's kind is unknown when it is never called: the documented answer is Ok(init).
+        assert Iter(list[int]()).try_fold(7, result_step(0)) == Ok(7)
+        assert Iter(list[int]()).try_fold(7, option_step(0)) == Ok(7)
+
     def test_examples(self) -> None:
         assert Iter([1, 2, 3]).try_fold(0, result_step(10)) == Ok(6)
         assert Iter([1, 20, 3]).try_fold(0, result_step(10)) == Err(20)
@@ -240,6 +245,9 @@ class TestTryForEach:
         else:
             assert got is Nothing()
             assert source.pulled == i + 1
+
+    def test_empty_is_ok_none_as_documented(self) -> None:
+        assert Iter(list[int]()).try_for_each(lambda x: Err(x)) == Ok(None)
 
 
 class TestReduce:
@@ -585,6 +593,30 @@ class TestEq:
         assert Iter([1, 2]).eq((1, 2)) is True
         assert Iter([1, 2]).eq(Iter([1, 2])) is True
         assert Iter("ab").eq("abc") is False
+
+    def test_nan_is_never_equal_as_rust_partial_eq(self) -> None:
+        nan = float("nan")
+        assert Iter([1.0, nan]).eq([1.0, nan]) is False
+        assert Iter([nan]).ne([nan]) is True
+
+
+class TestPartialOrder:
+    """Rust's ``partial_cmp``: an incomparable pair (NaN) makes lt/le/gt/ge all false."""
+
+    @pytest.mark.parametrize("method", ["lt", "le", "gt", "ge"])
+    def test_nan_pair_decides_false(self, method: str) -> None:
+        nan = float("nan")
+        assert getattr(Iter([1.0, nan, 0.0]), method)([1.0, nan, 5.0]) is False
+        assert getattr(Iter([nan]), method)([1.0]) is False
+
+    def test_difference_before_nan_decides(self) -> None:
+        nan = float("nan")
+        assert Iter([0.0, nan]).lt([1.0, nan]) is True
+        assert Iter([2.0, nan]).ge([1.0, nan]) is True
+
+    def test_cmp_of_unordered_pair_is_type_error(self) -> None:
+        with pytest.raises(TypeError):
+            Iter([float("nan")]).cmp([1.0])
 
 
 class TestNe:
