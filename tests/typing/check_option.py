@@ -14,6 +14,7 @@ from typing_extensions import Never, TypeIs, assert_never, assert_type
 
 from itero import (
     Err,
+    Iter,
     Nothing,
     Ok,
     Option,
@@ -200,6 +201,9 @@ if TYPE_CHECKING:
     assert_type(iter(some), Iterator[int])
     assert_type(iter(nothing), Iterator[Never])
     assert_type(list(opt), list[int])
+    assert_type(some.iter(), Iter[int])
+    assert_type(nothing.iter(), Iter[Never])
+    assert_type(opt.iter(), Union[Iter[int], Iter[Never]])
 
     # Calls that must be rejected.
     Some(1).map(len)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]

@@ -14,6 +14,7 @@ from typing_extensions import Never, assert_never, assert_type
 
 from itero import (
     Err,
+    Iter,
     Nothing,
     Ok,
     Result,
@@ -195,6 +196,9 @@ if TYPE_CHECKING:
     assert_type(iter(ok), Iterator[int])
     assert_type(iter(err), Iterator[Never])
     assert_type(list(res), list[int])
+    assert_type(ok.iter(), Iter[int])
+    assert_type(err.iter(), Iter[Never])
+    assert_type(res.iter(), Union[Iter[int], Iter[Never]])
 
     # catch and catch_call keep the parameters and collect the listed exception types.
     @catch(ValueError)
