@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typing_extensions import assert_type
 
-from itero import Err, ItemTooLargeError, Iter, Ok, OversizeItemError, Page, Result
+from itero import Err, ItemTooLargeError, Iter, Nothing, Ok, OversizeItemError, Page, Result
 from itero.grpc import (
     DEFAULT_MAX_MESSAGE_BYTES,
     ResponseTooLargeError,
@@ -146,9 +146,9 @@ class Inventory:
     def list_stream(self, request: ListRequest, context: grpc.ServicerContext) -> Iter[bytes]:
         source = RecordingSource(request, context)
         self.sources.append(source)
-        return stream_batches(
-            source, identity, context, max_message_bytes=request.max_message_bytes
-        )
+        # A server-side Iter pipeline: closing it closes the source.
+        items = Iter(source).map(identity)
+        return stream_batches(items, identity, context, max_message_bytes=request.max_message_bytes)
 
     def list_page(self, request: bytes, context: grpc.ServicerContext) -> bytes:
         token, limit, total = struct.unpack(">qqq", request)
@@ -386,6 +386,14 @@ class TestStreamBatches:
         assert stream_batches(source, identity).collect() == [encode_batch(resources(3))]
         assert source.closed.is_set()
 
+    def test_closing_the_stream_closes_the_source(self) -> None:
+        source = RecordingSource(ListRequest(count=1000), None)
+        messages = stream_batches(Iter(source).map(identity), identity, max_message_bytes=250)
+        next(messages)
+        messages.close()
+        assert source.closed.is_set()
+        assert source.produced == 3
+
     def test_items_before_a_failure_are_sent_then_it_propagates(self) -> None:
         source = RecordingSource(ListRequest(count=10, fail_at=5), None)
         messages = stream_batches(source, identity, max_message_bytes=250)
@@ -507,6 +515,20 @@ class TestIterStreamWithoutServer:
         assert next(it) == "a"
         assert call.pulled == 1
         assert it.collect() == ["b", "c"]
+
+    def test_close_cancels_the_call_even_before_reading(self) -> None:
+        for make in (iter_stream, iter_stream_results):
+            call = FakeCall([encode_batch([b"a"])])
+            it = make(call, identity)
+            it.close()
+            assert (call.cancelled, call.pulled) == (1, 0)
+
+    def test_leaving_a_with_block_cancels(self) -> None:
+        call = FakeCall([encode_batch([b"a", b"b"])])
+        with iter_stream(call, identity) as it:
+            assert next(it) == b"a"
+        assert call.cancelled == 1
+        assert it.next() == Nothing()
 
     def test_types(self) -> None:
         call = FakeCall([])
@@ -714,7 +736,6 @@ class TestBoundedMemory:
         # A list of the 200,000 items alone would take more than 20 MB.
 
 
-@pytest.mark.skipif(not hasattr(Iter, "close"), reason="Iter.close() has not landed yet")
 class TestCancellation:
     def test_closing_after_10_items_cancels_and_closes_the_server_source(
         self, inventory: Inventory, channel: grpc.Channel
