@@ -1,0 +1,77 @@
+"""Typing tests for the data-scalable kit: checked by mypy --strict and pyright, never run.
+
+Lines ending in ``# type: ignore[code]`` must be rejected by mypy (``warn_unused_ignores`` turns
+an accepted call into an error); the ``# pyright: ignore[rule]`` part keeps pyright quiet where
+it rejects the same call.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from typing_extensions import assert_type
+
+from itero import (
+    Iter,
+    OversizeItem,
+    Page,
+    Result,
+    batched_by_size,
+    cut_page,
+    from_pages,
+    rate_limited,
+    try_batched_by_size,
+    try_from_pages,
+)
+
+if TYPE_CHECKING:
+
+    class TooLarge(Exception): ...
+
+    def fetch(token: str | None, limit: int) -> Page[bytes, str]:
+        return Page([b"x"], None)
+
+    # Pages: the item type comes from the fetch function.
+    assert_type(from_pages(fetch, page_size=10), Iter[bytes])
+    assert_type(from_pages(fetch, page_size=10, too_large=TooLarge, start="t"), Iter[bytes])
+    assert_type(from_pages(fetch, page_size=10, too_large=(TooLarge, KeyError)), Iter[bytes])
+    assert_type(try_from_pages(fetch, page_size=10), Iter[Result[bytes, Exception]])
+    from_pages(fetch, page_size=10, start=3)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    from_pages(fetch, page_size=10, too_large=ValueError())  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    from_pages(fetch, page_size=10, on_close=42)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    from_pages(fetch)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+
+    # A Page is covariant in its items and token.
+    page: Page[int, str] = Page([1], "next")
+    wider: Page[object, object] = page
+    assert_type(page.items[0], int)
+    assert_type(page.next_token, "str | None")
+
+    # Cutting pages: the token is the key type.
+    rows = [(1, "a"), (2, "b")]
+
+    def by_id(row: tuple[int, str]) -> int:
+        return row[0]
+
+    assert_type(cut_page(rows, key=by_id, start=None, limit=2), Page[tuple[int, str], int])
+    # mypy rejects a start of another type than the key; pyright solves the key type as the
+    # union (int | str) and accepts it.
+    cut_page(rows, key=by_id, start="1", limit=2)  # type: ignore[arg-type]
+
+    # Batching: len by default needs Sized items; any item type with a size function.
+    assert_type(batched_by_size(["a", "b"], 10), Iter[list[str]])
+    assert_type(batched_by_size([1, 2], 10, size=lambda x: x), Iter[list[int]])
+    assert_type(
+        batched_by_size(["a"], 10, max_items=3, batch_overhead=2, item_overhead=1),
+        Iter[list[str]],
+    )
+    assert_type(try_batched_by_size(["a", "b"], 10), Iter[Result[list[str], OversizeItem[str]]])
+    assert_type(
+        try_batched_by_size([1], 10, size=lambda x: x), Iter[Result[list[int], OversizeItem[int]]]
+    )
+    batched_by_size([1, 2], 10)  # type: ignore[type-var]  # pyright: ignore[reportCallIssue, reportArgumentType]
+    batched_by_size(["a"], 10, size=lambda x: x)  # type: ignore[arg-type,return-value]  # pyright: ignore[reportArgumentType, reportCallIssue, reportReturnType]
+
+    # Rate limiting keeps the item type.
+    assert_type(rate_limited(["a"], 2.5), Iter[str])
+    assert_type(rate_limited(range(3), 1, burst=2), Iter[int])
