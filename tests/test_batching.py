@@ -203,6 +203,25 @@ class TestBatchedBySize:
         assert next(it) == ["ef", "gh"]
         assert source.pulled == 5
 
+    @given(words, settings_args, st.integers(0, 10))
+    def test_pulls_only_what_the_batches_need(
+        self, items: list[str], args: tuple[Any, ...], k: int
+    ) -> None:
+        max_bytes, max_items, bo, io = args
+        items = [x for x in items if bo + len(x) + io <= max_bytes]
+        expected = batched_by_size(
+            items, max_bytes, max_items=max_items, batch_overhead=bo, item_overhead=io
+        ).collect()
+        source = Source(items)
+        it = batched_by_size(
+            source, max_bytes, max_items=max_items, batch_overhead=bo, item_overhead=io
+        )
+        got = list(itertools.islice(it, k))
+        assert got == expected[:k]
+        # A batch is known to be complete when the next item does not fit (or the source ends).
+        delivered = sum(len(batch) for batch in got)
+        assert source.pulled == (0 if k == 0 else min(delivered + 1, len(items)))
+
     def test_max_items_batch_pulls_one_past(self) -> None:
         source = Source(list("abcdef"))
         it = batched_by_size(source, 100, max_items=2)
@@ -367,6 +386,16 @@ class TestRateLimited:
         # The end-of-source pull is paced too: it is a pull.
         assert source.pull_times == [100.0, 100.25, 100.5, 100.75]
         assert clock.sleeps == [0.25, 0.25, 0.25]
+
+    @given(st.integers(1, 20), st.sampled_from([0.5, 1, 4, 10]), st.integers(1, 4))
+    def test_schedule_of_a_fast_consumer(self, n: int, per_second: float, burst: int) -> None:
+        clock = FakeClock()
+        source = TimedSource(clock, n)
+        it = rate_limited(source, per_second, burst=burst, clock=clock.clock, sleep=clock.sleep)
+        assert it.collect() == list(range(n - 1, -1, -1))
+        # The first `burst` pulls go at once, then one every 1 / per_second seconds.
+        expected = [100.0 + max(0, i - burst + 1) / per_second for i in range(n + 1)]
+        assert source.pull_times == pytest.approx(expected)
 
     def test_burst(self) -> None:
         clock = FakeClock()
