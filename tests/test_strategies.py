@@ -37,7 +37,7 @@ RESULT_OPTION_INT_STR: Any = Result[Option[int], str]  # type: ignore[misc]
 
 def find(strategy: st.SearchStrategy[T], condition: Callable[[T], bool]) -> T:
     """``hypothesis.find`` without the example database, whose keys collide for lambdas."""
-    return hypothesis.find(strategy, condition, settings=settings(database=None))
+    return hypothesis.find(strategy, condition, settings=settings(database=None, max_examples=300))
 
 
 def _source_of(it: Iter[Any]) -> object:
@@ -60,17 +60,9 @@ def _reference_listing(source: PagedSource[Any], limit: int) -> list[Any]:
 def _served_pages(source: PagedSource[Any]) -> list[Page[Any, str]]:
     """Replay the successful calls of ``source`` on a fresh copy, to inspect the pages."""
     replica = PagedSource(
-        source.items,
-        source.page_sizes,
-        too_large_above=source.too_large_above,
-        trailing_empty_page=source.trailing_empty_page,
+        source.items, source.page_sizes, trailing_empty_page=source.trailing_empty_page
     )
-    threshold = source.too_large_above
-    return [
-        replica(token, limit)
-        for token, limit in source.calls
-        if threshold is None or limit <= threshold
-    ]
+    return [replica(*call) for call in source.calls if call not in source.too_large_calls]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -263,6 +255,19 @@ class TestPagedSource:
             src(None, 3)
         assert src(None, 2) == Page([1, 2], "p1@2")
         assert src.calls == [(None, 3), (None, 2)]
+        assert src.too_large_calls == [(None, 3)]
+        assert src.too_large_above == [2]
+
+    def test_per_page_thresholds(self) -> None:
+        src = PagedSource(range(5), page_sizes=[2], too_large_above=[None, 1, 2])
+        assert src(None, 9) == Page([0, 1], "p1@2")
+        with pytest.raises(PageTooLargeError, match="limit 2 is above 1"):
+            src("p1@2", 2)
+        assert src("p1@2", 1) == Page([2], "p2@3")
+        assert src("p2@3", 2) == Page([3, 4], None)
+        assert src.too_large_calls == [("p1@2", 2)]
+        assert src.too_large_above == [None, 1, 2]
+        assert PagedSource([1], too_large_above=[None]).too_large_above == []
 
     def test_too_large_custom_type(self) -> None:
         src = PagedSource([1], too_large_above=1, too_large=OverflowError)
@@ -298,7 +303,9 @@ class TestPagedSource:
         text = "PagedSource([1], page_sizes=[0, 2], too_large_above=3, too_large=KeyError,"
         assert repr(src) == text + " trailing_empty_page=True)"
         assert repr(PagedSource("ab")) == "PagedSource(['a', 'b'], page_sizes=[3])"
-        assert (src.page_sizes, src.too_large_above, src.trailing_empty_page) == ([0, 2], 3, True)
+        assert (src.page_sizes, src.too_large_above, src.trailing_empty_page) == ([0, 2], [3], True)
+        per_page = PagedSource([1], too_large_above=(None, 2))
+        assert repr(per_page) == "PagedSource([1], page_sizes=[3], too_large_above=[None, 2])"
         again = eval(repr(src), {"PagedSource": PagedSource, "KeyError": KeyError})
         assert repr(again) == repr(src)
 
@@ -313,6 +320,12 @@ class TestPagedSource:
             PagedSource([1], "12")  # type: ignore[arg-type]
         with pytest.raises(ValueError, match="too_large_above must be >= 1, got 0"):
             PagedSource([1], too_large_above=0)
+        with pytest.raises(ValueError, match=r"too_large_above\[1\] must be >= 1, got 0"):
+            PagedSource([1], too_large_above=[None, 0])
+        with pytest.raises(ValueError, match="too_large_above must not be empty"):
+            PagedSource([1], too_large_above=[])
+        with pytest.raises(TypeError, match="too_large_above must be an int, a sequence"):
+            PagedSource([1], too_large_above="2")  # type: ignore[arg-type]
         with pytest.raises(TypeError, match="too_large must be an exception type, got <class"):
             PagedSource([1], too_large=int)  # type: ignore[arg-type]
 
@@ -329,27 +342,31 @@ class TestPagedSources:
         assert _reference_listing(src, limit) == src.items
 
     @given(paged_sources(st.integers(), min_size=1), st.integers(1, 20))
-    def test_too_large_occurs_and_from_pages_recovers(
-        self, src: PagedSource[int], size: int
-    ) -> None:
-        threshold = src.too_large_above
-        it = from_pages(src, page_size=size, too_large=PageTooLargeError)
-        assert it.collect() == src.items
-        failed = [call for call in src.calls if threshold is not None and call[1] > threshold]
-        # from_pages halves the limit on the first page and keeps it for the following ones.
-        assert bool(failed) == (threshold is not None and size > threshold)
-        assert all(token is None for token, _ in failed)
+    def test_from_pages_recovers_from_too_large(self, src: PagedSource[int], size: int) -> None:
+        assert from_pages(src, page_size=size, too_large=PageTooLargeError).collect() == src.items
+        # Each refused call is retried at once, same token, smaller limit (from_pages halves it).
+        for failed in src.too_large_calls:
+            retry = src.calls[src.calls.index(failed) + 1]
+            assert retry == (failed[0], failed[1] // 2)
 
     def test_too_large_failures_are_drawn(self) -> None:
-        src = find(paged_sources(st.integers()), lambda s: s.too_large_above is not None)
-        assert src.too_large_above == 1
+        src = find(paged_sources(st.integers()), lambda s: s.too_large_above != [])
+        assert src.too_large_above == [1]
         with pytest.raises(PageTooLargeError):
             src(None, 2)
+
+    def test_too_large_failures_in_the_middle_are_drawn(self) -> None:
+        def fails_mid_listing(src: PagedSource[int]) -> bool:
+            assert from_pages(src, page_size=8, too_large=PageTooLargeError).collect() == src.items
+            return any(token is not None for token, _ in src.too_large_calls)
+
+        src = find(paged_sources(st.integers(), too_large=PageTooLargeError), fails_mid_listing)
+        assert src.too_large_calls[-1][0] is not None
 
     def test_custom_too_large_type(self) -> None:
         src = find(
             paged_sources(st.integers(), too_large=LookupError),
-            lambda s: s.too_large_above is not None,
+            lambda s: s.too_large_above[:1] == [1],
         )
         with pytest.raises(LookupError):
             src(None, 2)
@@ -357,7 +374,7 @@ class TestPagedSources:
 
     @given(paged_sources(st.integers(), too_large=None, max_page_size=3), st.integers(1, 30))
     def test_no_failures_when_disabled(self, src: PagedSource[int], size: int) -> None:
-        assert src.too_large_above is None
+        assert src.too_large_above == []
         assert from_pages(src, page_size=size).collect() == src.items
         assert all(len(page.items) <= 3 for page in _served_pages(src))
 
@@ -386,7 +403,8 @@ class TestPagedSources:
         assert 1 <= len(src.page_sizes) <= 5
         assert all(0 <= n <= 3 for n in src.page_sizes)
         assert any(src.page_sizes)
-        assert src.too_large_above is None or 1 <= src.too_large_above <= 3
+        assert len(src.too_large_above) <= 3
+        assert all(t is None or 1 <= t <= 3 for t in src.too_large_above)
 
     def test_failing_example_reads_well(self) -> None:
         @settings(database=None, max_examples=50)

@@ -4,8 +4,19 @@ Importing ``itero`` never imports Hypothesis; importing this module does.
 
 You rarely need to import this module for ``from_type``: once itero is installed, Hypothesis
 registers itero's types itself (through the ``hypothesis`` entry point), so
-``st.from_type(Option[int])``, ``st.from_type(Result[int, str])``, ``st.from_type(Iter[int])`` and
-``@given(x=...)`` with those annotations just work. Import it for the parametrised strategies:
+``st.from_type(Option[int])``, ``st.from_type(Result[int, str])``, ``st.from_type(Iter[int])``
+and ``@given(x=...)`` with those annotations just work. (mypy rejects ``Option[int]`` as an
+expression, as it rejects ``st.from_type(Optional[int])``: under mypy prefer ``@given(x=...)``
+or the typed strategies below.)
+
+>>> from hypothesis import given
+>>> from itero import Option, Result
+>>> @given(o=..., r=...)
+... def test_inferred(o: Option[int], r: Result[int, str]) -> None:
+...     assert isinstance(o, (Some, Nothing)) and isinstance(r, (Ok, Err))
+>>> test_inferred()
+
+Import this module for the parametrised strategies:
 
 - ``options(values)``: ``Nothing()`` or ``Some(v)``;
 - ``results(oks, errs)``: ``Ok(v)`` or ``Err(e)``;
@@ -265,6 +276,26 @@ def _check_page_sizes(page_sizes: object) -> tuple[int, ...]:
     return sizes
 
 
+def _check_thresholds(too_large_above: object) -> tuple[int | None, ...]:
+    if too_large_above is None:
+        return ()
+    if isinstance(too_large_above, int) and not isinstance(too_large_above, bool):
+        return (_check_int("too_large_above", too_large_above, 1),)
+    if isinstance(too_large_above, (str, bytes)) or not isinstance(too_large_above, Sequence):
+        raise TypeError(
+            "too_large_above must be an int, a sequence of ints or Nones, or None,"
+            f" got {type(too_large_above).__name__}"
+        )
+    given: Sequence[object] = cast("Sequence[object]", too_large_above)
+    if not given:
+        raise ValueError("too_large_above must not be empty (pass None for no threshold)")
+    thresholds = tuple(
+        None if t is None else _check_int(f"too_large_above[{i}]", t, 1)
+        for i, t in enumerate(given)
+    )
+    return thresholds if any(t is not None for t in thresholds) else ()
+
+
 def _check_exception_type(too_large: object, *, allow_none: bool) -> None:
     if too_large is None and allow_none:
         return
@@ -285,20 +316,24 @@ class PagedSource(Generic[T_co]):
     empty page ends the listing (as many real APIs do). Serving is deterministic: asking again
     with the same token and limit gives the same page.
 
-    Failures: when ``too_large_above`` is set and ``limit`` exceeds it, the call raises
-    ``too_large(message)`` instead. A token this source never issued, a ``limit`` below 1, or
-    a call after ``close()`` raises ``ValueError``/``TypeError``/``RuntimeError``: they
-    reveal a bug in the client.
+    Failures: when ``limit`` exceeds the page's threshold (``too_large_above``: one for every
+    page, or one per page used in turn like ``page_sizes``, None meaning no threshold), the
+    call raises ``too_large(message)`` instead; varying thresholds make a client fail in the
+    middle of a listing, as servers whose items vary in size do. A token this source never
+    issued, a ``limit`` below 1, or a call after ``close()`` raises
+    ``ValueError``/``TypeError``/``RuntimeError``: they reveal a bug in the client.
 
     For assertions: ``items`` is the whole expected listing, ``calls`` every ``(token, limit)``
-    received (failed calls included), and ``closed`` whether ``close()`` was called (pass
-    ``on_close=source.close`` to ``from_pages``); the recipe is readable too (``page_sizes``,
-    ``too_large_above``, ``trailing_empty_page``), and the repr rebuilds the source.
+    received (failed calls included), ``too_large_calls`` those that raised ``too_large``, and
+    ``closed`` whether ``close()`` was called (pass ``on_close=source.close`` to
+    ``from_pages``); the recipe is readable too (``page_sizes``, ``too_large_above``,
+    ``trailing_empty_page``), and the repr rebuilds the source.
 
     Args:
         items: the listing, in order.
         page_sizes: the page-size caps, used in turn; at least one must be > 0.
-        too_large_above: the largest ``limit`` served; None: any.
+        too_large_above: the largest ``limit`` served (an int for every page, or a sequence
+            of ints or Nones used in turn); None: no limit.
         too_large: the exception type raised above it, called with one message string.
         trailing_empty_page: whether the listing ends with an extra empty page.
 
@@ -321,6 +356,16 @@ class PagedSource(Generic[T_co]):
     ['a', 'b', 'c', 'd', 'e']
     >>> source.calls[3:]
     [(None, 4), (None, 2), ('p1@2', 2), ('p2@2', 2), ('p3@4', 2)]
+    >>> source.too_large_calls
+    [('p2@2', 3), (None, 4)]
+
+    Per-page thresholds: here only the second page refuses more than one item.
+
+    >>> source = PagedSource(range(6), page_sizes=[3], too_large_above=[None, 1])
+    >>> from_pages(source, page_size=3, too_large=PageTooLargeError).collect()
+    [0, 1, 2, 3, 4, 5]
+    >>> source.too_large_calls, source.calls[-1]
+    ([('p1@3', 3)], ('p3@5', 1))
     """
 
     __slots__ = (
@@ -331,6 +376,7 @@ class PagedSource(Generic[T_co]):
         "_trailing_empty_page",
         "calls",
         "closed",
+        "too_large_calls",
     )
 
     def __init__(
@@ -338,20 +384,20 @@ class PagedSource(Generic[T_co]):
         items: Iterable[T_co],
         page_sizes: Sequence[int] = (3,),
         *,
-        too_large_above: int | None = None,
+        too_large_above: int | Sequence[int | None] | None = None,
         too_large: type[Exception] = PageTooLargeError,
         trailing_empty_page: bool = False,
     ) -> None:
         self._items: tuple[T_co, ...] = tuple(items)
         self._page_sizes = _check_page_sizes(page_sizes)
-        if too_large_above is not None:
-            _check_int("too_large_above", too_large_above, 1)
-        self._too_large_above = too_large_above
+        self._too_large_above = _check_thresholds(too_large_above)
         _check_exception_type(too_large, allow_none=False)
         self._too_large = too_large
         self._trailing_empty_page = bool(trailing_empty_page)
         self.calls: list[tuple[str | None, int]] = []
         """Every ``(token, limit)`` this source was called with, in order."""
+        self.too_large_calls: list[tuple[str | None, int]] = []
+        """The calls that raised ``too_large``, in order."""
         self.closed: bool = False
         """Whether ``close()`` has been called."""
 
@@ -383,13 +429,17 @@ class PagedSource(Generic[T_co]):
         return self._trailing_empty_page
 
     @property
-    def too_large_above(self) -> int | None:
-        """The largest ``limit`` served without raising ``too_large``; None: no limit.
+    def too_large_above(self) -> list[int | None]:
+        """The per-page thresholds, used in turn (None: no limit); empty if none is set.
 
         >>> PagedSource([1], too_large_above=4).too_large_above
-        4
+        [4]
+        >>> PagedSource([1], too_large_above=[None, 2]).too_large_above
+        [None, 2]
+        >>> PagedSource([1]).too_large_above
+        []
         """
-        return self._too_large_above
+        return list(self._too_large_above)
 
     def __call__(self, token: str | None, limit: int) -> Page[T_co, str]:
         """Serve the page at ``token`` with at most ``limit`` items (see the class docstring).
@@ -402,8 +452,11 @@ class PagedSource(Generic[T_co]):
             raise RuntimeError("fetch called after close()")
         _check_int("limit", limit, 1)
         page, start = self._parse(token)
-        if self._too_large_above is not None and limit > self._too_large_above:
-            raise self._too_large(f"limit {limit} is above {self._too_large_above}")
+        thresholds = self._too_large_above
+        threshold = thresholds[page % len(thresholds)] if thresholds else None
+        if threshold is not None and limit > threshold:
+            self.too_large_calls.append((token, limit))
+            raise self._too_large(f"limit {limit} is above {threshold}")
         size = self._page_sizes[page % len(self._page_sizes)]
         end = min(start + min(limit, size), len(self._items))
         at_end = end == len(self._items)
@@ -434,8 +487,11 @@ class PagedSource(Generic[T_co]):
 
     def __repr__(self) -> str:
         args = [repr(list(self._items)), f"page_sizes={list(self._page_sizes)!r}"]
-        if self._too_large_above is not None:
-            args.append(f"too_large_above={self._too_large_above!r}")
+        thresholds = self._too_large_above
+        if len(thresholds) == 1:
+            args.append(f"too_large_above={thresholds[0]!r}")
+        elif thresholds:
+            args.append(f"too_large_above={list(thresholds)!r}")
         if self._too_large is not PageTooLargeError:
             args.append(f"too_large={self._too_large.__qualname__}")
         if self._trailing_empty_page:
@@ -454,10 +510,11 @@ def paged_sources(
     """Draw a fake paginated backend (``PagedSource``) over a list of ``values``.
 
     Drawn: the items; one to five page-size caps in ``0..max_page_size`` (empty pages included);
-    whether a trailing empty page ends the listing; and, unless ``too_large`` is None, maybe a
-    threshold in ``1..max_page_size`` above which a call raises ``too_large``. Compare what a
-    client collects with ``source.items``. Failing examples print the backend's full recipe,
-    e.g. ``PagedSource([0, 1], page_sizes=[0, 1], too_large_above=1)``.
+    whether a trailing empty page ends the listing; and, unless ``too_large`` is None, maybe
+    one to three per-page thresholds (each None or in ``1..max_page_size``) above which a call
+    raises ``too_large``. Compare what a client collects with ``source.items``. Failing
+    examples print the backend's full recipe, e.g.
+    ``PagedSource([0, 1], page_sizes=[0, 1], too_large_above=[None, 1])``.
 
     Args:
         values: the strategy for the items.
@@ -482,8 +539,10 @@ def paged_sources(
     _check_int("max_page_size", max_page_size, 1)
     _check_exception_type(too_large, allow_none=True)
     sizes = st.lists(st.integers(0, max_page_size), min_size=1, max_size=5).filter(any)
-    thresholds: SearchStrategy[int | None] = (
-        st.none() if too_large is None else st.none() | st.integers(1, max_page_size)
+    thresholds: SearchStrategy[list[int | None] | None] = (
+        st.none()
+        if too_large is None
+        else st.none() | st.lists(st.none() | st.integers(1, max_page_size), min_size=1, max_size=3)
     )
     exc_type = PageTooLargeError if too_large is None else too_large
 

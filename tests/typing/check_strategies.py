@@ -66,7 +66,9 @@ assert_type(source(None, 2), Page[str, str])
 assert_type(source("p1@1", 2), Page[str, str])
 assert_type(source.items, list[str])
 assert_type(source.calls, list[tuple[Union[str, None], int]])
-assert_type(source.too_large_above, Union[int, None])
+assert_type(source.too_large_above, list[Union[int, None]])
+assert_type(source.too_large_calls, list[tuple[Union[str, None], int]])
+assert_type(PagedSource([1], too_large_above=[None, 2]), PagedSource[int])
 assert_type(source.closed, bool)
 
 
@@ -81,4 +83,5 @@ def rejected() -> None:
     paged_sources(st.text(), max_page_size=None)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     source(1, 2)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     source(None)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    PagedSource([1], too_large_above=["2"])  # type: ignore[list-item]  # pyright: ignore[reportArgumentType]
     PagedSource([1], too_large=int)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
