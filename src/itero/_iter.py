@@ -39,7 +39,7 @@ from itertools import (
     repeat as _repeat,
 )
 from math import prod
-from operator import attrgetter, is_not, itemgetter, le, length_hint, ne
+from operator import attrgetter, itemgetter, le, length_hint, ne
 from types import TracebackType
 from typing import (
     TYPE_CHECKING,
@@ -93,12 +93,14 @@ _ProdT = TypeVar("_ProdT", bound=_SupportsProd)
 _new: Any = object.__new__
 _MAXSIZE = sys.maxsize
 
-MAX_DEPTH = 1000
+MAX_DEPTH = 512
 """The deepest pipeline (number of chained stages) that may be built.
 
 CPython runs a chain of C iterators on the C stack, one frame per stage, and crashes (rather
 than raising) somewhere near 100,000 stages; threads often have far smaller stacks than the
-main thread. 1,000 stages is far beyond any hand-written pipeline and safe everywhere.
+main thread. Stages written in Python (``scan``, ``unique``, ``interleave``, ``merge``,
+``chunk_by``) also count against Python's recursion limit (1,000 frames by default).
+512 stages is far beyond any hand-written pipeline and safe for both.
 """
 
 
@@ -130,7 +132,7 @@ class PipelineTooDeepError(RecursionError):
     ...     it = it.map(abs)
     Traceback (most recent call last):
     ...
-    itero._iter.PipelineTooDeepError: pipeline too deep: an Iter may chain at most 1000 stages
+    itero._iter.PipelineTooDeepError: pipeline too deep: an Iter may chain at most 512 stages
     """
 
 
@@ -191,7 +193,6 @@ class _Stop:
 
 
 _END: Any = _Stop()
-_not_end = partial(is_not, _END)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -297,6 +298,20 @@ def _unique(it: Iterator[Any], key: Callable[[Any], Any] | None) -> Iterator[Any
                 yield x
 
 
+def _round_robin(its: list[Iterator[Any]]) -> Iterator[Any]:
+    """Pull one item from each iterator in turn, dropping the ended ones (each pulled only on
+    its turn: the ``roundrobin`` recipe of the ``itertools`` docs)."""
+    active = len(its)
+    nexts = cycle([it.__next__ for it in its])
+    while active:
+        try:
+            for nxt in nexts:
+                yield nxt()
+        except StopIteration:
+            active -= 1
+            nexts = cycle(islice(nexts, active))
+
+
 def _successors(first: Any, f: Callable[[Any], Any]) -> Iterator[Any]:
     x = first
     while True:
@@ -346,12 +361,24 @@ _EXACT_SAMPLES: tuple[Iterable[object], ...] = (
 _EXACT: frozenset[type] = frozenset(type(iter(x)) for x in _EXACT_SAMPLES)
 """Iterator types whose ``__length_hint__`` is exact (others may only estimate)."""
 
+_PLAIN_SOURCES: frozenset[type] = frozenset(
+    type(x) for x in _EXACT_SAMPLES if type(iter(x)) in _EXACT and not hasattr(x, "close")
+)
+"""Builtin iterables with an exact size and no ``close()`` (construction fast path)."""
+
 _INFINITE = ("inf",)
 _UNKNOWN_LENGTH: int = NotImplemented
 
 
 def _source_hint(it: Iterator[Any]) -> Any:
     return ("e", it) if it.__class__ in _EXACT else None
+
+
+def _filtered(node: Any, extra: int) -> Any:
+    """The hint of a stage that drops items and may hold ``extra`` back (collapses chains)."""
+    if node is not None and node[0] == "f":
+        return ("f", node[1], node[2] + extra)
+    return ("f", node, extra)
 
 
 def _bounds(node: Any) -> tuple[int, int | None]:
@@ -393,9 +420,12 @@ def _bounds(node: Any) -> tuple[int, int | None]:
         return (max(0, lo - n + 1) if lo != _MAXSIZE else lo, hi)
     if kind == "isp":
         return (max(0, 2 * lo - 1) if lo != _MAXSIZE else lo, None if hi is None else 2 * hi + 1)
-    parts = [_bounds(n) for n in node[1]]
-    los = [p[0] for p in parts]
-    his = [p[1] for p in parts]
+    los: list[int] = []
+    his: list[int | None] = []
+    for part in node[1]:  # a loop, not a comprehension: one frame per level of nesting
+        lo, hi = _bounds(part)
+        los.append(lo)
+        his.append(hi)
     if kind == "sum":
         known = [h for h in his if h is not None]
         upper = sum(known) + node[2] if len(known) == len(his) else None
@@ -442,6 +472,10 @@ class Iter(Generic[T_co]):
     Adapters and consuming methods *move* the ``Iter``, as in Rust: using it again raises
     ``MovedError``. ``by_ref()`` borrows it instead. ``Iter(other_iter)`` moves ``other_iter``.
 
+    Exceptions raised by callbacks propagate unchanged, with one exception inherited from the
+    builtins: a callback that raises ``StopIteration`` ends the stream, exactly as with
+    builtin ``map()``/``filter()``.
+
     Args:
         source: an iterable, or an object with a ``next() -> Option[T]`` method
             (see ``SupportsNext``). A generator source is not started.
@@ -461,6 +495,13 @@ class Iter(Generic[T_co]):
     _hint: Any
 
     def __init__(self, source: Iterable[T_co] | SupportsNext[T_co]) -> None:
+        if source.__class__ in _PLAIN_SOURCES:  # list, tuple, range, ...: no close(), exact size
+            it = iter(cast("Iterable[Any]", source))
+            self._it = it
+            self._close = ()
+            self._depth = 0
+            self._hint = ("e", it)
+            return
         if isinstance(source, Iter):
             other: Iter[Any] = source
             it = other._it
@@ -764,8 +805,7 @@ class Iter(Generic[T_co]):
         [1, 'a', 2, 'b', 3]
         """
         its, closes, depth, hints = self._join(others, "interleave")
-        merged = filter(_not_end, _chain.from_iterable(zip_longest(*its, fillvalue=_END)))
-        return _wrap(merged, closes, depth, ("sum", tuple(hints), len(its)))
+        return _wrap(_round_robin(its), closes, depth, ("sum", tuple(hints), 0))
 
     def intersperse(self, sep: U) -> Iter[T_co | U]:
         """Yield ``sep`` between every two adjacent items.
@@ -885,7 +925,12 @@ class Iter(Generic[T_co]):
         d = self._depth + 1
         if d > MAX_DEPTH:
             raise _too_deep()
-        new: Iter[U] = _wrap(map(f, it), self._close, d, self._hint)
+        # _wrap inlined: map/filter/take/collect are the hot path of short pipelines.
+        new: Iter[U] = _new(Iter)
+        new._it = map(f, it)
+        new._close = self._close
+        new._depth = d
+        new._hint = self._hint
         self._it = _MOVED_MAP
         return new
 
@@ -909,7 +954,7 @@ class Iter(Generic[T_co]):
         """
         _check_callable("f", f)
         it = filter(_is_some, map(f, self._stage("filter_map")))
-        return _wrap(map(_some_value, it), *self._unary(("f", self._hint, 0)))
+        return _wrap(map(_some_value, it), *self._unary(_filtered(self._hint, 0)))
 
     def map_while(self, f: Callable[[T_co], Option[U]], /) -> Iter[U]:
         """Apply ``f`` and yield the ``Some`` values until the first ``Nothing``.
@@ -921,7 +966,7 @@ class Iter(Generic[T_co]):
         """
         _check_callable("f", f)
         it = takewhile(_is_some, map(f, self._stage("map_while")))
-        return _wrap(map(_some_value, it), *self._unary(("f", self._hint, 0)))
+        return _wrap(map(_some_value, it), *self._unary(_filtered(self._hint, 0)))
 
     def scan(self, initial_state: S, f: Callable[[S, T_co], Option[tuple[S, U]]], /) -> Iter[U]:
         """Thread a state through the items: ``f(state, item)`` returns
@@ -934,7 +979,7 @@ class Iter(Generic[T_co]):
         """
         _check_callable("f", f)
         gen = _scan(self._stage("scan"), initial_state, f)
-        return _wrap(gen, *self._unary(("f", self._hint, 0)))
+        return _wrap(gen, *self._unary(_filtered(self._hint, 0)))
 
     # ----------------------------------------------------------------------------------------
     # adapters that cut
@@ -961,7 +1006,7 @@ class Iter(Generic[T_co]):
         if d > MAX_DEPTH:
             raise _too_deep()
         hint = self._hint
-        new = _wrap(filter(pred, it), self._close, d, None if hint is None else ("f", hint, 0))
+        new = _wrap(filter(pred, it), self._close, d, None if hint is None else _filtered(hint, 0))
         self._it = _MOVED_FILTER
         return new
 
@@ -988,7 +1033,11 @@ class Iter(Generic[T_co]):
             hint = ("t", hint, n, start)
         else:
             hint = ("t", ("f", None, 0), n, None)
-        new: Iter[T_co] = _wrap(islice(it, n), self._close, d, hint)
+        new: Iter[T_co] = _new(Iter)
+        new._it = islice(it, n)
+        new._close = self._close
+        new._depth = d
+        new._hint = hint
         self._it = _MOVED_TAKE
         return new
 
@@ -1013,7 +1062,8 @@ class Iter(Generic[T_co]):
         [1, 2]
         """
         _check_callable("pred", pred)
-        return _wrap(takewhile(pred, self._stage("take_while")), *self._unary(("f", self._hint, 0)))
+        it = takewhile(pred, self._stage("take_while"))
+        return _wrap(it, *self._unary(_filtered(self._hint, 0)))
 
     def skip_while(self, pred: Callable[[T_co], object], /) -> Iter[T_co]:
         """Skip items while ``pred`` is true, then yield the rest (``pred`` is not called again).
@@ -1022,7 +1072,8 @@ class Iter(Generic[T_co]):
         [5, 1]
         """
         _check_callable("pred", pred)
-        return _wrap(dropwhile(pred, self._stage("skip_while")), *self._unary(("f", self._hint, 0)))
+        it = dropwhile(pred, self._stage("skip_while"))
+        return _wrap(it, *self._unary(_filtered(self._hint, 0)))
 
     def step_by(self, step: int) -> Iter[T_co]:
         """Yield the first item, then every ``step``-th item after it (Rust's ``step_by``).
@@ -1086,7 +1137,7 @@ class Iter(Generic[T_co]):
         """
         _check_callable("key", key)
         runs = starmap(_key_and_list, groupby(self._stage("chunk_by"), key))
-        return _wrap(runs, *self._unary(("f", self._hint, 1)))
+        return _wrap(runs, *self._unary(_filtered(self._hint, 1)))
 
     def dedup(self) -> Iter[T_co]:
         """Drop consecutive duplicates (``==``), keeping the first of each run.
@@ -1097,7 +1148,7 @@ class Iter(Generic[T_co]):
         [1, 2, 1]
         """
         firsts = map(itemgetter(0), groupby(self._stage("dedup")))
-        return _wrap(firsts, *self._unary(("f", self._hint, 1)))
+        return _wrap(firsts, *self._unary(_filtered(self._hint, 1)))
 
     def dedup_by_key(self, key: Callable[[T_co], object], /) -> Iter[T_co]:
         """Drop consecutive items whose ``key`` equals the previous one's, keeping the first.
@@ -1109,7 +1160,7 @@ class Iter(Generic[T_co]):
         """
         _check_callable("key", key)
         runs = groupby(self._stage("dedup_by_key"), key)
-        return _wrap(map(next, map(itemgetter(1), runs)), *self._unary(("f", self._hint, 1)))
+        return _wrap(map(next, map(itemgetter(1), runs)), *self._unary(_filtered(self._hint, 1)))
 
     def unique(self) -> Iter[T_co]:
         """Yield each distinct item once, at its first occurrence (items must be hashable).
@@ -1120,7 +1171,7 @@ class Iter(Generic[T_co]):
         [3, 1, 2]
         """
         gen = _unique(self._stage("unique"), None)
-        return _wrap(gen, *self._unary(("f", self._hint, 0)))
+        return _wrap(gen, *self._unary(_filtered(self._hint, 0)))
 
     def unique_by_key(self, key: Callable[[T_co], object], /) -> Iter[T_co]:
         """Yield the first item for each distinct ``key(item)`` (keys must be hashable).
@@ -1132,7 +1183,7 @@ class Iter(Generic[T_co]):
         """
         _check_callable("key", key)
         gen = _unique(self._stage("unique_by_key"), key)
-        return _wrap(gen, *self._unary(("f", self._hint, 0)))
+        return _wrap(gen, *self._unary(_filtered(self._hint, 0)))
 
     # ----------------------------------------------------------------------------------------
     # Option/Result-aware adapters
@@ -1178,7 +1229,7 @@ class Iter(Generic[T_co]):
         """
         _check_callable("pred", pred)
         it = filter(partial(_keep_ok, pred), self._stage("filter_ok"))
-        return _wrap(it, *self._unary(("f", self._hint, 0)))
+        return _wrap(it, *self._unary(_filtered(self._hint, 0)))
 
     def inspect_err(
         self: Iter[Ok[T] | Err[E]], f: Callable[[E], object], /
@@ -1199,7 +1250,7 @@ class Iter(Generic[T_co]):
         [1, 3]
         """
         it = map(_ok_value, filter(_is_ok, self._stage("oks")))
-        return _wrap(it, *self._unary(("f", self._hint, 0)))
+        return _wrap(it, *self._unary(_filtered(self._hint, 0)))
 
     def errs(self: Iter[Ok[Any] | Err[E]]) -> Iter[E]:
         """Yield the errors of the ``Err`` items, dropping every ``Ok``.
@@ -1208,7 +1259,7 @@ class Iter(Generic[T_co]):
         ['x']
         """
         it = map(_err_error, filter(_is_err, self._stage("errs")))
-        return _wrap(it, *self._unary(("f", self._hint, 0)))
+        return _wrap(it, *self._unary(_filtered(self._hint, 0)))
 
     # ----------------------------------------------------------------------------------------
     # consumers that fold
@@ -1343,8 +1394,8 @@ class Iter(Generic[T_co]):
         >>> Iter(range(5)).filter(lambda x: x % 2).count()
         2
         """
-        last = deque(enumerate(self._consume("count"), 1), maxlen=1)
-        return last[0][0] if last else 0
+        # All C, constant memory: one 1 per item (each item wrapped in a truthy 1-tuple).
+        return sum(compress(_repeat(1), zip(self._consume("count"))))
 
     def sum(self: Iter[_SumT]) -> _SumT | Literal[0]:
         """Add the items (``0`` for an empty ``Iter``), as the builtin ``sum``.
