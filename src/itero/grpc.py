@@ -25,8 +25,10 @@ definition; ``decode_batch`` skips fields it does not know, as protobuf does. An
 ``n`` bytes takes exactly ``1 + varint_size(n) + n`` bytes of a batch, and a batch has no
 other overhead, so the size bound is exact.
 
-Typing: the grpc boundary is typed with the ``types-grpcio`` stubs; the only ``Any`` is what
-those stubs leave open (a generic handler's request and response types).
+Typing: the grpc boundary is typed with the ``types-grpcio`` stubs (mypy needs them; pyright
+ships them). This module's signatures have no ``Any``. With no (de)serializer given, the stubs
+cannot infer a multicallable's message types: annotate it, as in
+``rpc: grpc.UnaryStreamMultiCallable[bytes, bytes] = channel.unary_stream(method)``.
 
 Installing: ``pip install 'itero[grpc]'``. ``import itero`` never imports grpc; importing this
 module without grpcio raises ``ImportError`` saying so.
