@@ -636,6 +636,7 @@ class TestCatch:
             ((int,), "exception classes, got <class 'int'>"),
             ((ValueError("x"),), "exception classes, got ValueError('x')"),
             (("ValueError",), "exception classes, got 'ValueError'"),
+            (((ValueError, KeyError),), "as separate arguments"),
         ],
     )
     def test_bad_exception_types_are_a_type_error_at_the_call(

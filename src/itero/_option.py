@@ -3,7 +3,7 @@
 Both variants carry every method, typed so that a call on ``Option[T]`` (the union) is
 precise: ``Some.unwrap_or(default: object) -> T`` and ``Nothing.unwrap_or(default: U) -> U``
 make ``Option[T].unwrap_or(u)`` a ``T | U``. A method that can never succeed returns
-``NoReturn``. Every parameter is positional-only, as in Rust (which has no keywords).
+``NoReturn``. Every method parameter is positional-only, as in Rust (which has no keywords).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Both variants carry every method, typed so that a call on ``Result[T, E]`` (the union) is
 precise: ``Ok.unwrap_or(default: object) -> T`` and ``Err.unwrap_or(default: U) -> U`` make
 ``Result[T, E].unwrap_or(u)`` a ``T | U``. A method that can never succeed returns
-``NoReturn``. Every parameter is positional-only, as in Rust (which has no keywords).
+``NoReturn``. Every method parameter is positional-only, as in Rust (which has no keywords).
 """
 
 from __future__ import annotations
@@ -723,6 +723,8 @@ def _exception_types(
         raise TypeError(f"{where} needs at least one exception type, e.g. ValueError")
     checked: list[type[Exception]] = []
     for tp in exception_types:
+        if isinstance(tp, tuple) and where == "catch()":
+            raise TypeError(f"catch() takes exception classes as separate arguments, got {tp!r}")
         if not isinstance(tp, type) or not issubclass(tp, BaseException):
             raise TypeError(f"{where} takes exception classes, got {tp!r}")
         if not issubclass(tp, Exception):
