@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from itero import Err, Iter, Nothing, Ok, Option, Page, Result, Some, from_pages
+from itero import Err, Iter, Nothing, Ok, Option, Page, Peekable, Result, Some, from_pages
 from itero.strategies import (
     OneShot,
     PagedSource,
@@ -459,6 +459,13 @@ class TestFromType:
         it = find(strategy, lambda it: isinstance(_source_of(it), OneShot) and sum(it) > 1)
         assert repr(_source_of(it)) == "OneShot([2])"
         assert list(find(strategy, lambda it: True)) == []
+
+    def test_peekable(self) -> None:
+        strategy = st.from_type(Peekable[int])
+        p = find(strategy, lambda p: isinstance(p, Peekable) and p.peek() != Nothing())
+        assert p.peek() == Some(0)
+        assert p.collect() == [0]
+        assert find(st.from_type(Iter[int]), lambda it: True).__class__ is Iter
 
     @given(st.from_type(RESULT_OPTION_INT_STR))
     def test_nested(self, r: Result[Option[int], str]) -> None:

@@ -4,7 +4,8 @@ When itero is installed, Hypothesis calls ``_hypothesis_setup_hook`` as it is im
 ``[project.entry-points.hypothesis]`` in ``pyproject.toml``), so a downstream project's
 ``st.from_type(Option[int])``, ``st.from_type(Result[int, str])`` and ``st.from_type(Iter[int])``
 work without importing ``itero.strategies``. ``Option`` and ``Result`` are unions, so registering
-``Some``, ``Nothing``, ``Ok`` and ``Err`` one by one is what lets ``from_type`` resolve them.
+``Some``, ``Nothing``, ``Ok`` and ``Err`` one by one is what lets ``from_type`` resolve them
+(``Peekable[int]`` works too).
 
 This module stays small: ``itero.strategies`` is imported only when ``from_type`` first needs an
 ``Iter``. Importing ``itero`` never imports this module (nor Hypothesis).
@@ -12,11 +13,12 @@ This module stays small: ``itero.strategies`` is imported only when ``from_type`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar, cast, get_args
 
 from hypothesis import strategies as st
 
-from ._iter import Iter
+from ._iter import Iter, Peekable
 from ._option import Nothing, Some
 from ._result import Err, Ok
 
@@ -29,7 +31,9 @@ _registered = False
 
 
 def _hypothesis_setup_hook() -> None:
-    """Register strategies for ``Some``, ``Nothing``, ``Ok``, ``Err`` and ``Iter`` (idempotent).
+    """Register strategies for ``Some``, ``Nothing``, ``Ok``, ``Err``, ``Iter``, ``Peekable``.
+
+    Idempotent.
 
     >>> from hypothesis import find, settings, strategies as st
     >>> from itero import Option
@@ -46,6 +50,7 @@ def _hypothesis_setup_hook() -> None:
     st.register_type_strategy(Ok, _ok)
     st.register_type_strategy(Err, _err)
     st.register_type_strategy(Iter, _iter)
+    st.register_type_strategy(Peekable, _peekable)
     _registered = True
 
 
@@ -71,3 +76,8 @@ def _iter(generic: type[Iter[Any]]) -> st.SearchStrategy[Iter[Any]]:
     from .strategies import iters
 
     return iters(_argument(generic))
+
+
+def _peekable(generic: type[Peekable[Any]]) -> st.SearchStrategy[Peekable[Any]]:
+    to_peekable: Callable[[Iter[Any]], Peekable[Any]] = Iter[Any].peekable
+    return _iter(generic).map(to_peekable)  # prints as peekable(Iter([...]))
