@@ -415,9 +415,14 @@ def _bounds(node: Any) -> tuple[int, int | None]:
     if kind == "step":
         n = node[2]
         return (lo // n if lo != _MAXSIZE else lo, None if hi is None else -(-hi // n))
-    if kind == "win":
-        n = node[2]
-        return (max(0, lo - n + 1) if lo != _MAXSIZE else lo, hi)
+    if kind == "win":  # windows(n): n - 1 fewer windows than items until the first one
+        n, start = node[2], node[3]
+        if lo == _MAXSIZE:
+            return (lo, hi)
+        lower = max(0, lo - n + 1)
+        if hi is not None and lo == hi == start:  # nothing pulled since the build: exact
+            return (lower, lower)
+        return (lower, hi)
     if kind == "isp":
         return (max(0, 2 * lo - 1) if lo != _MAXSIZE else lo, None if hi is None else 2 * hi + 1)
     los: list[int] = []
@@ -1124,7 +1129,9 @@ class Iter(Generic[T_co]):
         _check_count("n", n, 1)
         copies = tee(self._stage("windows"), n)
         shifted = [islice(c, i, None) if i else c for i, c in enumerate(copies)]
-        return _wrap(zip(*shifted, strict=False), *self._unary(("win", self._hint, n)))
+        hint = self._hint
+        start = length_hint(hint[1]) if hint is not None and hint[0] == "e" else None
+        return _wrap(zip(*shifted, strict=False), *self._unary(("win", hint, n, start)))
 
     def chunk_by(self, key: Callable[[T_co], K], /) -> Iter[tuple[K, list[T_co]]]:
         """Yield ``(key, items)`` for each run of consecutive items with equal keys.
