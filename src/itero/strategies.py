@@ -214,10 +214,11 @@ def iters(
 ) -> SearchStrategy[Iter[T]]:
     """Draw an ``Iter`` over a list of ``values``, backed by the list or by a one-shot source.
 
-    Half the drawn iterators read a list; the other half read a ``OneShot`` (a generator-like
-    source with no length), so code that iterates an iterable twice, or relies on
-    ``len``/``__length_hint__``, fails. A drawn ``Iter`` is fresh: nothing has been pulled.
-    Failing examples print as ``Iter([1, 2])`` or ``Iter(OneShot([1, 2]))``.
+    Some drawn iterators read a list, whose size is known; the others read a ``OneShot``, a
+    generator-like source with no length that can be closed. Like every ``Iter``, each allows
+    one pass, so code that iterates its input twice fails; code that relies on a known length
+    fails on the one-shot ones. A drawn ``Iter`` is fresh: nothing has been pulled. Failing
+    examples print as ``Iter([1, 2])`` or ``Iter(OneShot([1, 2]))``.
 
     Args:
         values: the strategy for the items.
@@ -230,11 +231,11 @@ def iters(
 
     >>> from hypothesis import given, strategies as st
     >>> @given(iters(st.integers(), max_size=5))
-    ... def test_sum(it):
+    ... def test_one_pass(it):
     ...     items = list(it)
-    ...     assert list(it) == []  # drawn iterators are one-shot
+    ...     assert list(it) == []  # a second pass sees nothing
     ...     assert len(items) <= 5
-    >>> test_sum()
+    >>> test_one_pass()
     """
     _check_strategy("values", values)
     _check_sizes(min_size, max_size)
