@@ -105,7 +105,14 @@ def _kit(config: Config) -> str:
     return buffer.getvalue().strip()
 
 
-def header(config: Config) -> str:
+def _load() -> str:
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except OSError:  # not available on this platform
+        return "n/a"
+
+
+def header(config: Config, load_before: str, seconds: float) -> str:
     """Where and how the numbers were measured."""
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     mode = "quick" if config.quick else "full"
@@ -121,6 +128,11 @@ def header(config: Config) -> str:
             "reads the CPU clock (`time.process_time_ns`) and the wall clock "
             f"(`time.perf_counter_ns`); the {config.clock} clock decides PASS/FAIL. "
             "See benchmarks/README.md.",
+            "",
+            f"Machine load (1-minute load average): {load_before} at the start, {_load()} at "
+            f"the end; the run took {seconds:.0f} s of wall time. A load above the CPU count "
+            "means other jobs shared the cores: CPU-time ratios stay reliable, wall-clock "
+            "times and absolute per-call times grow.",
         ]
     )
 
@@ -131,7 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = Config(
         quick=args.quick, peers=not args.no_peers, repeats=args.repeats, clock=args.clock
     )
-    parts = [header(config)]
+    load_before = _load()
+    parts: list[str] = []
     rows: list[Row | MemRow] = []
     started = time.perf_counter()
     for section in args.only:
@@ -152,6 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if failed:
         summary += "\n\nNot met:\n\n" + "\n".join(f"- `{line}`" for line in failed)
     parts.append(f"## Summary\n\n{summary}")
+    parts.insert(0, header(config, load_before, time.perf_counter() - started))
     text = "\n\n".join(parts) + "\n"
     print(text, end="")
     if args.markdown_out is not None:
