@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from ._iter import Iter
 
 T = TypeVar("T")
-S = TypeVar("S", bound=Sized)
+SizedT = TypeVar("SizedT", bound=Sized)
+"""An item type that ``len`` measures (the default ``size``)."""
 T_co = TypeVar("T_co", covariant=True)
 
 __all__ = [
@@ -210,14 +211,14 @@ def _batches(
 
 @overload
 def batched_by_size(
-    iterable: Iterable[S],
+    iterable: Iterable[SizedT],
     /,
     max_bytes: int,
     *,
     max_items: int | None = ...,
     batch_overhead: int = ...,
     item_overhead: int = ...,
-) -> Iter[list[S]]: ...
+) -> Iter[list[SizedT]]: ...
 @overload
 def batched_by_size(
     iterable: Iterable[T],
@@ -286,14 +287,14 @@ max_bytes=4 even in a batch of its own
 
 @overload
 def try_batched_by_size(
-    iterable: Iterable[S],
+    iterable: Iterable[SizedT],
     /,
     max_bytes: int,
     *,
     max_items: int | None = ...,
     batch_overhead: int = ...,
     item_overhead: int = ...,
-) -> Iter[Result[list[S], OversizeItem[S]]]: ...
+) -> Iter[Result[list[SizedT], OversizeItem[SizedT]]]: ...
 @overload
 def try_batched_by_size(
     iterable: Iterable[T],
