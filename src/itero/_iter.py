@@ -15,7 +15,6 @@ from __future__ import annotations
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from copy import copy as _copy
 from functools import cmp_to_key, partial, reduce
 from heapq import merge as _heap_merge
 from itertools import (
@@ -462,7 +461,11 @@ class SupportsNext(Protocol[T_co]):
     """
 
     def next(self) -> Option[T_co]:
-        """Return the next item as ``Some(item)``, or ``Nothing()`` when exhausted."""
+        """Return the next item as ``Some(item)``, or ``Nothing()`` when exhausted.
+
+        >>> Iter([1]).next()
+        Some(1)
+        """
         ...
 
 
@@ -710,7 +713,18 @@ class Iter(Generic[T_co]):
         tb: TracebackType | None,
         /,
     ) -> None:
-        """Close every upstream source (see ``close``)."""
+        """Close every upstream source (see ``close``), also when the block raised.
+
+        >>> def numbers():
+        ...     yield 1
+        ...     yield 2
+        >>> gen = numbers()
+        >>> with Iter(gen) as it:
+        ...     it.next()
+        Some(1)
+        >>> gen.gi_frame is None
+        True
+        """
         self.close()
 
     def __repr__(self) -> str:
@@ -1791,7 +1805,7 @@ class Peekable(Iter[T_co]):
         >>> p.peek(), p.peek(), p.collect()
         (Some('a'), Some('a'), ['a', 'b'])
         """
-        for x in _copy(self._borrow()):
+        for x in _fork(self._borrow()):
             return Some(x)
         return Nothing()
 
@@ -1804,7 +1818,7 @@ class Peekable(Iter[T_co]):
         """
         _check_callable("pred", pred)
         it = self._borrow()
-        for x in _copy(it):
+        for x in _fork(it):
             if pred(x):
                 next(it)
                 return Some(x)
@@ -1819,7 +1833,7 @@ class Peekable(Iter[T_co]):
         (Nothing(), Some('a'), ['b'])
         """
         it = self._borrow()
-        for x in _copy(it):
+        for x in _fork(it):
             if x == value:
                 next(it)
                 return Some(x)
@@ -1851,6 +1865,12 @@ def _wrap(it: Iterator[Any], close: tuple[Any, ...], depth: int, hint: Any) -> I
     new._depth = depth
     new._hint = hint
     return new
+
+
+def _fork(tee_object: Iterator[Any]) -> Iterator[Any]:
+    """A copy of a Peekable's tee object: reading it fills the shared one-item buffer."""
+    fork: Iterator[Any] = cast(Any, tee_object).__copy__()
+    return fork
 
 
 def _wrap_peekable(
