@@ -23,6 +23,7 @@ from itero import (
     Option,
     Peekable,
     PipelineTooDeepError,
+    Result,
     Some,
     SupportsNext,
     count,
@@ -175,6 +176,20 @@ if TYPE_CHECKING:
     assert_type(results().errs(), Iter[str])
     assert_type(results().try_collect(), Ok[list[int]] | Err[str])
     assert_type(results().partition_results(), tuple[list[int], list[str]])
+
+    def aliased() -> Iter[Result[int, str]]:
+        return results()
+
+    def aliased_default() -> Iter[Result[int]]:
+        return Iter([Ok(1)])
+
+    def optional_items() -> Iter[Option[int]]:
+        return options()
+
+    assert_type(aliased().map_ok(str), Iter[Ok[str] | Err[str]])
+    assert_type(aliased().try_collect(), Ok[list[int]] | Err[str])
+    assert_type(aliased_default().partition_results(), tuple[list[int], list[Exception]])
+    assert_type(optional_items().flatten(), Iter[int])
     ints.map_ok(str)  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
     ints.oks()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
     ints.try_collect()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
