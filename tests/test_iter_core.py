@@ -482,6 +482,20 @@ class TestClose:
             raise Boom
         assert src.closed == 1
 
+    def test_a_failing_close_does_not_stop_the_others(self) -> None:
+        class BadClose(Recorder):
+            def close(self) -> None:
+                super().close()
+                raise Boom("close failed")
+
+        a, b, c = Recorder([1]), BadClose([2]), Recorder([3])
+        it = Iter(a).chain(b, c)
+        with pytest.raises(Boom, match="close failed"):
+            it.close()
+        assert (a.closed, b.closed, c.closed) == (1, 1, 1)
+        it.close()  # already closed: nothing left to close, nothing raised
+        assert b.closed == 1
+
     def test_closing_without_closable_source_is_a_no_op(self) -> None:
         it = Iter([1, 2]).map(str)
         it.close()

@@ -39,6 +39,8 @@ from itertools import (
 )
 from math import prod
 from operator import attrgetter, itemgetter, le, length_hint, ne
+from time import monotonic as _monotonic
+from time import sleep as _sleep
 from types import TracebackType
 from typing import (
     TYPE_CHECKING,
@@ -54,11 +56,15 @@ from typing import (
 
 from typing_extensions import Never, Self, TypeGuard, TypeIs
 
+from . import _batching
 from ._option import Nothing, Option, Some
 from ._result import Err, Ok
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRichComparison, SupportsRichComparisonT
+
+    from ._batching import OversizeItem, SizedT
+    from ._result import Result
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -673,7 +679,8 @@ class Iter(Generic[T_co]):
         interleaved in. Iterables produced *inside* the pipeline (by ``flat_map``) are not
         tracked. Closing a moved ``Iter`` still closes its sources (that is what ``with``
         relies on); closing an ``Iter`` made by ``by_ref()`` closes nothing (it borrows).
-        After ``close()`` this ``Iter`` is empty.
+        After ``close()`` this ``Iter`` is empty. If a source's ``close()`` raises, the other
+        sources are still closed and the first exception is re-raised.
 
         >>> def numbers():
         ...     yield 1
@@ -691,8 +698,15 @@ class Iter(Generic[T_co]):
         if self._it.__class__ is not _Moved:
             self._it = tee((), 1)[0]  # a tee object, so that a closed Peekable stays valid
             self._hint = ("e", self._it)
-        for source in closes:
-            source.close()
+        failure: BaseException | None = None
+        for source in closes:  # close every source even if one of them fails
+            try:
+                source.close()
+            except BaseException as e:  # re-raised below
+                if failure is None:
+                    failure = e
+        if failure is not None:
+            raise failure
 
     def __enter__(self) -> Self:
         r"""Return ``self``; the ``with`` block closes every upstream source on exit.
@@ -1757,6 +1771,155 @@ class Iter(Generic[T_co]):
     # ----------------------------------------------------------------------------------------
     # data-scalable kit
     # ----------------------------------------------------------------------------------------
+
+    # The kit's functions live in _batching; these methods move ``self`` into them. The returned
+    # Iter counts as one more stage (for the depth limit) and closes ``self``'s sources.
+
+    @overload
+    def batched_by_size(
+        self: Iter[SizedT],
+        max_bytes: int,
+        /,
+        *,
+        max_items: int | None = ...,
+        batch_overhead: int = ...,
+        item_overhead: int = ...,
+    ) -> Iter[list[SizedT]]: ...
+    @overload
+    def batched_by_size(
+        self,
+        max_bytes: int,
+        /,
+        *,
+        size: Callable[[T_co], int],
+        max_items: int | None = ...,
+        batch_overhead: int = ...,
+        item_overhead: int = ...,
+    ) -> Iter[list[T_co]]: ...
+    def batched_by_size(
+        self,
+        max_bytes: int,
+        /,
+        *,
+        size: Callable[[Any], int] = len,
+        max_items: int | None = None,
+        batch_overhead: int = 0,
+        item_overhead: int = 0,
+    ) -> Iter[Any]:
+        """Group items lazily into lists whose encoded size never exceeds ``max_bytes``.
+
+        ``itero.batched_by_size`` as a method (see it for the size formula, the greedy
+        filling and ``OversizeItemError``). Holds one batch at a time.
+
+        >>> Iter(["ab", "cd", "e", "fghi"]).batched_by_size(4).collect()
+        [['ab', 'cd'], ['e'], ['fghi']]
+        >>> Iter(range(5)).batched_by_size(3, size=lambda x: 1, batch_overhead=1).collect()
+        [[0, 1], [2, 3], [4]]
+        """
+        return self._kit(
+            "batched_by_size",
+            _batching.batched_by_size(
+                self._handle(),
+                max_bytes,
+                size=size,
+                max_items=max_items,
+                batch_overhead=batch_overhead,
+                item_overhead=item_overhead,
+            ),
+        )
+
+    @overload
+    def try_batched_by_size(
+        self: Iter[SizedT],
+        max_bytes: int,
+        /,
+        *,
+        max_items: int | None = ...,
+        batch_overhead: int = ...,
+        item_overhead: int = ...,
+    ) -> Iter[Result[list[SizedT], OversizeItem[SizedT]]]: ...
+    @overload
+    def try_batched_by_size(
+        self,
+        max_bytes: int,
+        /,
+        *,
+        size: Callable[[T_co], int],
+        max_items: int | None = ...,
+        batch_overhead: int = ...,
+        item_overhead: int = ...,
+    ) -> Iter[Result[list[T_co], OversizeItem[T_co]]]: ...
+    def try_batched_by_size(
+        self,
+        max_bytes: int,
+        /,
+        *,
+        size: Callable[[Any], int] = len,
+        max_items: int | None = None,
+        batch_overhead: int = 0,
+        item_overhead: int = 0,
+    ) -> Iter[Any]:
+        """Like ``batched_by_size``, but an item too large for any batch comes out as ``Err``.
+
+        ``itero.try_batched_by_size`` as a method: batches come out as ``Ok(batch)``, an
+        oversize item as ``Err(OversizeItem(...))`` in its place, and batching carries on.
+
+        >>> for r in Iter(["ab", "far too long", "c"]).try_batched_by_size(4):
+        ...     print(r)
+        Ok(['ab'])
+        Err(OversizeItem(index=1, item='far too long', size=12, max_bytes=4))
+        Ok(['c'])
+        """
+        return self._kit(
+            "try_batched_by_size",
+            _batching.try_batched_by_size(
+                self._handle(),
+                max_bytes,
+                size=size,
+                max_items=max_items,
+                batch_overhead=batch_overhead,
+                item_overhead=item_overhead,
+            ),
+        )
+
+    def rate_limited(
+        self,
+        per_second: float,
+        /,
+        *,
+        burst: int = 1,
+        clock: Callable[[], float] = _monotonic,
+        sleep: Callable[[float], object] = _sleep,
+    ) -> Iter[T_co]:
+        """Pull from this ``Iter`` at most ``per_second`` times per second, sleeping in between.
+
+        ``itero.rate_limited`` as a method (a token bucket: up to ``burst`` pulls at once after
+        an idle period). Lazy: nothing is pulled, and the clock is not read, before the first
+        item is asked for.
+
+        >>> now = [0.0]
+        >>> def fake_sleep(seconds: float) -> None:
+        ...     now[0] += seconds
+        >>> paced = Iter("abc").rate_limited(4, clock=lambda: now[0], sleep=fake_sleep)
+        >>> [(item, now[0]) for item in paced]
+        [('a', 0.0), ('b', 0.25), ('c', 0.5)]
+        """
+        return self._kit(
+            "rate_limited",
+            _batching.rate_limited(
+                self._handle(), per_second, burst=burst, clock=clock, sleep=sleep
+            ),
+        )
+
+    def _handle(self) -> Iter[T_co]:
+        """A new ``Iter`` over this one's items and sources, for a kit function (no move yet)."""
+        return _wrap(self._borrow(), self._close, self._depth, self._hint)
+
+    def _kit(self, method: str, out: Iter[U]) -> Iter[U]:
+        """Move ``self`` into the kit stage ``out`` (built, so its arguments were valid)."""
+        self._stage(method)
+        out._depth = self._depth + 1
+        return out
 
     # ----------------------------------------------------------------------------------------
     # private builders
