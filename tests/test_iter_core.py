@@ -413,7 +413,10 @@ class TestByRef:
     def test_borrow_of_a_peekable_keeps_the_peeked_item(self) -> None:
         p = Iter([1, 2, 3]).peekable()
         assert p.peek() == Some(1)
-        assert p.by_ref().take(1).collect() == [1]
+        borrowed = p.by_ref()
+        assert isinstance(borrowed, Peekable)
+        assert borrowed.peek() == Some(1)
+        assert borrowed.take(1).collect() == [1]
         assert p.peek() == Some(2)
         assert p.collect() == [2, 3]
 

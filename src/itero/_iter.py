@@ -926,11 +926,11 @@ class Iter(Generic[T_co]):
         """
         return _wrap(_chain(self._stage("fuse")), *self._same())
 
-    def by_ref(self) -> Iter[T_co]:
+    def by_ref(self) -> Self:
         """Borrow this ``Iter``: a new ``Iter`` over the same items that does not move it.
 
         Items taken through the borrow are gone from this ``Iter``. Closing the borrow
-        closes nothing.
+        closes nothing. The borrow of a ``Peekable`` is a ``Peekable`` sharing its peek buffer.
 
         >>> it = Iter([1, 2, 3, 4])
         >>> it.by_ref().take(2).collect()
@@ -938,7 +938,13 @@ class Iter(Generic[T_co]):
         >>> it.collect()
         [3, 4]
         """
-        return _wrap(self._borrow(), (), self._depth, self._hint)
+        it = self._borrow()
+        new: Self = _new(type(self))
+        new._it = it
+        new._close = ()
+        new._depth = self._depth
+        new._hint = self._hint
+        return new
 
     # ----------------------------------------------------------------------------------------
     # adapters that map

@@ -201,6 +201,7 @@ if TYPE_CHECKING:
     assert_type(peek.next_if(lambda x: x > 1), Some[int] | Nothing)
     assert_type(peek.next_if_eq(1), Some[int] | Nothing)
     assert_type(peek.map(str), Iter[str])
+    assert_type(peek.by_ref(), Peekable[int])
     assert_type(Peekable([1]), Peekable[int])
     ints.peek()  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
 
