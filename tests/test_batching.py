@@ -19,14 +19,17 @@ from hypothesis import strategies as st
 from itero import (
     Err,
     Iter,
+    MovedError,
     Ok,
     OversizeItem,
     OversizeItemError,
+    PipelineTooDeepError,
     Result,
     batched_by_size,
     rate_limited,
     try_batched_by_size,
 )
+from itero._iter import MAX_DEPTH
 
 T = TypeVar("T")
 
@@ -467,3 +470,63 @@ class TestRateLimited:
     ) -> None:
         with pytest.raises(error, match=f"^{re.escape(message)}$"):
             rate_limited([1], *args, **kwargs)
+
+
+class TestIterMethods:
+    """``Iter.batched_by_size``, ``Iter.try_batched_by_size`` and ``Iter.rate_limited``."""
+
+    def test_batched_by_size(self) -> None:
+        got = Iter(["ab", "cd", "e"]).batched_by_size(4, item_overhead=0).collect()
+        assert got == [["ab", "cd"], ["e"]]
+        got_sized = Iter([3, 1, 2]).batched_by_size(3, size=lambda x: x, max_items=2).collect()
+        assert got_sized == [[3], [1, 2]]
+
+    def test_try_batched_by_size(self) -> None:
+        got = Iter(["ab", "xxxxx", "c"]).try_batched_by_size(4).collect()
+        assert got == [Ok(["ab"]), Err(OversizeItem(1, "xxxxx", 5, 4)), Ok(["c"])]
+
+    def test_rate_limited(self) -> None:
+        clock = FakeClock()
+        source = TimedSource(clock, 2)
+        got = Iter(source).rate_limited(2, clock=clock.clock, sleep=clock.sleep).collect()
+        assert got == [1, 0]
+        assert source.pull_times == [100.0, 100.5, 101.0]
+
+    @pytest.mark.parametrize(
+        ("method", "args"),
+        [("batched_by_size", (4,)), ("try_batched_by_size", (4,)), ("rate_limited", (1000,))],
+    )
+    def test_moves_and_stays_lazy(self, method: str, args: tuple[Any, ...]) -> None:
+        source = Source(["a", "b"], fail_after=0)
+        it = Iter(source)
+        getattr(it, method)(*args)
+        assert source.pulled == 0
+        with pytest.raises(MovedError, match=rf"moved into \.{method}\(\)"):
+            it.next()
+
+    @pytest.mark.parametrize(
+        ("method", "args"),
+        [("batched_by_size", (0,)), ("try_batched_by_size", (0,)), ("rate_limited", (0,))],
+    )
+    def test_bad_arguments_do_not_move(self, method: str, args: tuple[Any, ...]) -> None:
+        it = Iter(["a"])
+        with pytest.raises(ValueError):
+            getattr(it, method)(*args)
+        assert it.collect() == ["a"]
+
+    @pytest.mark.parametrize(
+        ("method", "args"),
+        [("batched_by_size", (4,)), ("try_batched_by_size", (4,)), ("rate_limited", (1000,))],
+    )
+    def test_close_reaches_the_source(self, method: str, args: tuple[Any, ...]) -> None:
+        source = Source(["a", "b"])
+        getattr(Iter(source).map(str.upper), method)(*args).close()
+        assert source.closed == 1
+
+    def test_counts_as_a_stage(self) -> None:
+        it = Iter([1])
+        for _ in range(MAX_DEPTH):
+            it = it.map(abs)
+        with pytest.raises(PipelineTooDeepError):
+            it.batched_by_size(4, size=lambda x: 1)
+        assert it.collect() == [1]  # not moved

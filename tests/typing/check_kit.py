@@ -75,3 +75,12 @@ if TYPE_CHECKING:
     # Rate limiting keeps the item type.
     assert_type(rate_limited(["a"], 2.5), Iter[str])
     assert_type(rate_limited(range(3), 1, burst=2), Iter[int])
+
+    # The Iter methods type like the functions.
+    words = Iter(["a", "bb"])
+    assert_type(words.batched_by_size(10), Iter[list[str]])
+    assert_type(Iter([1, 2]).batched_by_size(10, size=lambda x: x), Iter[list[int]])
+    assert_type(words.try_batched_by_size(10), Iter[Result[list[str], OversizeItem[str]]])
+    assert_type(words.rate_limited(5, burst=2), Iter[str])
+    Iter([1, 2]).batched_by_size(10)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue, reportArgumentType]
+    words.batched_by_size(10, size=lambda x: x)  # type: ignore[arg-type,return-value]  # pyright: ignore[reportArgumentType, reportCallIssue, reportReturnType]
