@@ -23,6 +23,7 @@ from itero import (
     Ok,
     Option,
     Peekable,
+    PipelineTooDeepError,
     Some,
     count,
     empty,
@@ -809,6 +810,45 @@ class TestMisuse:
             Iter([1]).try_fold(0, lambda acc, x: acc + x)  # type: ignore[arg-type, return-value, misc, call-overload, unused-ignore]
 
 
+ONE_ITEM_STAGES: dict[str, Callable[[Iter[Any]], Iter[Any]]] = {
+    "map": lambda it: it.map(abs),
+    "filter": lambda it: it.filter(bool),
+    "filter_map": lambda it: it.filter_map(Some),
+    "flat_map": lambda it: it.flat_map(lambda x: [x]),
+    "flatten": lambda it: it.map(lambda x: [x]).flatten(),
+    "take": lambda it: it.take(5),
+    "skip": lambda it: it.skip(0),
+    "take_while": lambda it: it.take_while(bool),
+    "skip_while": lambda it: it.skip_while(lambda x: False),
+    "map_while": lambda it: it.map_while(Some),
+    "step_by": lambda it: it.step_by(2),
+    "chain": lambda it: it.chain([]),
+    "zip": lambda it: it.zip([0]).map(lambda t: t[0]),
+    "enumerate": lambda it: it.enumerate().map(lambda t: t[1]),
+    "peekable": lambda it: it.peekable(),
+    "fuse": lambda it: it.fuse(),
+    "inspect": lambda it: it.inspect(abs),
+    "scan": lambda it: it.scan(0, lambda s, x: Some((s, x))),
+    "cycle": lambda it: it.take(1).cycle().take(1),
+    "chunks": lambda it: it.chunks(1).map(lambda c: c[0]),
+    "windows": lambda it: it.windows(1).map(lambda w: w[0]),
+    "chunk_by": lambda it: it.chunk_by(abs).map(lambda kv: kv[1][0]),
+    "dedup": lambda it: it.dedup(),
+    "dedup_by_key": lambda it: it.dedup_by_key(abs),
+    "unique": lambda it: it.unique(),
+    "unique_by_key": lambda it: it.unique_by_key(abs),
+    "intersperse": lambda it: it.intersperse(0),
+    "interleave": lambda it: it.interleave([]),
+    "zip_longest": lambda it: it.zip_longest([]).map(lambda t: t[0]),
+    "merge": lambda it: it.merge([]),
+    "merge_key": lambda it: it.merge([], key=abs),
+    "results": lambda it: it.map(Ok).map_ok(abs).map_err(abs).filter_ok(bool).oks(),
+    "and_then_ok.inspect_err": lambda it: it.map(Ok).and_then_ok(Ok).inspect_err(abs).oks(),
+    "errs": lambda it: it.map(Err).errs(),
+}
+"""Stages that turn a one-item Iter into a one-item Iter (so depth, not size, grows)."""
+
+
 class TestPipelineDepth:
     @pytest.mark.parametrize(
         "grow",
@@ -828,6 +868,23 @@ class TestPipelineDepth:
         with pytest.raises((RecursionError, ValueError)):
             for _ in range(100_000):
                 it = grow(it)
+
+    @pytest.mark.parametrize("name", list(ONE_ITEM_STAGES))
+    def test_deepest_allowed_pipeline_runs(self, name: str) -> None:
+        # Build until the limit refuses one more stage: what was accepted must then run
+        # (no RecursionError at consumption; Python-level stages nest frames).
+        stage = ONE_ITEM_STAGES[name]
+        it: Iter[Any] = Iter([1])
+        for _ in range(5_000):
+            probe = Iter(it.by_ref())  # a throwaway view to test whether one more stage fits
+            try:
+                stage(probe)
+            except PipelineTooDeepError:
+                break
+            it = stage(it)
+        else:
+            raise AssertionError("no depth limit reached")
+        assert it.collect() == [1]
 
     def test_moderate_depth_works(self) -> None:
         it = Iter(range(5))
