@@ -257,6 +257,11 @@ class TestConstruction:
         assert started == []
         assert it.collect() == [1]
 
+    def test_peekable_constructible_directly(self) -> None:
+        p = Peekable([1, 2])
+        assert p.peek() == Some(1)
+        assert p.collect() == [1, 2]
+
     def test_bad_source_names_source(self) -> None:
         with pytest.raises(TypeError, match="source"):
             Iter(42)  # type: ignore[call-overload, arg-type, unused-ignore]
@@ -675,6 +680,28 @@ class TestClose:
         a, b, c = Closing([1]), Closing([2]), Closing([3])
         Iter(a).chain(b).zip(c).close()
         assert (a.closed, b.closed, c.closed) == (1, 1, 1)
+
+    def test_closed_iter_is_empty(self) -> None:
+        src = Closing([1, 2, 3])
+        it = Iter(src).map(abs)
+        it.close()
+        assert it.next() is Nothing()
+        assert it.collect() == []
+
+    def test_by_ref_view_closes_nothing(self) -> None:
+        src = Closing([1, 2, 3])
+        it = Iter(src)
+        view = it.by_ref()
+        assert view.next() == Some(1)
+        view.close()
+        assert src.closed == 0
+        assert it.collect() == [2, 3]
+
+    def test_with_closes_a_moved_iter_on_exit(self) -> None:
+        src = Closing([1, 2])
+        with Iter(src) as it:
+            assert it.map(abs).next() == Some(1)
+        assert src.closed == 1
 
     def test_with_closes_on_exit(self) -> None:
         src = Closing([1, 2])
