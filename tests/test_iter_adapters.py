@@ -1172,3 +1172,201 @@ class TestErrs:
             k,
             via_option,
         )
+
+
+# ------------------------------------------------------------------------------------------------
+# random pipelines: compositions of adapters against composed generator references
+# ------------------------------------------------------------------------------------------------
+
+Stage = tuple[Callable[[Iter[int]], Iter[int]], Callable[[Iterator[int]], Iterator[int]]]
+
+
+def _take(n: int) -> Stage:
+    return (lambda it: it.take(n), lambda s: itertools.islice(s, n))
+
+
+def _skip(n: int) -> Stage:
+    return (lambda it: it.skip(n), lambda s: itertools.islice(s, n, None))
+
+
+def _gen_step_by(step: int) -> Callable[[Iterator[int]], Iterator[int]]:
+    def reference(it: Iterator[int]) -> Iterator[int]:
+        for i, x in enumerate(it):
+            if i % step == 0:
+                yield x
+
+    return reference
+
+
+def _gen_intersperse(it: Iterator[int]) -> Iterator[int]:
+    for i, x in enumerate(it):
+        if i:
+            yield -1
+        yield x
+
+
+def _gen_chunks_flat(n: int) -> Callable[[Iterator[int]], Iterator[int]]:
+    def reference(it: Iterator[int]) -> Iterator[int]:
+        while chunk := list(itertools.islice(it, n)):
+            yield chunk[-1]
+
+    return reference
+
+
+def _gen_windows_first(n: int) -> Callable[[Iterator[int]], Iterator[int]]:
+    def reference(it: Iterator[int]) -> Iterator[int]:
+        window: list[int] = []
+        for x in it:
+            window = [*window, x][-n:]
+            if len(window) == n:
+                yield window[0]
+
+    return reference
+
+
+def _gen_scan(it: Iterator[int]) -> Iterator[int]:
+    acc = 0
+    for x in it:
+        acc += x
+        if acc > 40:
+            return
+        yield acc
+
+
+def _gen_map_while(it: Iterator[int]) -> Iterator[int]:
+    for x in it:
+        if x < -2:
+            return
+        yield x + 1
+
+
+def _gen_cycle(m: int) -> Callable[[Iterator[int]], Iterator[int]]:
+    def reference(it: Iterator[int]) -> Iterator[int]:
+        return itertools.islice(TestCycle.reference(it), m)
+
+    return reference
+
+
+def _scan_step(acc: int, x: int) -> Option[tuple[int, int]]:
+    return Some((acc + x, acc + x)) if acc + x <= 40 else Nothing()
+
+
+def _stage(kind: str, p: int) -> Stage:
+    """One adapter (Iter side, reference side) mapping ints to ints; ``p`` is a small int >= 1."""
+    stages: dict[str, Callable[[], Stage]] = {
+        "map": lambda: (lambda it: it.map(lambda x: x * p - 1), lambda s: (x * p - 1 for x in s)),
+        "filter": lambda: (
+            lambda it: it.filter(lambda x: x % p == 0),
+            lambda s: (x for x in s if x % p == 0),
+        ),
+        "take": lambda: _take(p * 2),
+        "skip": lambda: _skip(p - 1),
+        "take_while": lambda: (
+            lambda it: it.take_while(lambda x: x < p * 3),
+            lambda s: itertools.takewhile(lambda x: x < p * 3, s),
+        ),
+        "skip_while": lambda: (
+            lambda it: it.skip_while(lambda x: x < p),
+            lambda s: itertools.dropwhile(lambda x: x < p, s),
+        ),
+        "step_by": lambda: (lambda it: it.step_by(p), _gen_step_by(p)),
+        "enumerate": lambda: (
+            lambda it: it.enumerate(p).map(lambda t: t[0] * 100 + t[1]),
+            lambda s: (i * 100 + x for i, x in enumerate(s, p)),
+        ),
+        "chunks": lambda: (lambda it: it.chunks(p).map(lambda c: c[-1]), _gen_chunks_flat(p)),
+        "windows": lambda: (lambda it: it.windows(p).map(lambda w: w[0]), _gen_windows_first(p)),
+        "dedup": lambda: (lambda it: it.dedup(), dedup_reference(lambda x: x)),
+        "unique": lambda: (lambda it: it.unique(), unique_reference(lambda x: x)),
+        "intersperse": lambda: (lambda it: it.intersperse(-1), _gen_intersperse),
+        "fuse": lambda: (lambda it: it.fuse(), lambda s: s),
+        "peekable": lambda: (lambda it: it.peekable(), lambda s: s),
+        "inspect": lambda: (lambda it: it.inspect(abs), lambda s: s),
+        "scan": lambda: (lambda it: it.scan(0, _scan_step), _gen_scan),
+        "filter_map": lambda: (
+            lambda it: it.filter_map(lambda x: Some(x // 2) if x % 2 == 0 else Nothing()),
+            lambda s: (x // 2 for x in s if x % 2 == 0),
+        ),
+        "map_while": lambda: (
+            lambda it: it.map_while(lambda x: Some(x + 1) if x >= -2 else Nothing()),
+            _gen_map_while,
+        ),
+        "flat_map": lambda: (
+            lambda it: it.flat_map(lambda x: [x] * (x % 3)),
+            lambda s: (y for x in s for y in [x] * (x % 3)),
+        ),
+        "cycle": lambda: (lambda it: it.cycle().take(p * 5), _gen_cycle(p * 5)),
+        "results": lambda: (
+            lambda it: it.map(lambda x: Ok(x) if x % p else Err(x)).map_ok(abs).oks(),
+            lambda s: (abs(x) for x in s if x % p),
+        ),
+    }
+    return stages[kind]()
+
+
+stage_kinds = st.sampled_from(
+    [
+        "map",
+        "filter",
+        "take",
+        "skip",
+        "take_while",
+        "skip_while",
+        "step_by",
+        "enumerate",
+        "chunks",
+        "windows",
+        "dedup",
+        "unique",
+        "intersperse",
+        "fuse",
+        "peekable",
+        "inspect",
+        "scan",
+        "filter_map",
+        "map_while",
+        "flat_map",
+        "cycle",
+        "results",
+    ]
+)
+pipelines = st.lists(st.tuples(stage_kinds, st.integers(1, 3)), max_size=5)
+
+
+class TestRandomPipelines:
+    @given(small_ints, pipelines, prefix, st.booleans())
+    def test_prefix_and_pulls_match_the_composed_reference(
+        self, xs: list[int], plan: list[tuple[str, int]], k: int, via_option: bool
+    ) -> None:
+        stages = [_stage(kind, p) for kind, p in plan]
+
+        def build(s: Source[int]) -> Iter[int]:
+            it = Iter(s)
+            for ours, _ in stages:
+                it = ours(it)
+            return it
+
+        def reference(s: Source[int]) -> Iterator[int]:
+            it: Iterator[int] = s
+            for _, ref in stages:
+                it = ref(it)
+            return it
+
+        assert_agrees(build, reference, xs, k, via_option)
+
+    @given(small_ints, pipelines)
+    def test_size_hint_bounds_every_step(self, xs: list[int], plan: list[tuple[str, int]]) -> None:
+        stages = [_stage(kind, p) for kind, p in plan]
+        ref: Iterator[int] = iter(xs)
+        it = Iter(xs)
+        for ours, theirs in stages:
+            it, ref = ours(it), theirs(ref)
+        total = len(list(ref))
+        for done in range(total + 1):
+            lower, upper = it.size_hint()
+            assert lower <= total - done
+            if isinstance(upper, Some):
+                assert total - done <= upper.value
+            else:
+                assert upper is Nothing()
+            it.next()
