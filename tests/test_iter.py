@@ -1005,3 +1005,24 @@ class TestStreamingMemory:
             tracemalloc.stop()
         # N items held at once would take >= 8 * N bytes (400 KB) for the references alone.
         assert peak < 64 * 1024, f"{name}: peak {peak} bytes for {N} items"
+
+
+class TestCallbackStopIteration:
+    """Documented: a callback raising StopIteration ends the stream (as builtin map/filter)."""
+
+    def test_map_and_filter_end_the_stream(self) -> None:
+        def stop_at_two(x: int) -> int:
+            if x == 2:
+                raise StopIteration
+            return x
+
+        assert Iter([1, 2, 3]).map(stop_at_two).collect() == [1]
+        assert Iter([1, 2, 3]).filter(stop_at_two).collect() == [1]
+
+    @pytest.mark.parametrize("name", sorted(LAZY))
+    def test_every_lazy_stage_ends_the_stream(self, name: str) -> None:
+        def raiser(*args: object) -> Any:
+            raise StopIteration
+
+        got = CALLBACKS[name](raiser)()
+        assert got == ([1] if name == "successors" else [])
