@@ -421,6 +421,34 @@ class TestMoves:
             for _ in it:
                 pass
 
+    @pytest.mark.parametrize(
+        "name",
+        [
+            "chain",
+            "zip",
+            "interleave",
+            "zip_longest",
+            "merge",
+            "eq",
+            "ne",
+            "lt",
+            "le",
+            "gt",
+            "ge",
+            "cmp",
+        ],
+    )
+    def test_iter_arguments_are_moved(self, name: str) -> None:
+        other = Iter([1])
+        getattr(Iter([1]), name)(other)
+        with pytest.raises(MovedError, match=rf"\.{name}\(\)"):
+            other.next()
+
+    def test_by_ref_argument_is_not_moved(self) -> None:
+        other = Iter([1, 2, 3])
+        assert Iter([0]).zip(other.by_ref()).collect() == [(0, 1)]
+        assert other.collect() == [2, 3]
+
     def test_moved_error_is_runtime_error(self) -> None:
         assert issubclass(MovedError, RuntimeError)
 
