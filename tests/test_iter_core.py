@@ -638,18 +638,31 @@ class TestDepthLimit:
         code = textwrap.dedent(
             """
             import gc, threading
-            from itero import Iter, Some
+            from itero import Iter, PipelineTooDeepError, Some
             from itero._iter import MAX_DEPTH
             kinds = {
                 "map": lambda it: it.map(abs),
                 "filter": lambda it: it.filter(lambda x: True),
                 "chain": lambda it: it.chain([]),
                 "peekable": lambda it: it.peekable(),
+                "windows": lambda it: it.windows(1).map(lambda w: w[0]),
                 "scan": lambda it: it.scan(0, lambda s, x: Some((s, x))),
                 "unique": lambda it: it.unique(),
+                "chunk_by": lambda it: it.chunk_by(abs).flat_map(lambda kv: kv[1]),
+                "interleave": lambda it: it.interleave([]),
+                "merge": lambda it: it.merge([]),
                 "fuse": lambda it: it.fuse(),
-                "mixed": lambda it: it.skip(0) if it._depth % 2 else it.peekable(),
+                "mixed": lambda it: it.skip(0).unique().peekable(),
             }
+            def deepest(grow):
+                # Build until the limit refuses one more stage (then one more take() below).
+                it = Iter(range(100))
+                while True:
+                    try:
+                        grow(Iter(it.by_ref()).take(1))  # would two more stages fit?
+                    except PipelineTooDeepError:
+                        return it
+                    it = grow(it)
             def run():
                 try:
                     check()
@@ -657,16 +670,13 @@ class TestDepthLimit:
                     print("failed:", repr(e))
             def check():
                 for name, grow in kinds.items():
-                    it = Iter(range(100))
-                    for _ in range(MAX_DEPTH - 1):  # and take() below makes MAX_DEPTH
-                        it = grow(it)
+                    it = deepest(grow)
+                    assert it._depth > MAX_DEPTH // 2 - 4, (name, it._depth)
                     lo, hi = it.size_hint()
                     assert it.by_ref().take(10).sum() == 45, name
                     assert it.count() == 90, name
                     for _ in range(3):  # built, half-used, unused: all freed
-                        it = Iter(range(100))
-                        for _ in range(MAX_DEPTH):
-                            it = grow(it)
+                        it = deepest(grow)
                         it.next()
                         del it
                     gc.collect()

@@ -103,10 +103,14 @@ MAX_DEPTH = 512
 
 CPython runs a chain of C iterators on the C stack, one frame per stage, and crashes (rather
 than raising) somewhere near 100,000 stages; threads often have far smaller stacks than the
-main thread. Stages written in Python (``scan``, ``unique``, ``interleave``, ``merge``,
-``chunk_by``) also count against Python's recursion limit (1,000 frames by default).
-512 stages is far beyond any hand-written pipeline and safe for both.
+main thread. Stages written in Python (``scan``, ``unique``, ``unique_by_key``,
+``interleave``, ``merge``, ``chunk_by`` and the data-scalable kit) also nest Python frames,
+about two recursion units each against Python's limit (1,000 by default), so each counts as
+``_PY`` (2) stages. 512 is far beyond any hand-written pipeline and safe for both.
 """
+
+_PY = 2
+"""The depth cost of a stage written in Python (see ``MAX_DEPTH``)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -544,12 +548,12 @@ class Iter(Generic[T_co]):
         self._close = (source,) if hasattr(source, "close") else ()
         self._depth = 0
 
-    def _stage(self, method: str) -> Iterator[Any]:
+    def _stage(self, method: str, cost: int = 1) -> Iterator[Any]:
         """Move ``self`` into a new stage and return its iterator (checks move and depth)."""
         it = self._it
         if it.__class__ is _Moved:
             _raise_moved(it)
-        if self._depth >= MAX_DEPTH:
+        if self._depth + cost > MAX_DEPTH:
             raise _too_deep()
         self._it = _moved(method)
         return it
@@ -569,7 +573,9 @@ class Iter(Generic[T_co]):
             _raise_moved(it)
         return it
 
-    def _join(self, others: tuple[Iterable[Any], ...], method: str) -> tuple[Any, ...]:
+    def _join(
+        self, others: tuple[Iterable[Any], ...], method: str, cost: int = 1
+    ) -> tuple[Any, ...]:
         """Validate ``others`` and move ``self`` and any ``Iter`` among them.
 
         Returns ``(iterators, closables, depth, hints)``.
@@ -596,13 +602,13 @@ class Iter(Generic[T_co]):
                 if hasattr(o, "close"):
                     closes.append(o)
                 hints.append(_source_hint(oit))
-        if depth >= MAX_DEPTH:
+        if depth + cost > MAX_DEPTH:
             raise _too_deep()
-        first = self._stage(method)
+        first = self._stage(method, cost)
         for o in others:
             if isinstance(o, Iter):
                 o._it = _moved(method)
-        return ([first, *its], tuple(closes), depth + 1, hints)
+        return ([first, *its], tuple(closes), depth + cost, hints)
 
     # ----------------------------------------------------------------------------------------
     # protocols
@@ -837,7 +843,7 @@ class Iter(Generic[T_co]):
         >>> Iter([1, 2, 3]).interleave("ab").collect()
         [1, 'a', 2, 'b', 3]
         """
-        its, closes, depth, hints = self._join(others, "interleave")
+        its, closes, depth, hints = self._join(others, "interleave", _PY)
         return _wrap(_round_robin(its), closes, depth, ("sum", tuple(hints), 0))
 
     def intersperse(self, sep: U) -> Iter[T_co | U]:
@@ -879,7 +885,7 @@ class Iter(Generic[T_co]):
         """
         if key is not None:
             _check_callable("key", key)
-        its, closes, depth, hints = self._join(others, "merge")
+        its, closes, depth, hints = self._join(others, "merge", _PY)
         return _wrap(_heap_merge(*its, key=key), closes, depth, ("sum", tuple(hints), len(its)))
 
     def cycle(self) -> Iter[T_co]:
@@ -1017,8 +1023,8 @@ class Iter(Generic[T_co]):
         [1, 3, 6]
         """
         _check_callable("f", f)
-        gen = _scan(self._stage("scan"), initial_state, f)
-        return _wrap(gen, *self._unary(_filtered(self._hint, 0)))
+        gen = _scan(self._stage("scan", _PY), initial_state, f)
+        return _wrap(gen, *self._unary(_filtered(self._hint, 0), _PY))
 
     # ----------------------------------------------------------------------------------------
     # adapters that cut
@@ -1177,8 +1183,8 @@ class Iter(Generic[T_co]):
         [('A', ['a', 'a']), ('B', ['b']), ('C', ['c']), ('A', ['a'])]
         """
         _check_callable("key", key)
-        runs = starmap(_key_and_list, groupby(self._stage("chunk_by"), key))
-        return _wrap(runs, *self._unary(_filtered(self._hint, 1)))
+        runs = starmap(_key_and_list, groupby(self._stage("chunk_by", _PY), key))
+        return _wrap(runs, *self._unary(_filtered(self._hint, 1), _PY))
 
     def dedup(self) -> Iter[T_co]:
         """Drop consecutive duplicates (``==``), keeping the first of each run.
@@ -1211,8 +1217,8 @@ class Iter(Generic[T_co]):
         >>> Iter([3, 1, 3, 2, 1]).unique().collect()
         [3, 1, 2]
         """
-        gen = _unique(self._stage("unique"), None)
-        return _wrap(gen, *self._unary(_filtered(self._hint, 0)))
+        gen = _unique(self._stage("unique", _PY), None)
+        return _wrap(gen, *self._unary(_filtered(self._hint, 0), _PY))
 
     def unique_by_key(self, key: Callable[[T_co], object], /) -> Iter[T_co]:
         """Yield the first item for each distinct ``key(item)`` (keys must be hashable).
@@ -1223,8 +1229,8 @@ class Iter(Generic[T_co]):
         ['a', 'B', 'c']
         """
         _check_callable("key", key)
-        gen = _unique(self._stage("unique_by_key"), key)
-        return _wrap(gen, *self._unary(_filtered(self._hint, 0)))
+        gen = _unique(self._stage("unique_by_key", _PY), key)
+        return _wrap(gen, *self._unary(_filtered(self._hint, 0), _PY))
 
     # ----------------------------------------------------------------------------------------
     # Option/Result-aware adapters
@@ -1923,8 +1929,8 @@ class Iter(Generic[T_co]):
 
     def _kit(self, method: str, out: Iter[U]) -> Iter[U]:
         """Move ``self`` into the kit stage ``out`` (built, so its arguments were valid)."""
-        self._stage(method)
-        out._depth = self._depth + 1
+        self._stage(method, _PY)
+        out._depth = self._depth + _PY
         return out
 
     # ----------------------------------------------------------------------------------------
@@ -1935,9 +1941,9 @@ class Iter(Generic[T_co]):
         """Bookkeeping for a length-preserving stage (call after ``_stage``)."""
         return (self._close, self._depth + 1, self._hint)
 
-    def _unary(self, hint: Any) -> tuple[tuple[Any, ...], int, Any]:
+    def _unary(self, hint: Any, cost: int = 1) -> tuple[tuple[Any, ...], int, Any]:
         """Bookkeeping for a one-input stage with its own hint node (``None`` stays unknown)."""
-        return (self._close, self._depth + 1, None if hint[1] is None else hint)
+        return (self._close, self._depth + cost, None if hint[1] is None else hint)
 
     def _unknown(self) -> tuple[tuple[Any, ...], int, Any]:
         """Bookkeeping for a stage whose length is unknown."""
