@@ -1370,3 +1370,16 @@ class TestRandomPipelines:
             else:
                 assert upper is Nothing()
             it.next()
+
+    @given(small_ints, pipelines, prefix)
+    def test_by_ref_view_leaves_the_unpulled_rest(
+        self, xs: list[int], plan: list[tuple[str, int]], k: int
+    ) -> None:
+        source = Source(xs)
+        it = Iter(source)
+        view = it.by_ref()
+        for ours, _ in (_stage(kind, p) for kind, p in plan):
+            view = ours(view)
+        pull(view, k, via_option=False)
+        rest = xs[source.pulled :]
+        assert it.collect() == rest
