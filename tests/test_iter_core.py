@@ -701,7 +701,7 @@ class TestDepthLimit:
 STAGES: list[tuple[str, Callable[[Iter[int]], Iter[Any]]]] = [
     ("map", lambda it: it.map(lambda x: x + 1)),
     ("filter", lambda it: it.filter(lambda x: x % 3 != 0)),
-    ("enumerate", lambda it: it.enumerate()),
+    ("enumerate", lambda it: it.enumerate(5).map(lambda t: t[0] - t[1])),
     ("take2", lambda it: it.take(2)),
     ("take7", lambda it: it.take(7)),
     ("skip3", lambda it: it.skip(3)),
