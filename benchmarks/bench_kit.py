@@ -284,7 +284,7 @@ loop, so any builtin pipeline (`Iter` or bare `map`/`filter`) is about 1.3x that
 Iter's per-item price, not the pagination's. Batching: {nb:,} strings of 2-7 characters,
 `batched_by_size(strings, {mb})` against `more_itertools.constrained_batches(strings, {mb})`,
 both exhausted by `deque(maxlen=0)`. Ratios are itero/baseline: median of {repeats}
-interleaved paired runs (gc off), min-max in brackets."""
+interleaved paired runs (gc off, CPU time), min-max in brackets."""
 
 
 def table(quick: bool = False) -> str:
