@@ -281,6 +281,10 @@ class TestProtocols:
             return x
 
         assert Iter([1, 2, 3]).map(stop_at_two).collect() == [1]
+        # The stages written in Python behave the same (no RuntimeError from PEP 479).
+        assert Iter([1, 2, 3]).scan(0, lambda s, x: Some((s, stop_at_two(x)))).collect() == [1]
+        assert Iter([1, 2, 3]).unique_by_key(stop_at_two).collect() == [1]
+        assert successors(Some(1), lambda x: Some(stop_at_two(x + 1))).collect() == [1]
 
     def test_repr_names_the_state(self) -> None:
         it = Iter([1])

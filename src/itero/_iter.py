@@ -79,7 +79,6 @@ F = TypeVar("F")
 K = TypeVar("K")
 S = TypeVar("S")
 T_co = TypeVar("T_co", covariant=True)
-N = TypeVar("N", int, float)
 
 
 class _SupportsSum(Protocol):
@@ -141,7 +140,7 @@ class PipelineTooDeepError(RecursionError):
     ...     it = it.map(abs)
     Traceback (most recent call last):
     ...
-    itero._iter.PipelineTooDeepError: pipeline too deep: an Iter may chain at most 512 stages
+    itero._iter.PipelineTooDeepError: pipeline too deep: an Iter may chain at most 512 stages ...
     """
 
 
@@ -175,7 +174,10 @@ def _raise_moved(it: object) -> NoReturn:
 
 
 def _too_deep() -> PipelineTooDeepError:
-    return PipelineTooDeepError(f"pipeline too deep: an Iter may chain at most {MAX_DEPTH} stages")
+    return PipelineTooDeepError(
+        f"pipeline too deep: an Iter may chain at most {MAX_DEPTH} stages"
+        " (a stage written in Python counts as 2); build it from a loop over data instead"
+    )
 
 
 def _check_callable(name: str, value: object) -> None:
@@ -282,13 +284,20 @@ def _key_and_list(key: Any, group: Iterable[Any]) -> tuple[Any, list[Any]]:
     return (key, list(group))
 
 
+# The generators below end quietly when a callback raises StopIteration, as builtin map() and
+# filter() do (a bare generator would turn it into RuntimeError, PEP 479).
+
+
 def _scan(it: Iterator[Any], state: Any, f: Callable[[Any, Any], Any]) -> Iterator[Any]:
-    for x in it:
-        o = f(state, x)
-        if o.__class__ is not Some:
-            return
-        state, out = o._value
-        yield out
+    try:
+        for x in it:
+            o = f(state, x)
+            if o.__class__ is not Some:
+                return
+            state, out = o._value
+            yield out
+    except StopIteration:
+        return
 
 
 def _unique(it: Iterator[Any], key: Callable[[Any], Any] | None) -> Iterator[Any]:
@@ -300,11 +309,14 @@ def _unique(it: Iterator[Any], key: Callable[[Any], Any] | None) -> Iterator[Any
                 add(x)
                 yield x
     else:
-        for x in it:
-            k = key(x)
-            if k not in seen:
-                add(k)
-                yield x
+        try:
+            for x in it:
+                k = key(x)
+                if k not in seen:
+                    add(k)
+                    yield x
+        except StopIteration:
+            return
 
 
 def _round_robin(its: list[Iterator[Any]]) -> Iterator[Any]:
@@ -323,12 +335,15 @@ def _round_robin(its: list[Iterator[Any]]) -> Iterator[Any]:
 
 def _successors(first: Any, f: Callable[[Any], Any]) -> Iterator[Any]:
     x = first
-    while True:
-        yield x
-        o = f(x)
-        if o.__class__ is not Some:
-            return
-        x = o._value
+    try:
+        while True:
+            yield x
+            o = f(x)
+            if o.__class__ is not Some:
+                return
+            x = o._value
+    except StopIteration:
+        return
 
 
 def _first_difference(a: Iterable[Any], b: Iterable[Any]) -> tuple[Any, Any] | None:
