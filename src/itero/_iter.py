@@ -507,7 +507,8 @@ class Iter(Generic[T_co]):
 
     Exceptions raised by callbacks propagate unchanged, with one exception inherited from the
     builtins: a callback that raises ``StopIteration`` ends the stream, exactly as with
-    builtin ``map()``/``filter()``.
+    builtin ``map()``/``filter()``; in a consumer it ends the input early (so ``all()`` may
+    then answer ``True``). Raise another exception to fail.
 
     Args:
         source: an iterable, or an object with a ``next() -> Option[T]`` method
