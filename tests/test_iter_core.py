@@ -731,6 +731,8 @@ STAGES: list[tuple[str, Callable[[Iter[int]], Iter[Any]]]] = [
 ]
 SOURCES: dict[str, Callable[[list[int]], Iter[int]]] = {
     "list": lambda xs: Iter(xs),
+    "tuple": lambda xs: Iter(tuple(xs)),
+    "list_iterator": lambda xs: Iter(iter(xs)),
     "range": lambda xs: Iter(range(len(xs))).map(lambda i: xs[i]),
     "generator": lambda xs: Iter(x for x in xs),
     "peek_source": lambda xs: Iter(xs).peekable(),

@@ -395,7 +395,7 @@ _UNKNOWN_LENGTH: int = NotImplemented
 
 
 def _source_hint(it: Iterator[Any]) -> Any:
-    return ("e", it) if it.__class__ in _EXACT else None
+    return ("e", it, None) if it.__class__ in _EXACT else None
 
 
 def _filtered(node: Any, extra: int) -> Any:
@@ -403,6 +403,31 @@ def _filtered(node: Any, extra: int) -> Any:
     if node is not None and node[0] == "f":
         return ("f", node[1], node[2] + extra)
     return ("f", node, extra)
+
+
+_FROM_BASE: Any = object()
+"""A take/skip/windows ``start``: count it later from the size of the container iterated."""
+
+
+def _start_of(exact: Any) -> Any:
+    """At build time, what a take/skip/windows node keeps to bound later how many items it
+    pulled: nothing to measure when the ``Iter`` iterates a container (its size, read later,
+    minus the items left, counts every pull since the ``Iter`` was made); otherwise the
+    items left now."""
+    return _FROM_BASE if exact[2] is not None else length_hint(exact[1])
+
+
+def _pulled(node: Any, lo: int, hi: int | None) -> int | None:
+    """At least as many items as a take/skip/windows node has pulled (None: unknown).
+
+    Counts pulls by anyone from its exact upstream, so it never undercounts the node's own.
+    """
+    start = node[3]
+    if start is None or lo != hi:
+        return None
+    if start is _FROM_BASE:
+        return max(0, len(node[1][2]) - lo)
+    return cast(int, start) - lo
 
 
 def _bounds(node: Any) -> tuple[int, int | None]:
@@ -417,19 +442,21 @@ def _bounds(node: Any) -> tuple[int, int | None]:
     lo, hi = _bounds(node[1]) if kind not in ("sum", "min", "max") else (0, None)
     if kind == "f":  # keeps some items: (0, hi + items held back)
         return (0, None if hi is None else hi + node[2])
-    if kind == "t":  # take(n), built when the upstream had `start` items left
-        n, start = node[2], node[3]
+    if kind == "t":  # take(n)
+        n = node[2]
         upper = n if hi is None else min(n, hi)
-        if start is None or lo != hi:
+        pulled = _pulled(node, lo, hi)
+        if pulled is None:
             return (0, upper)
-        lower = max(0, min(n - (start - lo), lo))
+        lower = max(0, min(n - pulled, lo))
         return (min(lower, upper), upper)
     if kind == "s":  # skip(n)
-        n, start = node[2], node[3]
+        n = node[2]
         lower = lo if lo == _MAXSIZE else max(0, lo - n)
         if hi is None:
             return (lower, None)
-        upper = hi if start is None or lo != hi else hi - max(0, n - (start - lo))
+        pulled = _pulled(node, lo, hi)
+        upper = hi if pulled is None else hi - max(0, n - pulled)
         return (lower, max(upper, lower))
     if kind == "pk":  # one item may wait in the peek buffer
         return (lo, None if hi is None else hi + 1)
@@ -440,11 +467,11 @@ def _bounds(node: Any) -> tuple[int, int | None]:
         n = node[2]
         return (lo // n if lo != _MAXSIZE else lo, None if hi is None else -(-hi // n))
     if kind == "win":  # windows(n): n - 1 fewer windows than items until the first one
-        n, start = node[2], node[3]
+        n = node[2]
         if lo == _MAXSIZE:
             return (lo, hi)
         lower = max(0, lo - n + 1)
-        if hi is not None and lo == hi == start:  # nothing pulled since the build: exact
+        if _pulled(node, lo, hi) == 0:  # nothing pulled since the build: exact
             return (lower, lower)
         return (lower, hi)
     if kind == "isp":
@@ -534,7 +561,7 @@ class Iter(Generic[T_co]):
             self._it = it
             self._close = ()
             self._depth = 0
-            self._hint = ("e", it)
+            self._hint = ("e", it, None if it is source else source)
             return
         if isinstance(source, Iter):
             other: Iter[Any] = source
@@ -559,7 +586,7 @@ class Iter(Generic[T_co]):
             it = map(_some_value, takewhile(_is_some, starmap(nxt, _repeat(()))))
             self._hint = None
         else:
-            self._hint = ("e", it) if it.__class__ in _EXACT else None
+            self._hint = ("e", it, None) if it.__class__ in _EXACT else None
         self._it = it
         self._close = (source,) if hasattr(source, "close") else ()
         self._depth = 0
@@ -719,7 +746,7 @@ class Iter(Generic[T_co]):
         self._close = ()
         if self._it.__class__ is not _Moved:
             self._it = tee((), 1)[0]  # a tee object, so that a closed Peekable stays valid
-            self._hint = ("e", self._it)
+            self._hint = ("e", self._it, None)
         failure: BaseException | None = None
         for source in closes:  # close every source even if one of them fails
             try:
@@ -1090,8 +1117,7 @@ class Iter(Generic[T_co]):
             raise _too_deep()
         hint = self._hint
         if hint is not None:
-            start = length_hint(hint[1]) if hint[0] == "e" else None
-            hint = ("t", hint, n, start)
+            hint = ("t", hint, n, _start_of(hint) if hint[0] == "e" else None)
         else:
             hint = ("t", ("f", None, 0), n, None)
         new: Iter[T_co] = _new(Iter)
@@ -1113,7 +1139,7 @@ class Iter(Generic[T_co]):
         """
         _check_count("n", n, 0)
         hint = self._hint
-        start = length_hint(hint[1]) if hint is not None and hint[0] == "e" else None
+        start = _start_of(hint) if hint is not None and hint[0] == "e" else None
         return _wrap(islice(self._stage("skip"), n, None), *self._unary(("s", hint, n, start)))
 
     def take_while(self, pred: Callable[[T_co], object], /) -> Iter[T_co]:
@@ -1186,7 +1212,7 @@ class Iter(Generic[T_co]):
         copies = tee(self._stage("windows"), n)
         shifted = [islice(c, i, None) if i else c for i, c in enumerate(copies)]
         hint = self._hint
-        start = length_hint(hint[1]) if hint is not None and hint[0] == "e" else None
+        start = _start_of(hint) if hint is not None and hint[0] == "e" else None
         return _wrap(zip(*shifted, strict=False), *self._unary(("win", hint, n, start)))
 
     def chunk_by(self, key: Callable[[T_co], K], /) -> Iter[tuple[K, list[T_co]]]:
@@ -2097,7 +2123,7 @@ def empty() -> Iter[Never]:
     []
     """
     it = iter(())
-    return _wrap(it, (), 0, ("e", it))
+    return _wrap(it, (), 0, ("e", it, None))
 
 
 def once(value: T) -> Iter[T]:
@@ -2107,7 +2133,7 @@ def once(value: T) -> Iter[T]:
     [5, 6]
     """
     it = iter((value,))
-    return _wrap(it, (), 0, ("e", it))
+    return _wrap(it, (), 0, ("e", it, None))
 
 
 def once_with(f: Callable[[], T], /) -> Iter[T]:
@@ -2120,7 +2146,7 @@ def once_with(f: Callable[[], T], /) -> Iter[T]:
     """
     _check_callable("f", f)
     times = _repeat((), 1)
-    return _wrap(starmap(f, times), (), 0, ("e", times))
+    return _wrap(starmap(f, times), (), 0, ("e", times, None))
 
 
 def repeat(value: T, n: int | None = None) -> Iter[T]:
@@ -2133,7 +2159,7 @@ def repeat(value: T, n: int | None = None) -> Iter[T]:
         return _wrap(_repeat(value), (), 0, _INFINITE)
     _check_count("n", n, 0)
     it = _repeat(value, n)
-    return _wrap(it, (), 0, ("e", it))
+    return _wrap(it, (), 0, ("e", it, None))
 
 
 def repeat_with(f: Callable[[], T], /) -> Iter[T]:
