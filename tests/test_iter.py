@@ -1054,3 +1054,41 @@ class TestCallbackStopIteration:
 
         got = CALLBACKS[name](raiser)()
         assert got == ([1] if name == "successors" else [])
+
+
+class RaisingSource:
+    """Yields ``1``, then raises ``error`` from ``__next__`` (or from ``next()``)."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+        self.calls = 0
+
+    def __iter__(self) -> RaisingSource:
+        return self
+
+    def __next__(self) -> int:
+        self.calls += 1
+        if self.calls > 1:
+            raise self.error
+        return 1
+
+
+class RaisingNextSource:
+    """A ``next() -> Option`` source: ``Some(1)``, then raises ``error``."""
+
+    def __init__(self, error: Exception) -> None:
+        self.inner = RaisingSource(error)
+
+    def next(self) -> Option[int]:
+        return Some(next(self.inner))
+
+
+class TestSourceExceptions:
+    @pytest.mark.parametrize("kind", ["iterator", "supports_next"])
+    @pytest.mark.parametrize("name", [n for n in PIPELINES if n not in UNCLOSABLE])
+    def test_propagate_unchanged_through_every_stage(self, kind: str, name: str) -> None:
+        error = Boom(name)
+        src: Any = RaisingSource(error) if kind == "iterator" else RaisingNextSource(error)
+        with pytest.raises(Boom) as caught:
+            PIPELINES[name](Iter(src), [0, 1, 2]).collect()
+        assert caught.value is error
