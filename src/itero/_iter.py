@@ -377,7 +377,7 @@ def _partial_cmp(a: Iterable[Any], b: Iterable[Any]) -> int | None:
 
 _EMPTY_DICT: dict[object, object] = {}
 _EXACT_SAMPLES: tuple[Iterable[object], ...] = (
-    [], (), "", b"", bytearray(), range(0), range(2**64),
+    [], (), "", "\u00e9", b"", bytearray(), range(0), range(2**64),
     _EMPTY_DICT, set[object](), frozenset[object](),
     _EMPTY_DICT.keys(), _EMPTY_DICT.values(), _EMPTY_DICT.items(),
     reversed(list[object]()), reversed(range(0)), reversed(_EMPTY_DICT),
