@@ -623,6 +623,24 @@ PIPELINES: dict[str, Callable[[Iterable[int], list[int]], Iter[Any]]] = {
 """Pipelines over a source; ``xs`` (the same items) feeds the other inputs. Merge sorts first."""
 
 
+EXACT_STAGES: dict[str, Callable[[Iter[int]], Iter[Any]]] = {
+    "source": lambda it: it,
+    "map": lambda it: it.map(abs),
+    "enumerate": lambda it: it.enumerate(),
+    "zip": lambda it: it.zip(range(7)),
+    "take": lambda it: it.take(4),
+    "skip": lambda it: it.skip(3),
+    "chain": lambda it: it.chain([1, 2]),
+    "chunks": lambda it: it.chunks(3),
+    "windows": lambda it: it.windows(3),
+    "fuse": lambda it: it.fuse(),
+    "inspect": lambda it: it.inspect(abs),
+    "zip_longest": lambda it: it.zip_longest(range(5)),
+    "interleave": lambda it: it.interleave(range(3)),
+}
+"""Stages that keep an exact size exact (Rust: ExactSizeIterator)."""
+
+
 class TestSizeHint:
     @pytest.mark.parametrize("name", list(PIPELINES))
     @given(xs=st.lists(st.integers(0, 4), max_size=12))
@@ -640,6 +658,19 @@ class TestSizeHint:
             else:
                 assert upper is Nothing()
             it.next()
+
+    @pytest.mark.parametrize("name", sorted(EXACT_STAGES))
+    @given(xs=st.lists(st.integers(), max_size=12), done=st.integers(0, 14))
+    def test_exact_stages_of_sized_sources_stay_exact(
+        self, name: str, xs: list[int], done: int
+    ) -> None:
+        total = len(EXACT_STAGES[name](Iter(xs)).collect())
+        it = EXACT_STAGES[name](Iter(xs))
+        for _ in range(done):
+            it.next()
+        left = max(0, total - done)
+        assert it.size_hint() == (left, Some(left))
+        assert operator.length_hint(it, -1) == left
 
     def test_exact_for_sized_sources(self) -> None:
         it = Iter([1, 2, 3]).map(str)
