@@ -316,6 +316,17 @@ class TestFlatMap:
             via_option,
         )
 
+    def test_options_and_results_as_iterables(self) -> None:
+        assert Iter([1, 2, 3]).flat_map(lambda x: Some(x) if x % 2 else Nothing()).collect() == [
+            1,
+            3,
+        ]
+
+        def checked(x: int) -> Result[int, str]:
+            return Ok(x * 10) if x > 1 else Err("small")
+
+        assert Iter([1, 2, 3]).flat_map(checked).collect() == [20, 30]
+
     def test_inner_iterables_are_lazy(self) -> None:
         inner = Source([1, 2, 3])
         it = Iter([0]).flat_map(lambda _: inner)
@@ -567,6 +578,11 @@ class TestFlatten:
 
         assert_agrees(lambda s: Iter(s).flatten(), reference, opts, k, via_option)
 
+    def test_one_level_only(self) -> None:
+        nested: list[Option[list[int]]] = [Some([1, 2]), Nothing(), Some([])]
+        assert Iter(nested).flatten().collect() == [[1, 2], []]
+        assert Iter([[[1], [2]], [[3]]]).flatten().collect() == [[1], [2], [3]]
+
     def test_iters_inside(self) -> None:
         assert Iter([Iter([1, 2]), Iter([3])]).flatten().collect() == [1, 2, 3]
 
@@ -757,6 +773,14 @@ class TestPeekable:
             assert source.pulled == pos + (1 if peeked and pos < len(xs) else 0)
         assert it.collect() == xs[pos:]
 
+    def test_peek_and_next_give_the_same_object(self) -> None:
+        obj = object()
+        it = Iter([obj]).peekable()
+        peeked = it.peek()
+        assert isinstance(peeked, Some)
+        assert peeked.value is obj
+        assert next(it) is obj
+
     def test_peek_does_not_advance(self) -> None:
         it = Iter([1, 2]).peekable()
         assert it.peek() == Some(1)
@@ -887,6 +911,13 @@ class TestChunks:
         with pytest.raises(ValueError, match=r"\bn\b"):
             Iter([1]).chunks(0)
 
+    def test_chunks_are_fresh_lists(self) -> None:
+        it = Iter(range(4)).chunks(2)
+        first = it.next()
+        assert isinstance(first, Some)
+        first.value.append(99)
+        assert it.collect() == [[2, 3]]
+
 
 class TestWindows:
     @given(ints, st.integers(1, 7))
@@ -937,6 +968,12 @@ class TestChunkBy:
                 yield current, run
 
         assert_agrees(lambda s: Iter(s).chunk_by(lambda x: x % m), reference, xs, k, via_option)
+
+    def test_runs_are_fresh_lists(self) -> None:
+        runs = Iter([1, 1, 2]).chunk_by(lambda x: x).collect()
+        runs[0][1].append(5)
+        assert runs == [(1, [1, 1, 5]), (2, [2])]
+        assert runs[0][1] is not runs[1][1]
 
     def test_key_called_once_per_item(self) -> None:
         calls: list[str] = []
