@@ -604,11 +604,15 @@ class TestInterleave:
                     break
             alive = still
 
+    @staticmethod
+    def round_robin_values(parts: Sequence[Sequence[T]]) -> list[T]:
+        """All items, one from each part in turn, skipping the parts that ended."""
+        longest = max((len(p) for p in parts), default=0)
+        return [p[i] for i in range(longest) for p in parts if i < len(p)]
+
     @given(st.lists(ints, min_size=1, max_size=4))
     def test_collect(self, parts: list[list[int]]) -> None:
-        expected = [
-            x for row in itertools.zip_longest(*parts, fillvalue=None) for x in row if x is not None
-        ]
+        expected = self.round_robin_values(parts)
         assert Iter(parts[0]).interleave(*parts[1:]).collect() == expected
 
     @given(st.lists(ints, min_size=1, max_size=4), prefix, st.booleans())
@@ -1420,3 +1424,62 @@ class TestRandomPipelines:
         pull(view, k, via_option=False)
         rest = xs[source.pulled :]
         assert it.collect() == rest
+
+
+# ------------------------------------------------------------------------------------------------
+# None, False and 0 are ordinary items (no adapter may use them as a sentinel)
+# ------------------------------------------------------------------------------------------------
+
+falsy = st.lists(st.one_of(st.none(), st.booleans(), st.integers(0, 1)), max_size=12)
+
+
+class TestFalsyItems:
+    @given(falsy)
+    def test_adapters_keep_none_false_and_zero(self, xs: list[int | bool | None]) -> None:
+        def same(a: object, b: object) -> bool:
+            return a == b
+
+        assert Iter(xs).collect() == xs
+        assert Iter(xs).dedup().collect() == [
+            x for i, x in enumerate(xs) if i == 0 or x != xs[i - 1]
+        ]
+        assert Iter(xs).unique().collect() == list(dict.fromkeys(xs))
+        assert Iter(xs).windows(2).collect() == list(itertools.pairwise(xs))
+        assert Iter(xs).chunk_by(lambda x: x).collect() == [
+            (k, list(g)) for k, g in itertools.groupby(xs)
+        ]
+        assert Iter(xs).intersperse(None).collect() == [
+            y for i, x in enumerate(xs) for y in ([x] if i == 0 else [None, x])
+        ]
+        assert Iter(xs).zip_longest(xs[:3]).collect() == list(itertools.zip_longest(xs, xs[:3]))
+        assert Iter(xs).chunks(2).collect() == [xs[i : i + 2] for i in range(0, len(xs), 2)]
+        assert Iter(xs).interleave(xs[:2]).collect() == TestInterleave.round_robin_values(
+            [xs, xs[:2]]
+        )
+        assert Iter(xs).cycle().take(len(xs) * 2).collect() == xs * 2
+        assert Iter(xs).map(lambda x: Some(x)).flatten().collect() == xs
+        assert Iter(xs).filter_map(Some).collect() == xs
+        assert Iter(xs).map_while(Some).collect() == xs
+        assert Iter(xs).scan(None, lambda s, x: Some((x, s))).collect() == [None, *xs][: len(xs)]
+        assert Iter(xs).map(Ok).oks().collect() == xs
+        assert Iter(xs).map(Err).errs().collect() == xs
+        assert same(Iter(xs).map(Ok).try_collect(), Ok(xs))
+
+    @given(falsy)
+    def test_peekable_with_falsy_items(self, xs: list[int | bool | None]) -> None:
+        it = Iter(xs).peekable()
+        for x in xs:
+            assert it.peek() == Some(x)
+            assert it.next_if_eq(x) == Some(x)
+        assert it.peek() is Nothing()
+        assert it.next_if(lambda x: True) is Nothing()
+
+    @given(falsy, st.integers(0, 14))
+    def test_consumers_answer_some_none(self, xs: list[int | bool | None], n: int) -> None:
+        assert Iter(xs).last() == (Some(xs[-1]) if xs else Nothing())
+        assert Iter(xs).nth(n) == (Some(xs[n]) if n < len(xs) else Nothing())
+        i = next((i for i, x in enumerate(xs) if x is None), None)
+        assert Iter(xs).find(lambda x: x is None) == (Nothing() if i is None else Some(None))
+        assert Iter(xs).position(lambda x: x is None) == (Nothing() if i is None else Some(i))
+        assert Iter(xs).reduce(lambda a, b: b) == (Some(xs[-1]) if xs else Nothing())
+        assert Iter(xs).fold(None, lambda a, b: b) == (xs[-1] if xs else None)
