@@ -78,6 +78,15 @@ class OversizeItem(Generic[T_co]):
 
 
 def check_int(value: object, name: str, minimum: int) -> int:
+    """Return ``value`` if it is an int >= ``minimum``, else raise naming the argument ``name``.
+
+    Shared by the kit, ``itero.grpc`` and ``itero.strategies``.
+
+    >>> check_int(True, "burst", 1)
+    Traceback (most recent call last):
+        ...
+    TypeError: burst must be an int, got bool
+    """
     # bool is an int subclass, but True as a byte count is a bug, not a value.
     if not isinstance(value, int) or isinstance(value, bool):
         raise TypeError(f"{name} must be an int, got {type(value).__name__}")

@@ -55,7 +55,7 @@ except ImportError as _exc:  # pragma: no cover - exercised in a subprocess test
         "itero.grpc needs grpcio, which is not installed: pip install 'itero[grpc]'"
     ) from _exc
 
-from ._batching import batched_by_size
+from ._batching import batched_by_size, check_int
 from ._iter import Iter
 from ._paging import Page, from_pages
 from ._result import Err, Ok, Result
@@ -209,13 +209,6 @@ def _iter_batch(message: bytes) -> Iterator[bytes]:
         pos = stop
 
 
-def _check_positive_int(value: object, name: str) -> None:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
-
-
 # ---------------------------------------------------------------------------------------------
 # server side
 # ---------------------------------------------------------------------------------------------
@@ -318,9 +311,9 @@ def stream_batches(
     """
     if not callable(serialize):
         raise TypeError(f"serialize must be callable, got {type(serialize).__name__}")
-    _check_positive_int(max_message_bytes, "max_message_bytes")
+    check_int(max_message_bytes, "max_message_bytes", 1)
     if max_items is not None:
-        _check_positive_int(max_items, "max_items")
+        check_int(max_items, "max_items", 1)
     cancelled: threading.Event | None = None
     if context is not None:
         cancelled = threading.Event()
@@ -360,9 +353,9 @@ def stream_handler(
         raise TypeError(f"behavior must be callable, got {type(behavior).__name__}")
     if not callable(serialize):
         raise TypeError(f"serialize must be callable, got {type(serialize).__name__}")
-    _check_positive_int(max_message_bytes, "max_message_bytes")
+    check_int(max_message_bytes, "max_message_bytes", 1)
     if max_items is not None:
-        _check_positive_int(max_items, "max_items")
+        check_int(max_items, "max_items", 1)
 
     def respond(request: R, context: grpc.ServicerContext) -> Iter[bytes]:
         return stream_batches(

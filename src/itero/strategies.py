@@ -33,6 +33,7 @@ from typing import Generic, TypeVar, cast
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
+from ._batching import check_int
 from ._hypothesis_hook import _hypothesis_setup_hook  # pyright: ignore[reportPrivateUsage]
 from ._iter import Iter
 from ._option import Nothing, Option, Some
@@ -64,16 +65,13 @@ def _check_strategy(name: str, value: object) -> None:
 
 
 def _check_sizes(min_size: object, max_size: object) -> None:
-    if not isinstance(min_size, int) or isinstance(min_size, bool):
-        raise TypeError(f"min_size must be an int, got {type(min_size).__name__}")
-    if min_size < 0:
-        raise ValueError(f"min_size must be >= 0, got {min_size}")
+    low = check_int(min_size, "min_size", 0)
     if max_size is None:
         return
     if not isinstance(max_size, int) or isinstance(max_size, bool):
         raise TypeError(f"max_size must be an int or None, got {type(max_size).__name__}")
-    if max_size < min_size:
-        raise ValueError(f"max_size must be >= min_size ({min_size}), got {max_size}")
+    if max_size < low:
+        raise ValueError(f"max_size must be >= min_size ({low}), got {max_size}")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -259,19 +257,11 @@ class PageTooLargeError(Exception):
     """
 
 
-def _check_int(name: str, value: object, minimum: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return value
-
-
 def _check_page_sizes(page_sizes: object) -> tuple[int, ...]:
     if isinstance(page_sizes, (str, bytes)) or not isinstance(page_sizes, Sequence):
         raise TypeError(f"page_sizes must be a sequence of ints, got {type(page_sizes).__name__}")
     given: Sequence[object] = cast("Sequence[object]", page_sizes)
-    sizes = tuple(_check_int(f"page_sizes[{i}]", n, 0) for i, n in enumerate(given))
+    sizes = tuple(check_int(n, f"page_sizes[{i}]", 0) for i, n in enumerate(given))
     if not any(sizes):
         raise ValueError(f"page_sizes must hold a size > 0, got {list(sizes)!r}")
     return sizes
@@ -281,7 +271,7 @@ def _check_thresholds(too_large_above: object) -> tuple[int | None, ...]:
     if too_large_above is None:
         return ()
     if isinstance(too_large_above, int) and not isinstance(too_large_above, bool):
-        return (_check_int("too_large_above", too_large_above, 1),)
+        return (check_int(too_large_above, "too_large_above", 1),)
     if isinstance(too_large_above, (str, bytes)) or not isinstance(too_large_above, Sequence):
         raise TypeError(
             "too_large_above must be an int, a sequence of ints or Nones, or None,"
@@ -291,8 +281,7 @@ def _check_thresholds(too_large_above: object) -> tuple[int | None, ...]:
     if not given:
         raise ValueError("too_large_above must not be empty (pass None for no threshold)")
     thresholds = tuple(
-        None if t is None else _check_int(f"too_large_above[{i}]", t, 1)
-        for i, t in enumerate(given)
+        None if t is None else check_int(t, f"too_large_above[{i}]", 1) for i, t in enumerate(given)
     )
     return thresholds if any(t is not None for t in thresholds) else ()
 
@@ -451,7 +440,7 @@ class PagedSource(Generic[T_co]):
         self.calls.append((token, limit))
         if self.closed:
             raise RuntimeError("fetch called after close()")
-        _check_int("limit", limit, 1)
+        check_int(limit, "limit", 1)
         page, start = self._parse(token)
         thresholds = self._too_large_above
         threshold = thresholds[page % len(thresholds)] if thresholds else None
@@ -537,7 +526,7 @@ def paged_sources(
     """
     _check_strategy("values", values)
     _check_sizes(min_size, max_size)
-    _check_int("max_page_size", max_page_size, 1)
+    check_int(max_page_size, "max_page_size", 1)
     _check_exception_type(too_large, allow_none=True)
     sizes = st.lists(st.integers(0, max_page_size), min_size=1, max_size=5).filter(any)
     thresholds: SearchStrategy[list[int | None] | None] = (
