@@ -164,6 +164,7 @@ class TestBatchedBySize:
         with pytest.raises(OversizeItemError) as info:
             next(it)
         assert (info.value.index, info.value.size, info.value.max_bytes) == (2, 7, 4)
+        assert info.value.overhead == 0
         assert str(info.value) == (
             "item at index 2 has size 7, which does not fit in max_bytes=4 even in a batch of "
             "its own"
@@ -174,7 +175,11 @@ class TestBatchedBySize:
         # "abc" is 3 bytes, but with 1 + 1 of overhead a batch of it alone is 5 > 4.
         with pytest.raises(OversizeItemError) as info:
             batched_by_size(["abc"], 4, batch_overhead=1, item_overhead=1).collect()
-        assert (info.value.index, info.value.size) == (0, 3)
+        assert (info.value.index, info.value.size, info.value.overhead) == (0, 3, 2)
+        assert str(info.value) == (
+            "item at index 0 has size 3 (5 with the batch and item overheads), which does not "
+            "fit in max_bytes=4 even in a batch of its own"
+        )
 
     def test_oversize_index_with_max_items(self) -> None:
         it = batched_by_size(["a", "b", "c", "toolong"], 4, max_items=2)

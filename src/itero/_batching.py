@@ -37,25 +37,35 @@ class OversizeItemError(ValueError):
     """An item whose size alone exceeds ``max_bytes``, raised by ``batched_by_size``.
 
     Attributes ``index`` (0-based position of the item in the source), ``size`` (what
-    ``size(item)`` returned) and ``max_bytes`` say which item and by how much.
+    ``size(item)`` returned), ``overhead`` (``batch_overhead + item_overhead``, what a batch of
+    this item alone adds to its size) and ``max_bytes`` say which item and by how much.
 
     >>> err = OversizeItemError(index=2, size=12, max_bytes=10)
     >>> print(err)
     item at index 2 has size 12, which does not fit in max_bytes=10 even in a batch of its own
-    >>> err.index, err.size, err.max_bytes
-    (2, 12, 10)
+    >>> err.index, err.size, err.max_bytes, err.overhead
+    (2, 12, 10, 0)
+    >>> print(OversizeItemError(index=0, size=3, max_bytes=4, overhead=2))
+    item at index 0 has size 3 (5 with the batch and item overheads), which does not fit in \
+max_bytes=4 even in a batch of its own
     """
 
-    def __init__(self, index: int, size: int, max_bytes: int) -> None:
-        super().__init__(index, size, max_bytes)
+    def __init__(self, index: int, size: int, max_bytes: int, overhead: int = 0) -> None:
+        super().__init__(index, size, max_bytes, overhead)
         self.index = index
         self.size = size
         self.max_bytes = max_bytes
+        self.overhead = overhead
 
     def __str__(self) -> str:
+        with_overheads = (
+            f" ({self.size + self.overhead} with the batch and item overheads)"
+            if self.overhead
+            else ""
+        )
         return (
-            f"item at index {self.index} has size {self.size}, which does not fit in "
-            f"max_bytes={self.max_bytes} even in a batch of its own"
+            f"item at index {self.index} has size {self.size}{with_overheads}, which does not "
+            f"fit in max_bytes={self.max_bytes} even in a batch of its own"
         )
 
 
@@ -182,7 +192,9 @@ def _batches(
                 append = batch.append
             if s > budget:
                 if strict:
-                    raise OversizeItemError(start, s - item_overhead, max_bytes)
+                    raise OversizeItemError(
+                        start, s - item_overhead, max_bytes, batch_overhead + item_overhead
+                    )
                 yield Err(OversizeItem(start, item, s - item_overhead, max_bytes))
                 start += 1
                 used = 0
@@ -205,7 +217,9 @@ def _batches(
                 append = batch.append
             if s > budget:
                 if strict:
-                    raise OversizeItemError(start, s - item_overhead, max_bytes)
+                    raise OversizeItemError(
+                        start, s - item_overhead, max_bytes, batch_overhead + item_overhead
+                    )
                 yield Err(OversizeItem(start, item, s - item_overhead, max_bytes))
                 start += 1
                 used = 0
