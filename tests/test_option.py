@@ -22,9 +22,10 @@ from itero import (
     is_nothing,
     is_some,
 )
+from itero import strategies as itero_st
 
 ints = st.integers(min_value=-1000, max_value=1000)
-options: st.SearchStrategy[Option[int]] = st.one_of(st.just(Nothing()), st.builds(Some, ints))
+options: st.SearchStrategy[Option[int]] = itero_st.options(ints)
 payloads = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=5),
     lambda inner: st.tuples(inner, inner) | st.builds(Some, inner),
@@ -406,9 +407,7 @@ class TestTranspose:
         assert Some(Err("e")).transpose() == Err("e")
         assert Nothing().transpose() == Ok(Nothing())
 
-    @given(
-        st.one_of(st.just(Nothing()), st.builds(Some, st.builds(Ok, ints) | st.builds(Err, ints)))
-    )
+    @given(itero_st.options(itero_st.results(ints, ints)))
     def test_transposing_twice_is_identity(self, option: Option[Ok[int] | Err[int]]) -> None:
         assert option.transpose().transpose() == option
 

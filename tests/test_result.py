@@ -25,11 +25,10 @@ from itero import (
     is_err,
     is_ok,
 )
+from itero import strategies as itero_st
 
 ints = st.integers(min_value=-1000, max_value=1000)
-results: st.SearchStrategy[Result[int, str]] = st.one_of(
-    st.builds(Ok, ints), st.builds(Err, st.text(max_size=5))
-)
+results: st.SearchStrategy[Result[int, str]] = itero_st.results(ints, st.text(max_size=5))
 payloads = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=5),
     lambda inner: st.tuples(inner, inner) | st.builds(Ok, inner) | st.builds(Err, inner),
@@ -544,12 +543,7 @@ class TestTranspose:
         assert Ok(Nothing()).transpose() == Nothing()
         assert Err("e").transpose() == Some(Err("e"))
 
-    @given(
-        st.one_of(
-            st.builds(Err, ints),
-            st.builds(Ok, st.just(Nothing()) | st.builds(Some, ints)),
-        )
-    )
+    @given(itero_st.results(itero_st.options(ints), ints))
     def test_transposing_twice_is_identity(self, result: Result[Option[int], int]) -> None:
         assert result.transpose().transpose() == result
 
