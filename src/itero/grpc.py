@@ -381,7 +381,17 @@ class StreamingCall(Protocol):
     """What ``iter_stream`` needs of a server-streaming call: its messages and ``cancel()``.
 
     The object grpcio returns for ``channel.unary_stream(method)(request)`` is one (its
-    responses are ``bytes`` when no response deserializer is given).
+    responses are ``bytes`` when no response deserializer is given); so is any object with
+    these two methods, which is how tests stand in for a server.
+
+    >>> class RecordedCall:
+    ...     def __iter__(self) -> Iterator[bytes]:
+    ...         return iter([encode_batch([b"x", b"y"])])
+    ...     def cancel(self) -> bool:
+    ...         return True
+    >>> call: StreamingCall = RecordedCall()
+    >>> iter_stream(call, bytes.decode).collect()
+    ['x', 'y']
     """
 
     def __iter__(self) -> Iterator[bytes]:
@@ -389,7 +399,7 @@ class StreamingCall(Protocol):
         ...
 
     def cancel(self) -> bool:
-        """Cancel the call."""
+        """Cancel the call (grpcio returns False when the call had already ended)."""
         ...
 
 
