@@ -374,7 +374,8 @@ def rate_limited(
     Pulls are paced with a token bucket (GCRA): after an idle period up to ``burst`` pulls go
     through back to back, and over any longer run pulls are spaced ``1 / per_second`` seconds
     apart on average. The wait happens *before* the source is pulled, so a source that does
-    work on each pull (a request, a page fetch) is what gets paced. Lazy: the first pull (and
+    work on each pull (a request, a page fetch) is what gets paced; the pull that finds the
+    source exhausted is paced too, as nothing tells it apart in advance. Lazy: the first pull (and
     the first clock reading) happens when the first item is asked for. Pass ``clock`` and
     ``sleep`` to test without waiting.
 
