@@ -42,9 +42,10 @@ def parse_node(line_number: int, line: str) -> Result[Node, ValueError]:
     if not isinstance(data, dict):
         return Err(ValueError(f"line {line_number}: expected an object, got {line.strip()}"))
     node_id, name, parent = data.get("id"), data.get("name"), data.get("parent")
-    if not isinstance(node_id, int) or not isinstance(name, str):
+    # `type(...) is int`, not isinstance: JSON's true and false are bools, which are ints.
+    if type(node_id) is not int or not isinstance(name, str):
         return Err(ValueError(f"line {line_number}: a node needs an int id and a str name"))
-    if parent is not None and not isinstance(parent, int):
+    if parent is not None and type(parent) is not int:
         return Err(ValueError(f"line {line_number}: parent must be an int or null"))
     return Ok(Node(node_id, name, parent))
 
