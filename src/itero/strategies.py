@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from ._batching import check_int
-from ._hypothesis_hook import _hypothesis_setup_hook  # pyright: ignore[reportPrivateUsage]
+from ._hypothesis_hook import _hypothesis_setup_hook
 from ._iter import Iter
 from ._option import Nothing, Option, Some
 from ._paging import Page

@@ -69,8 +69,8 @@ if TYPE_CHECKING:
     assert_type(
         try_batched_by_size([1], 10, size=lambda x: x), Iter[Result[list[int], OversizeItem[int]]]
     )
-    batched_by_size([1, 2], 10)  # type: ignore[type-var]  # pyright: ignore[reportCallIssue, reportArgumentType]
-    batched_by_size(["a"], 10, size=lambda x: x)  # type: ignore[arg-type,return-value]  # pyright: ignore[reportArgumentType, reportCallIssue, reportReturnType]
+    batched_by_size([1, 2], 10)  # type: ignore[type-var]  # pyright: ignore[reportArgumentType]
+    batched_by_size(["a"], 10, size=lambda x: x)  # type: ignore[arg-type,return-value]  # pyright: ignore[reportArgumentType]
 
     # Rate limiting keeps the item type.
     assert_type(rate_limited(["a"], 2.5), Iter[str])
@@ -82,5 +82,43 @@ if TYPE_CHECKING:
     assert_type(Iter([1, 2]).batched_by_size(10, size=lambda x: x), Iter[list[int]])
     assert_type(words.try_batched_by_size(10), Iter[Result[list[str], OversizeItem[str]]])
     assert_type(words.rate_limited(5, burst=2), Iter[str])
-    Iter([1, 2]).batched_by_size(10)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue, reportArgumentType]
-    words.batched_by_size(10, size=lambda x: x)  # type: ignore[arg-type,return-value]  # pyright: ignore[reportArgumentType, reportCallIssue, reportReturnType]
+    Iter([1, 2]).batched_by_size(10)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
+    words.batched_by_size(10, size=lambda x: x)  # type: ignore[arg-type,return-value]  # pyright: ignore[reportArgumentType]
+
+    # gRPC adapters (itero.grpc): items in, bytes messages out, and back.
+    import grpc
+
+    from itero.grpc import (
+        RpcFailure,
+        decode_batch,
+        encode_batch,
+        from_unary_pages,
+        iter_stream,
+        iter_stream_results,
+        resource_exhausted_as_too_large,
+        stream_batches,
+        stream_handler,
+    )
+
+    def list_words(request: str, context: grpc.ServicerContext) -> list[str]:
+        return [request]
+
+    assert_type(encode_batch([b"a", bytearray(b"b")]), bytes)
+    assert_type(decode_batch(b""), list[bytes])
+    assert_type(stream_batches(["a"], str.encode), Iter[bytes])
+    assert_type(stream_batches(["a"], str.encode, None, max_items=3), Iter[bytes])
+    assert_type(
+        stream_handler(list_words, str.encode, request_deserializer=bytes.decode),
+        grpc.RpcMethodHandler[str, bytes],
+    )
+    channel = grpc.insecure_channel("localhost:1")
+    rpc: grpc.UnaryStreamMultiCallable[bytes, bytes] = channel.unary_stream("/s/List")
+    assert_type(iter_stream(rpc(b""), bytes.decode), Iter[str])
+    assert_type(iter_stream_results(rpc(b""), bytes.decode), Iter[Result[str, RpcFailure]])
+    assert_type(RpcFailure.from_rpc_error(grpc.RpcError()).code, grpc.StatusCode)
+    assert_type(resource_exhausted_as_too_large(fetch)("t", 2), Page[bytes, str])
+    assert_type(from_unary_pages(fetch, page_size=10, start="t"), Iter[bytes])
+    stream_batches([1], str.encode)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    encode_batch(["a"])  # type: ignore[list-item]  # pyright: ignore[reportArgumentType]
+    iter_stream(rpc(b""), str.upper)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    from_unary_pages(fetch, page_size=10, start=3)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]

@@ -208,9 +208,9 @@ if TYPE_CHECKING:
     # Calls that must be rejected.
     Some(1).map(len)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     Some(1).and_then(lambda v: v)  # type: ignore[type-var]  # pyright: ignore[reportArgumentType]
-    Some(1).flatten()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
-    Some(1).unzip()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
-    Some(1).transpose()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
+    Some(1).flatten()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+    Some(1).unzip()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+    Some(1).transpose()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
     Some(1).zip(2)  # type: ignore[call-overload]  # pyright: ignore[reportCallIssue, reportArgumentType]
     Some(1).or_(2)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     Some(1).expect()  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
