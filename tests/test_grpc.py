@@ -291,7 +291,7 @@ class TestEncodeBatch:
         assert encode_batch([bytearray(b"ab")]) == b"\x0a\x02ab"
 
     def test_non_bytes_is_a_type_error(self) -> None:
-        with pytest.raises(TypeError, match="must return bytes, got str"):
+        with pytest.raises(TypeError, match=r"^payloads must be bytes or bytearray, got str$"):
             encode_batch(["text"])  # type: ignore[list-item]
 
 
@@ -420,7 +420,7 @@ class TestStreamBatches:
 
     def test_serialize_returning_str_is_a_type_error(self) -> None:
         messages = stream_batches(["a"], str, max_message_bytes=10)  # type: ignore[arg-type]
-        with pytest.raises(TypeError, match="serialize must return bytes, got str"):
+        with pytest.raises(TypeError, match=r"^serialize must return bytes, got str$"):
             next(messages)
 
     def test_oversize_item_raises_after_the_items_before_it(self) -> None:

@@ -45,7 +45,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
 from typing import Final, Generic, Protocol, TypeVar, final
 
 try:
@@ -104,10 +104,14 @@ def _varint(n: int) -> bytes:
     return bytes(out)
 
 
-def _frame(payload: object) -> bytes:
-    """Return one item as it appears in a batch: tag, varint length, payload."""
-    if not isinstance(payload, (bytes, bytearray)):  # what a user's serialize returned
-        raise TypeError(f"serialize must return bytes, got {type(payload).__name__}")
+def _frame(payload: object, not_bytes: str = "serialize must return bytes") -> bytes:
+    """Return one item as it appears in a batch: tag, varint length, payload.
+
+    ``not_bytes`` starts the ``TypeError`` message for a payload that is not bytes: it names
+    what the caller got wrong (``serialize``, or ``encode_batch``'s argument).
+    """
+    if not isinstance(payload, (bytes, bytearray)):
+        raise TypeError(f"{not_bytes}, got {type(payload).__name__}")
     n = len(payload)
     if n < 128:
         return _SHORT_HEADERS[n] + payload
@@ -129,7 +133,7 @@ def encode_batch(payloads: Iterable[bytes | bytearray], /) -> bytes:
     >>> len(encode_batch([b"x" * 300]))  # 1 tag byte + 2 length bytes + 300
     303
     """
-    return b"".join(map(_frame, payloads))
+    return b"".join(map(_frame, payloads, repeat("payloads must be bytes or bytearray")))
 
 
 def _read_varint(message: bytes, pos: int) -> tuple[int, int]:
