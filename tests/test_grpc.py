@@ -394,6 +394,37 @@ class TestStreamBatches:
         assert source.closed.is_set()
         assert source.produced == 3
 
+    def test_closing_before_the_first_message_closes_the_source_once(self) -> None:
+        closes: list[str] = []
+
+        class Counted:
+            def __iter__(self) -> Iterator[bytes]:
+                raise AssertionError("must not be iterated")
+
+            def close(self) -> None:
+                closes.append("closed")
+
+        messages = stream_batches(Counted(), identity)
+        messages.close()
+        messages.close()
+        assert closes == ["closed"]
+
+    def test_source_closed_once_when_closed_after_exhaustion(self) -> None:
+        closes: list[str] = []
+
+        class Counted:
+            def __iter__(self) -> Iterator[bytes]:
+                return iter([b"a"])
+
+            def close(self) -> None:
+                closes.append("closed")
+
+        messages = stream_batches(Counted(), identity)
+        assert messages.collect() == [encode_batch([b"a"])]
+        assert closes == ["closed"]
+        messages.close()
+        assert closes == ["closed"]
+
     def test_items_before_a_failure_are_sent_then_it_propagates(self) -> None:
         source = RecordingSource(ListRequest(count=10, fail_at=5), None)
         messages = stream_batches(source, identity, max_message_bytes=250)

@@ -12,6 +12,7 @@ import math
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sized
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, final, overload
 
 from ._result import Err, Ok, Result
@@ -112,25 +113,67 @@ def _check_rate(per_second: object) -> None:
         raise ValueError(f"per_second must be positive and finite, got {per_second}")
 
 
-class _Stream(Generic[T]):
-    """What ``Iter`` wraps: iterates a generator; ``close()`` also closes the upstream source.
+def close_source(source: object) -> None:
+    """Call ``source.close()`` if ``source`` has one (a generator, a file, an ``Iter``).
 
-    Closing the generator alone would not reach the source if the generator never started.
+    >>> import io
+    >>> f = io.StringIO("x")
+    >>> close_source(f), close_source([1]), f.closed
+    (None, None, True)
+    """
+    close = getattr(source, "close", None)
+    if callable(close):
+        close()
+
+
+class CallOnce:
+    """Call ``f`` the first time this object is called, and do nothing after (``f`` may be None).
+
+    >>> calls = []
+    >>> release = CallOnce(lambda: calls.append("released"))
+    >>> release(), release(), calls
+    (None, None, ['released'])
     """
 
-    __slots__ = ("_gen", "_source")
+    __slots__ = ("_f",)
 
-    def __init__(self, gen: Generator[T, None, None], source: object) -> None:
-        self._gen = gen
-        self._source = source
+    def __init__(self, f: Callable[[], object] | None, /) -> None:
+        self._f = f
+
+    def __call__(self) -> None:
+        f, self._f = self._f, None
+        if f is not None:
+            f()
+
+
+class Closing(Generic[T]):
+    """What ``Iter`` wraps when closing must do more than close the iterator.
+
+    Iterating hands out ``iterator`` itself (loops run at its speed); ``close()`` calls each of
+    ``closers`` in order. A generator's ``finally`` does not run if it is closed before it
+    started, so the closers are what releases an upstream source in that case.
+
+    >>> import io
+    >>> from itero import Iter
+    >>> source = io.StringIO("one line")
+    >>> lines = (line.strip() for line in source)
+    >>> it = Iter(Closing(lines, lines.close, source.close))
+    >>> it.close()
+    >>> source.closed
+    True
+    """
+
+    __slots__ = ("_closers", "_iterator")
+
+    def __init__(self, iterator: Iterator[T], /, *closers: Callable[[], object]) -> None:
+        self._iterator = iterator
+        self._closers = closers
 
     def __iter__(self) -> Iterator[T]:
-        return self._gen
+        return self._iterator
 
     def close(self) -> None:
-        self._gen.close()
-        close = getattr(self._source, "close", None)
-        if callable(close):
+        for close in self._closers:
             close()
 
 
@@ -305,7 +348,7 @@ max_bytes=4 even in a batch of its own
 
     _validate_batching(max_bytes, size, max_items, batch_overhead, item_overhead)
     batches = _batches(iterable, max_bytes, size, max_items, batch_overhead, item_overhead, True)
-    return Iter(_Stream(batches, iterable))
+    return Iter(Closing(batches, batches.close, partial(close_source, iterable)))
 
 
 @overload
@@ -357,7 +400,7 @@ def try_batched_by_size(
 
     _validate_batching(max_bytes, size, max_items, batch_overhead, item_overhead)
     batches = _batches(iterable, max_bytes, size, max_items, batch_overhead, item_overhead, False)
-    return Iter(_Stream(batches, iterable))
+    return Iter(Closing(batches, batches.close, partial(close_source, iterable)))
 
 
 def rate_limited(
@@ -402,7 +445,8 @@ def rate_limited(
         raise TypeError(f"clock must be callable, got {type(clock).__name__}")
     if not callable(sleep):
         raise TypeError(f"sleep must be callable, got {type(sleep).__name__}")
-    return Iter(_Stream(_paced(iterable, 1.0 / per_second, burst, clock, sleep), iterable))
+    paced = _paced(iterable, 1.0 / per_second, burst, clock, sleep)
+    return Iter(Closing(paced, paced.close, partial(close_source, iterable)))
 
 
 def _paced(

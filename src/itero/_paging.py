@@ -16,7 +16,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, Union, cast, final
 
-from ._batching import check_int
+from ._batching import CallOnce, Closing, check_int
 from ._result import Err, Ok, Result
 
 if TYPE_CHECKING:
@@ -130,20 +130,6 @@ def _validate(
     return cast("tuple[type[BaseException], ...]", types)
 
 
-class _Release:
-    """Calls ``on_close`` at most once, whichever way the pagination ends."""
-
-    __slots__ = ("_on_close",)
-
-    def __init__(self, on_close: Callable[[], object] | None) -> None:
-        self._on_close = on_close
-
-    def __call__(self) -> None:
-        on_close, self._on_close = self._on_close, None
-        if on_close is not None:
-            on_close()
-
-
 def _is_last(token: object) -> bool:
     return token is None or (isinstance(token, (str, bytes)) and not token)
 
@@ -153,7 +139,7 @@ def _pages(
     page_size: int,
     too_large: tuple[type[BaseException], ...],
     start: K | None,
-    release: _Release,
+    release: CallOnce,
     as_results: bool,
 ) -> Generator[Iterable[Any], None, None]:
     """Yield each non-empty page's items (``map(Ok, items)`` when ``as_results``)."""
@@ -201,26 +187,6 @@ def _pages(
         yield (Err(exc),)
     finally:
         release()
-
-
-class _PageStream(Generic[T]):
-    """What ``Iter`` wraps: iterates items at C speed; ``close()`` releases the fetch side."""
-
-    __slots__ = ("_items", "_pages", "_release")
-
-    def __init__(self, pages: Generator[Iterable[T], None, None], release: _Release) -> None:
-        self._pages = pages
-        self._release = release
-        self._items: Iterator[T] = itertools.chain.from_iterable(pages)
-
-    def __iter__(self) -> Iterator[T]:
-        return self._items
-
-    def close(self) -> None:
-        # Closing a started generator runs its ``finally`` (which releases); an unstarted one
-        # never ran, so release here too (at most once either way).
-        self._pages.close()
-        self._release()
 
 
 def from_pages(
@@ -285,10 +251,12 @@ def from_pages(
     from ._iter import Iter
 
     types = _validate(fetch, page_size, too_large, on_close)
-    release = _Release(on_close)
+    release = CallOnce(on_close)
     pages = _pages(fetch, page_size, types, start, release, False)
-    stream: _PageStream[T] = _PageStream(pages, release)
-    return Iter(stream)
+    items: Iterator[T] = itertools.chain.from_iterable(pages)
+    # Closing a started generator runs its ``finally`` (which releases); an unstarted one
+    # never ran, so release after closing it too (at most once either way).
+    return Iter(Closing(items, pages.close, release))
 
 
 def try_from_pages(
@@ -322,10 +290,10 @@ def try_from_pages(
     from ._iter import Iter
 
     types = _validate(fetch, page_size, too_large, on_close)
-    release = _Release(on_close)
+    release = CallOnce(on_close)
     pages = _pages(fetch, page_size, types, start, release, True)
-    stream: _PageStream[Result[T, Exception]] = _PageStream(pages, release)
-    return Iter(stream)
+    results: Iterator[Result[T, Exception]] = itertools.chain.from_iterable(pages)
+    return Iter(Closing(results, pages.close, release))
 
 
 def cut_page(

@@ -45,8 +45,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain, repeat
-from typing import Final, Generic, Protocol, TypeVar, final
+from typing import Final, Protocol, TypeVar, final
 
 try:
     import grpc
@@ -55,7 +56,7 @@ except ImportError as _exc:  # pragma: no cover - exercised in a subprocess test
         "itero.grpc needs grpcio, which is not installed: pip install 'itero[grpc]'"
     ) from _exc
 
-from ._batching import batched_by_size, check_int
+from ._batching import CallOnce, Closing, batched_by_size, check_int, close_source
 from ._iter import Iter
 from ._paging import Page, from_pages
 from ._result import Err, Ok, Result
@@ -245,18 +246,13 @@ def _framed_items(
         failure.append(exc)
 
 
-def _close(obj: object) -> None:
-    close = getattr(obj, "close", None)
-    if callable(close):
-        close()
-
-
 def _produce(
     items: Iterable[T],
     serialize: Callable[[T], bytes],
     cancelled: threading.Event | None,
     max_message_bytes: int,
     max_items: int | None,
+    release: CallOnce,
 ) -> Generator[bytes, None, None]:
     failure: list[Exception] = []
     try:
@@ -269,7 +265,7 @@ def _produce(
     finally:
         # Runs when the stream ends, fails, or is closed/dropped (grpcio stops iterating a
         # cancelled stream and drops it, which closes this generator): release the source.
-        _close(items)
+        release()
 
 
 def stream_batches(
@@ -325,7 +321,10 @@ def stream_batches(
         # after a normal end nothing is pulled anyway). False: the RPC has already ended.
         if not context.add_callback(cancelled.set):
             cancelled.set()
-    return Iter(_produce(items, serialize, cancelled, max_message_bytes, max_items))
+    release = CallOnce(partial(close_source, items))
+    messages = _produce(items, serialize, cancelled, max_message_bytes, max_items, release)
+    # Closing before the first message never starts the generator: release the source too.
+    return Iter(Closing(messages, messages.close, release))
 
 
 def stream_handler(
@@ -438,24 +437,6 @@ class RpcFailure:
         )
 
 
-class _CallItems(Generic[T]):
-    """What ``Iter`` wraps: the items at C speed; ``close()`` cancels the call."""
-
-    __slots__ = ("_call", "_items")
-
-    def __init__(self, call: StreamingCall, items: Iterator[T]) -> None:
-        self._call = call
-        self._items = items
-
-    def __iter__(self) -> Iterator[T]:
-        return self._items
-
-    def close(self) -> None:
-        # Cancelling a call that already ended is a no-op (grpcio returns False).
-        self._call.cancel()
-        _close(self._items)
-
-
 def _check_client_args(call: object, deserialize: object) -> None:
     if not callable(getattr(call, "cancel", None)):
         raise TypeError(f"call must be a streaming call with cancel(), got {type(call).__name__}")
@@ -484,7 +465,8 @@ def iter_stream(call: StreamingCall, deserialize: Callable[[bytes], T], /) -> It
     """
     _check_client_args(call, deserialize)
     items = map(deserialize, chain.from_iterable(map(_iter_batch, call)))
-    return Iter(_CallItems(call, items))
+    # Cancelling a call that already ended is a no-op (grpcio returns False).
+    return Iter(Closing(items, call.cancel))
 
 
 def _results(
@@ -523,7 +505,8 @@ def iter_stream_results(
     Err(RpcFailure(code=<StatusCode.UNKNOWN: (2, 'unknown')>, details=''))
     """
     _check_client_args(call, deserialize)
-    return Iter(_CallItems(call, _results(call, deserialize)))
+    results = _results(call, deserialize)
+    return Iter(Closing(results, call.cancel, results.close))
 
 
 # ---------------------------------------------------------------------------------------------
