@@ -286,8 +286,9 @@ def stream_batches(
 
     Cancellation: with ``context``, a callback registered with ``context.add_callback`` stops
     production when the RPC ends early (client cancel, deadline): no item is pulled after
-    that. Whenever the stream ends (exhausted, failed, cancelled, or dropped by grpcio) the
-    source's ``close()`` is called if it has one (a generator, a file, an ``Iter``).
+    that. Whenever the stream ends (exhausted, failed, cancelled, closed, even before its first
+    message, or dropped by grpcio once started) the source's ``close()`` is called once, if it
+    has one (a generator, a file, an ``Iter``).
 
     Errors: if the source or ``serialize`` raises, the items before it are still sent (the
     pending batch is flushed), then the exception propagates to grpcio, which ends the RPC
