@@ -816,6 +816,90 @@ class TestSizeHint:
             it = it.map(abs)
         assert it.size_hint() == (7, Some(7))
 
+    @pytest.mark.parametrize(
+        ("make", "expected"),
+        [
+            (lambda: Iter([0] * 9).take(4), [4, 3, 2, 1, 0]),
+            (lambda: Iter([0] * 5).skip(3), [2, 1, 0]),
+            (lambda: Iter(range(6)).windows(3), [4, 3, 2, 1, 0]),
+            (lambda: Iter(range(7)).step_by(3), [3, 2, 1, 0]),
+            (lambda: Iter(range(2)).intersperse(9), [3, 2]),
+            (lambda: Iter("abc").peekable(), [3]),
+            (lambda: Iter(range(3)).merge([1]), [4]),
+            (lambda: Iter((1, 2)).map(str).enumerate().skip(1), [1, 0]),
+        ],
+    )
+    def test_exact_while_consuming_an_untouched_container(
+        self, make: Callable[[], Iter[Any]], expected: list[int]
+    ) -> None:
+        it = make()
+        for remaining in expected:
+            assert it.size_hint() == (remaining, Some(remaining))
+            it.next()
+
+    def test_step_by_and_take_after_direct_pulls_stay_correct(self) -> None:
+        it = Iter(list(range(10)))
+        assert it.next() == Some(0)  # pulled outside the pipeline: counted at build instead
+        t = it.take(4)
+        assert t.size_hint() == (4, Some(4))
+        t.next()
+        lo, hi = t.size_hint()
+        assert lo <= 3 <= hi.unwrap()
+
+    @given(
+        xs=st.lists(st.integers(), max_size=12),
+        n=st.integers(0, 8),
+        stage=st.sampled_from(["take", "skip", "windows", "step_by", "intersperse", "peekable"]),
+        leak=st.sampled_from(["by_ref", "iter", "next", "none"]),
+        ops=st.lists(st.sampled_from(["stage", "other"]), max_size=20),
+    )
+    def test_bounds_hold_when_the_upstream_is_shared(
+        self, xs: list[int], n: int, stage: str, leak: str, ops: list[str]
+    ) -> None:
+        # The reference: the same pipeline over a list, replaying the same pulls.
+        def build() -> tuple[Iter[Any], Callable[[], object]]:
+            base: Iter[int] = Iter(list(xs))
+            if leak == "by_ref":
+                other_iter = base.by_ref()
+                other: Callable[[], object] = other_iter.next
+            elif leak == "iter":
+                raw = iter(base)
+                other = lambda: next(raw, None)  # noqa: E731
+            elif leak == "next":
+                base.next()
+                other = lambda: None  # noqa: E731
+            else:
+                other = lambda: None  # noqa: E731
+            size = max(n, 1)
+            makers: dict[str, Callable[[], Iter[Any]]] = {
+                "take": lambda: base.take(n),
+                "skip": lambda: base.skip(n),
+                "windows": lambda: base.windows(size),
+                "step_by": lambda: base.step_by(size),
+                "intersperse": lambda: base.intersperse(-1),
+                "peekable": lambda: base.peekable(),
+            }
+            return makers[stage](), other
+
+        it, other = build()
+        for k, op in enumerate(ops):
+            # Truth: replay the first k ops on a twin pipeline, then count what is left.
+            twin, twin_other = build()
+            for done in ops[:k]:
+                if done == "stage":
+                    twin.next()
+                else:
+                    twin_other()
+            remaining = twin.count()
+            lo, hi = it.size_hint()
+            assert lo <= remaining, (lo, remaining)
+            if hi != Nothing():
+                assert remaining <= hi.unwrap(), (hi, remaining)
+            if op == "stage":
+                it.next()
+            else:
+                other()
+
     def test_bounds_through_a_deep_filter_pipeline(self) -> None:
         it: Iter[int] = Iter(range(7))
         for _ in range(MAX_DEPTH):

@@ -394,8 +394,27 @@ _INFINITE = ("inf",)
 _UNKNOWN_LENGTH: int = NotImplemented
 
 
-def _source_hint(it: Iterator[Any]) -> Any:
-    return ("e", it, None) if it.__class__ in _EXACT else None
+def _source_hint(it: Iterator[Any], source: object = None) -> Any:
+    """The hint node of a source iterator: exact when its type knows its size, with the
+    container as its base when ``it`` is fresh from a builtin container (see ``_touch``)."""
+    if it.__class__ not in _EXACT:
+        return None
+    fresh = source is not None and it is not source and source.__class__ in _PLAIN_SOURCES
+    return ("e", it, source if fresh else None)
+
+
+def _touch(hint: Any) -> Any:
+    """The hint after the iterator was handed out or pulled outside the pipeline's stages.
+
+    An exact node ``("e", iterator, base)`` keeps ``base`` (the container iterated) only while
+    every pull from the iterator was made by the stages built on it: then ``len(base)`` minus
+    the items left counts exactly what those stages pulled, for free. Once the iterator is
+    handed out (``__iter__``), pulled directly (``next``) or shared (``by_ref``), the base is
+    dropped and take/skip/... measure the items left when they are built instead.
+    """
+    if hint is not None and hint[0] == "e" and hint[2] is not None:
+        return ("e", hint[1], None)
+    return hint
 
 
 def _filtered(node: Any, extra: int) -> Any:
@@ -409,25 +428,35 @@ _FROM_BASE: Any = object()
 """A take/skip/windows ``start``: count it later from the size of the container iterated."""
 
 
-def _start_of(exact: Any) -> Any:
-    """At build time, what a take/skip/windows node keeps to bound later how many items it
-    pulled: nothing to measure when the ``Iter`` iterates a container (its size, read later,
-    minus the items left, counts every pull since the ``Iter`` was made); otherwise the
-    items left now."""
-    return _FROM_BASE if exact[2] is not None else length_hint(exact[1])
+def _start(hint: Any) -> Any:
+    """At build time, what a counting node (take, skip, windows, ...) keeps to know later how
+    many items it pulled: nothing to measure over an untouched container (``_FROM_BASE``);
+    the items left now over another exact upstream; None otherwise."""
+    if hint is None or hint[0] != "e":
+        return None
+    return _FROM_BASE if hint[2] is not None else length_hint(hint[1])
 
 
-def _pulled(node: Any, lo: int, hi: int | None) -> int | None:
-    """At least as many items as a take/skip/windows node has pulled (None: unknown).
-
-    Counts pulls by anyone from its exact upstream, so it never undercounts the node's own.
-    """
+def _progress(node: Any, lo: int, hi: int | None) -> tuple[int, bool] | None:
+    """``(pulled, exact)``: how many items a counting node's exact upstream gave since the
+    node was built, and whether that is exactly the node's own pulls (untouched container)
+    or only an upper bound on them (others may share the upstream). None when unknown."""
     start = node[3]
     if start is None or lo != hi:
         return None
     if start is _FROM_BASE:
-        return max(0, len(node[1][2]) - lo)
-    return cast(int, start) - lo
+        return (max(0, len(node[1][2]) - lo), True)
+    return (cast(int, start) - lo, False)
+
+
+def _fresh(node: Any) -> bool:
+    """Whether ``node`` is an untouched container source nothing was pulled from yet."""
+    return (
+        node is not None
+        and node[0] == "e"
+        and node[2] is not None
+        and len(node[2]) == length_hint(node[1])
+    )
 
 
 def _bounds(node: Any) -> tuple[int, int | None]:
@@ -445,46 +474,79 @@ def _bounds(node: Any) -> tuple[int, int | None]:
     if kind == "t":  # take(n)
         n = node[2]
         upper = n if hi is None else min(n, hi)
-        pulled = _pulled(node, lo, hi)
-        if pulled is None:
+        progress = _progress(node, lo, hi)
+        if progress is None:
             return (0, upper)
+        pulled, exact = progress
         lower = max(0, min(n - pulled, lo))
-        return (min(lower, upper), upper)
+        return (lower, lower) if exact else (min(lower, upper), upper)
     if kind == "s":  # skip(n)
         n = node[2]
         lower = lo if lo == _MAXSIZE else max(0, lo - n)
         if hi is None:
             return (lower, None)
-        pulled = _pulled(node, lo, hi)
-        upper = hi if pulled is None else hi - max(0, n - pulled)
-        return (lower, max(upper, lower))
+        progress = _progress(node, lo, hi)
+        if progress is None:
+            return (lower, hi)
+        pulled, exact = progress
+        upper = max(lower, hi - max(0, n - pulled))
+        return (upper, upper) if exact else (lower, upper)
     if kind == "pk":  # one item may wait in the peek buffer
+        progress = _progress(node, lo, hi)
+        if progress is not None and progress[0] == 0:  # nothing pulled: nothing buffered
+            return (lo, lo)
         return (lo, None if hi is None else hi + 1)
     if kind == "div":  # chunks(n)
         n = node[2]
         return (-(-lo // n) if lo != _MAXSIZE else lo, None if hi is None else -(-hi // n))
     if kind == "step":
         n = node[2]
-        return (lo // n if lo != _MAXSIZE else lo, None if hi is None else -(-hi // n))
+        if lo == _MAXSIZE:
+            return (lo, hi)
+        progress = _progress(node, lo, hi)
+        if progress is not None and (progress[1] or progress[0] == 0):
+            # The next item is the first multiple of `n` at or after `pulled`.
+            pulled = progress[0]
+            exact = -(-(pulled + lo) // n) + (pulled // -n)
+            return (exact, exact)
+        return (lo // n, None if hi is None else -(-hi // n))
     if kind == "win":  # windows(n): n - 1 fewer windows than items until the first one
         n = node[2]
         if lo == _MAXSIZE:
             return (lo, hi)
         lower = max(0, lo - n + 1)
-        if _pulled(node, lo, hi) == 0:  # nothing pulled since the build: exact
-            return (lower, lower)
+        progress = _progress(node, lo, hi)
+        if progress is not None:
+            pulled, exact = progress
+            if pulled == 0:  # no window yet
+                return (lower, lower)
+            if exact and pulled >= n:  # after the first window, one window per item
+                return (lo, lo)
         return (lower, hi)
-    if kind == "isp":
-        return (max(0, 2 * lo - 1) if lo != _MAXSIZE else lo, None if hi is None else 2 * hi + 1)
+    if kind == "isp":  # intersperse
+        if lo == _MAXSIZE:
+            return (lo, None)
+        lower = max(0, 2 * lo - 1)
+        progress = _progress(node, lo, hi)
+        if progress is not None:
+            pulled, exact = progress
+            if pulled == 0:  # nothing yielded: a separator between the items left
+                return (lower, lower)
+            if exact and pulled == 1:  # the first item was yielded: (sep, item) per item
+                return (2 * lo, 2 * lo)
+        return (lower, None if hi is None else 2 * hi + 1)
     los: list[int] = []
     his: list[int | None] = []
     for part in node[1]:  # a loop, not a comprehension: one frame per level of nesting
         lo, hi = _bounds(part)
         los.append(lo)
         his.append(hi)
-    if kind == "sum":
+    if kind == "sum":  # chain, interleave, merge (which holds one item per started input)
         known = [h for h in his if h is not None]
-        upper = sum(known) + node[2] if len(known) == len(his) else None
+        slack = node[2]
+        if slack and all(_fresh(part) for part in node[1]):
+            slack = 0
+        upper = sum(known) + slack if len(known) == len(his) else None
         return (min(sum(los), _MAXSIZE), upper)
     if kind == "min":
         known = [h for h in his if h is not None]
@@ -610,11 +672,17 @@ class Iter(Generic[T_co]):
         return it
 
     def _borrow(self) -> Iterator[Any]:
-        """Return the iterator for a method that leaves ``self`` usable."""
+        """Return the iterator for a method that leaves ``self`` usable (and pulls from it)."""
         it = self._it
         if it.__class__ is _Moved:
             _raise_moved(it)
+        self._hint = _touch(self._hint)
         return it
+
+    def _check_usable(self) -> None:
+        it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
 
     def _join(
         self, others: tuple[Iterable[Any], ...], method: str, cost: int = 1
@@ -630,7 +698,8 @@ class Iter(Generic[T_co]):
         for i, o in enumerate(others):
             if isinstance(o, Iter):
                 oi: Iter[Any] = o
-                its.append(oi._borrow())
+                oi._check_usable()
+                its.append(oi._it)
                 closes.extend(oi._close)
                 depth = max(depth, oi._depth)
                 hints.append(oi._hint)
@@ -644,7 +713,7 @@ class Iter(Generic[T_co]):
                 its.append(oit)
                 if hasattr(o, "close"):
                     closes.append(o)
-                hints.append(_source_hint(oit))
+                hints.append(_source_hint(oit, o))
         if depth + cost > MAX_DEPTH:
             raise _too_deep()
         first = self._stage(method, cost)
@@ -663,6 +732,9 @@ class Iter(Generic[T_co]):
         >>> [x for x in Iter("ab")]
         ['a', 'b']
         """
+        h = self._hint
+        if h is not None and h[0] == "e" and h[2] is not None:
+            self._hint = ("e", h[1], None)  # handed out: see _touch
         return self._it
 
     def __next__(self) -> T_co:
@@ -671,6 +743,9 @@ class Iter(Generic[T_co]):
         >>> next(Iter([7]))
         7
         """
+        h = self._hint
+        if h is not None and h[0] == "e" and h[2] is not None:
+            self._hint = ("e", h[1], None)  # pulled directly: see _touch
         x: T_co = next(self._it)
         return x
 
@@ -681,6 +756,9 @@ class Iter(Generic[T_co]):
         >>> it.next(), it.next(), it.next()
         (Some(1), Nothing(), Nothing())
         """
+        h = self._hint
+        if h is not None and h[0] == "e" and h[2] is not None:
+            self._hint = ("e", h[1], None)  # pulled directly: see _touch
         for x in self._it:
             return Some(x)
         return Nothing()
@@ -699,7 +777,7 @@ class Iter(Generic[T_co]):
         >>> Iter(x for x in "ab").size_hint()
         (0, Nothing())
         """
-        self._borrow()
+        self._check_usable()
         try:
             lo, hi = _bounds(self._hint)
         except RecursionError:  # a pathologically nested hint tree: give the trivial bound
@@ -899,7 +977,8 @@ class Iter(Generic[T_co]):
         """
         it = self._stage("intersperse")
         pairs = _chain.from_iterable(zip(_repeat(sep), it))
-        return _wrap(islice(pairs, 1, None), *self._unary(("isp", self._hint)))
+        hint = ("isp", self._hint, None, _start(self._hint))
+        return _wrap(islice(pairs, 1, None), *self._unary(hint))
 
     @overload
     def zip_longest(self, *others: Iterable[U]) -> Iter[tuple[T_co | U | None, ...]]: ...
@@ -954,7 +1033,8 @@ class Iter(Generic[T_co]):
         it = self._stage("peekable")
         if not isinstance(self, Peekable) and hasattr(it, "__copy__"):
             it = _chain(it)  # never share a buffer with a tee object we do not own
-        return _wrap_peekable(tee(it, 1)[0], self._close, d + 1, ("pk", self._hint))
+        hint = ("pk", self._hint, None, _start(self._hint))
+        return _wrap_peekable(tee(it, 1)[0], self._close, d + 1, hint)
 
     def fuse(self) -> Iter[T_co]:
         """Stop for good at the first end, even if the source would yield again.
@@ -1117,7 +1197,7 @@ class Iter(Generic[T_co]):
             raise _too_deep()
         hint = self._hint
         if hint is not None:
-            hint = ("t", hint, n, _start_of(hint) if hint[0] == "e" else None)
+            hint = ("t", hint, n, _start(hint))
         else:
             hint = ("t", ("f", None, 0), n, None)
         new: Iter[T_co] = _new(Iter)
@@ -1139,8 +1219,9 @@ class Iter(Generic[T_co]):
         """
         _check_count("n", n, 0)
         hint = self._hint
-        start = _start_of(hint) if hint is not None and hint[0] == "e" else None
-        return _wrap(islice(self._stage("skip"), n, None), *self._unary(("s", hint, n, start)))
+        return _wrap(
+            islice(self._stage("skip"), n, None), *self._unary(("s", hint, n, _start(hint)))
+        )
 
     def take_while(self, pred: Callable[[T_co], object], /) -> Iter[T_co]:
         """Yield items while ``pred`` is true; the first failing item is consumed and dropped.
@@ -1173,7 +1254,7 @@ class Iter(Generic[T_co]):
         """
         _check_count("step", step, 1)
         it = islice(self._stage("step_by"), 0, None, step)
-        return _wrap(it, *self._unary(("step", self._hint, step)))
+        return _wrap(it, *self._unary(("step", self._hint, step, _start(self._hint))))
 
     # ----------------------------------------------------------------------------------------
     # grouping and windows
@@ -1212,8 +1293,7 @@ class Iter(Generic[T_co]):
         copies = tee(self._stage("windows"), n)
         shifted = [islice(c, i, None) if i else c for i, c in enumerate(copies)]
         hint = self._hint
-        start = _start_of(hint) if hint is not None and hint[0] == "e" else None
-        return _wrap(zip(*shifted, strict=False), *self._unary(("win", hint, n, start)))
+        return _wrap(zip(*shifted, strict=False), *self._unary(("win", hint, n, _start(hint))))
 
     def chunk_by(self, key: Callable[[T_co], K], /) -> Iter[tuple[K, list[T_co]]]:
         """Yield ``(key, items)`` for each run of consecutive items with equal keys.
@@ -2013,7 +2093,8 @@ class Peekable(Iter[T_co]):
         self._it = tee(it, 1)[0]
         self._close = inner._close
         self._depth = inner._depth + 1
-        self._hint = ("pk", inner._hint) if inner._hint is not None else None
+        hint = inner._hint
+        self._hint = None if hint is None else ("pk", hint, None, _start(hint))
 
     def peek(self) -> Option[T_co]:
         """Return the next item without consuming it, or ``Nothing()``. Does not move.
