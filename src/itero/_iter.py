@@ -618,8 +618,9 @@ class Iter(Generic[T_co]):
     _hint: Any
 
     def __init__(self, source: Iterable[T_co] | SupportsNext[T_co]) -> None:
+        src: Any = source  # (no typing.cast call: this is the hot path of short pipelines)
         if source.__class__ in _PLAIN_SOURCES:  # list, tuple, range, ...: no close(), exact size
-            it = iter(cast("Iterable[Any]", source))
+            it = iter(src)
             self._it = it
             self._close = ()
             self._depth = 0
@@ -637,7 +638,7 @@ class Iter(Generic[T_co]):
             other._it = _MOVED["Iter"]
             return
         try:
-            it = iter(cast("Iterable[Any]", source))
+            it = iter(src)
         except TypeError:
             nxt = getattr(source, "next", None)
             if not callable(nxt):
@@ -1197,7 +1198,11 @@ class Iter(Generic[T_co]):
             raise _too_deep()
         hint = self._hint
         if hint is not None:
-            hint = ("t", hint, n, _start(hint))
+            if hint[0] == "e":  # _start(hint), inlined
+                start = _FROM_BASE if hint[2] is not None else length_hint(hint[1])
+            else:
+                start = None
+            hint = ("t", hint, n, start)
         else:
             hint = ("t", ("f", None, 0), n, None)
         new: Iter[T_co] = _new(Iter)
