@@ -118,7 +118,7 @@ if TYPE_CHECKING:
     assert_type(options().flatten(), Iter[int])
     assert_type(Iter([Some(1)]).flatten(), Iter[int])
     assert_type(results().flatten(), Iter[int])
-    ints.flatten()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
+    ints.flatten()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
     assert_type(ints.flat_map(lambda x: [str(x)]), Iter[str])
     assert_type(ints.interleave("ab"), Iter[int | str])
     assert_type(ints.intersperse(0), Iter[int])
@@ -190,9 +190,9 @@ if TYPE_CHECKING:
     assert_type(aliased().try_collect(), Ok[list[int]] | Err[str])
     assert_type(aliased_default().partition_results(), tuple[list[int], list[Exception]])
     assert_type(optional_items().flatten(), Iter[int])
-    ints.map_ok(str)  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
-    ints.oks()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
-    ints.try_collect()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
+    ints.map_ok(str)  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+    ints.oks()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+    ints.try_collect()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
     results().map_ok(lambda s: s.upper())  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType, reportUnknownLambdaType]
 
     # --- Peekable ------------------------------------------------------------------------------
@@ -203,7 +203,7 @@ if TYPE_CHECKING:
     assert_type(peek.map(str), Iter[str])
     assert_type(peek.by_ref(), Peekable[int])
     assert_type(Peekable([1]), Peekable[int])
-    ints.peek()  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
+    ints.peek()  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
 
     # --- consumers that fold -------------------------------------------------------------------
     assert_type(ints.collect(), list[int])
@@ -233,11 +233,11 @@ if TYPE_CHECKING:
     assert_type(pairs().unzip(), tuple[list[str], list[int]])
     assert_type(strs.join(), str)
     assert_type(strs.join(", "), str)
-    ints.join()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
+    ints.join()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
     # mypy does not check a bounded TypeVar in a self-type (it accepts these); pyright rejects them.
     strs.sum()  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
     Iter([object()]).min()  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
-    ints.unzip()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
+    ints.unzip()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
 
     # --- consumers that search -----------------------------------------------------------------
     assert_type(ints.any(lambda x: x > 1), bool)
@@ -258,7 +258,7 @@ if TYPE_CHECKING:
     assert_type(ints.is_sorted(), bool)
     assert_type(ints.is_sorted_by(lambda a, b: a <= b), bool)
     assert_type(strs.is_sorted_by_key(len), bool)
-    Iter([object()]).is_sorted()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue]
+    Iter([object()]).is_sorted()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
 
     # --- Option/Result iter() ------------------------------------------------------------------
     assert_type(Some(1).iter(), Iter[int])
