@@ -1577,7 +1577,7 @@ class Iter(Generic[T_co]):
         >>> Iter([1, 2, 3]).sum()
         6
         """
-        return sum(self._consume("sum"))  # type: ignore[no-any-return]
+        return cast("_SumT | Literal[0]", sum(self._consume("sum")))
 
     def product(self: Iter[_ProdT]) -> _ProdT | Literal[1]:
         """Multiply the items (``1`` for an empty ``Iter``), as ``math.prod``.
@@ -1585,7 +1585,7 @@ class Iter(Generic[T_co]):
         >>> Iter([2, 3, 4]).product()
         24
         """
-        return prod(self._consume("product"))  # type: ignore[no-any-return]
+        return cast("_ProdT | Literal[1]", prod(self._consume("product")))
 
     def min(self: Iter[SupportsRichComparisonT]) -> Option[SupportsRichComparisonT]:
         """Return the smallest item (the first one among equals), or ``Nothing()``.
