@@ -419,7 +419,9 @@ def _touch(hint: Any) -> Any:
 
 def _filtered(node: Any, extra: int) -> Any:
     """The hint of a stage that drops items and may hold ``extra`` back (collapses chains)."""
-    if node is not None and node[0] == "f":
+    if node is None:
+        return None
+    if node[0] == "f":
         return ("f", node[1], node[2] + extra)
     return ("f", node, extra)
 
@@ -435,6 +437,14 @@ def _start(hint: Any) -> Any:
     if hint is None or hint[0] != "e":
         return None
     return _FROM_BASE if hint[2] is not None else length_hint(hint[1])
+
+
+def _unary(kind: str, upstream: Any, arg: Any) -> Any:
+    """The hint node ``(kind, upstream, arg, start)`` of a one-input stage; None (unknown)
+    over an unknown upstream."""
+    if upstream is None:
+        return None
+    return (kind, upstream, arg, _start(upstream))
 
 
 def _progress(node: Any, lo: int, hi: int | None) -> tuple[int, bool] | None:
@@ -926,7 +936,7 @@ class Iter(Generic[T_co]):
         """
         if not isinstance(cast(object, start), int):
             raise TypeError(f"start must be an int, got {type(start).__name__}")
-        return _wrap(enumerate(self._stage("enumerate"), start), *self._same())
+        return self._then(enumerate(self._stage("enumerate"), start), self._hint)
 
     @overload
     def flatten(self: Iter[Some[U] | Nothing]) -> Iter[U]: ...
@@ -946,7 +956,7 @@ class Iter(Generic[T_co]):
         >>> Iter([Some(1), Nothing(), Some(3)]).flatten().collect()
         [1, 3]
         """
-        return _wrap(_chain.from_iterable(self._stage("flatten")), *self._unknown())
+        return self._then(_chain.from_iterable(self._stage("flatten")), None)
 
     def flat_map(self, f: Callable[[T_co], Iterable[U]], /) -> Iter[U]:
         """Map each item to an iterable with ``f`` and yield the items of each, lazily.
@@ -955,7 +965,7 @@ class Iter(Generic[T_co]):
         [1, 2, 2, 3, 3, 3]
         """
         _check_callable("f", f)
-        return _wrap(_chain.from_iterable(map(f, self._stage("flat_map"))), *self._unknown())
+        return self._then(_chain.from_iterable(map(f, self._stage("flat_map"))), None)
 
     def interleave(self, *others: Iterable[U]) -> Iter[T_co | U]:
         """Yield one item from each iterable in turn, skipping the ones that have ended.
@@ -978,8 +988,8 @@ class Iter(Generic[T_co]):
         """
         it = self._stage("intersperse")
         pairs = _chain.from_iterable(zip(_repeat(sep), it))
-        hint = ("isp", self._hint, None, _start(self._hint))
-        return _wrap(islice(pairs, 1, None), *self._unary(hint))
+        hint = _unary("isp", self._hint, None)
+        return self._then(islice(pairs, 1, None), hint)
 
     @overload
     def zip_longest(self, *others: Iterable[U]) -> Iter[tuple[T_co | U | None, ...]]: ...
@@ -1019,7 +1029,7 @@ class Iter(Generic[T_co]):
         >>> Iter([1, 2]).cycle().take(5).collect()
         [1, 2, 1, 2, 1]
         """
-        return _wrap(cycle(self._stage("cycle")), *self._unknown())
+        return self._then(cycle(self._stage("cycle")), None)
 
     def peekable(self) -> Peekable[T_co]:
         """Return a ``Peekable`` that can look at the next item without consuming it.
@@ -1030,12 +1040,11 @@ class Iter(Generic[T_co]):
         >>> it.peek(), it.next(), it.peek()
         (Some(1), Some(1), Some(2))
         """
-        d = self._depth
         it = self._stage("peekable")
         if not isinstance(self, Peekable) and hasattr(it, "__copy__"):
             it = _chain(it)  # never share a buffer with a tee object we do not own
-        hint = ("pk", self._hint, None, _start(self._hint))
-        return _wrap_peekable(tee(it, 1)[0], self._close, d + 1, hint)
+        hint = _unary("pk", self._hint, None)
+        return _wrap_peekable(tee(it, 1)[0], self._close, self._depth + 1, hint)
 
     def fuse(self) -> Iter[T_co]:
         """Stop for good at the first end, even if the source would yield again.
@@ -1054,7 +1063,7 @@ class Iter(Generic[T_co]):
         >>> it.next(), it.next(), it.next()
         (Some(1), Nothing(), Nothing())
         """
-        return _wrap(_chain(self._stage("fuse")), *self._same())
+        return self._then(_chain(self._stage("fuse")), self._hint)
 
     def by_ref(self) -> Self:
         """Borrow this ``Iter``: a new ``Iter`` over the same items that does not move it.
@@ -1112,7 +1121,7 @@ class Iter(Generic[T_co]):
         """
         _check_callable("f", f)
         a, b = tee(self._stage("inspect"))
-        return _wrap(map(itemgetter(0), zip(a, map(f, b), strict=False)), *self._same())
+        return self._then(map(itemgetter(0), zip(a, map(f, b), strict=False)), self._hint)
 
     def filter_map(self, f: Callable[[T_co], Option[U]], /) -> Iter[U]:
         """Apply ``f`` and keep the values of the ``Some`` results, lazily.
@@ -1123,7 +1132,7 @@ class Iter(Generic[T_co]):
         """
         _check_callable("f", f)
         it = filter(_is_some, map(f, self._stage("filter_map")))
-        return _wrap(map(_some_value, it), *self._unary(_filtered(self._hint, 0)))
+        return self._then(map(_some_value, it), _filtered(self._hint, 0))
 
     def map_while(self, f: Callable[[T_co], Option[U]], /) -> Iter[U]:
         """Apply ``f`` and yield the ``Some`` values until the first ``Nothing``.
@@ -1135,7 +1144,7 @@ class Iter(Generic[T_co]):
         """
         _check_callable("f", f)
         it = takewhile(_is_some, map(f, self._stage("map_while")))
-        return _wrap(map(_some_value, it), *self._unary(_filtered(self._hint, 0)))
+        return self._then(map(_some_value, it), _filtered(self._hint, 0))
 
     def scan(self, initial_state: S, f: Callable[[S, T_co], Option[tuple[S, U]]], /) -> Iter[U]:
         """Thread a state through the items: ``f(state, item)`` returns
@@ -1148,7 +1157,7 @@ class Iter(Generic[T_co]):
         """
         _check_callable("f", f)
         gen = _scan(self._stage("scan", _PY), initial_state, f)
-        return _wrap(gen, *self._unary(_filtered(self._hint, 0), _PY))
+        return self._then(gen, _filtered(self._hint, 0), _PY)
 
     # ----------------------------------------------------------------------------------------
     # adapters that cut
@@ -1174,8 +1183,7 @@ class Iter(Generic[T_co]):
         d = self._depth + 1
         if d > MAX_DEPTH:
             raise _too_deep()
-        hint = self._hint
-        new = _wrap(filter(pred, it), self._close, d, None if hint is None else _filtered(hint, 0))
+        new = _wrap(filter(pred, it), self._close, d, _filtered(self._hint, 0))
         self._it = _MOVED_FILTER
         return new
 
@@ -1197,19 +1205,14 @@ class Iter(Generic[T_co]):
         if d > MAX_DEPTH:
             raise _too_deep()
         hint = self._hint
-        if hint is not None:
-            if hint[0] == "e":  # _start(hint), inlined
-                start = _FROM_BASE if hint[2] is not None else length_hint(hint[1])
-            else:
-                start = None
-            hint = ("t", hint, n, start)
-        else:
-            hint = ("t", ("f", None, 0), n, None)
+        start = None  # _start(hint), inlined
+        if hint is not None and hint[0] == "e":
+            start = _FROM_BASE if hint[2] is not None else length_hint(hint[1])
         new: Iter[T_co] = _new(Iter)
         new._it = islice(it, n)
         new._close = self._close
         new._depth = d
-        new._hint = hint
+        new._hint = ("t", hint, n, start)  # also over an unknown upstream: at most n items
         self._it = _MOVED_TAKE
         return new
 
@@ -1223,10 +1226,7 @@ class Iter(Generic[T_co]):
         ['d', 'e']
         """
         _check_count("n", n, 0)
-        hint = self._hint
-        return _wrap(
-            islice(self._stage("skip"), n, None), *self._unary(("s", hint, n, _start(hint)))
-        )
+        return self._then(islice(self._stage("skip"), n, None), _unary("s", self._hint, n))
 
     def take_while(self, pred: Callable[[T_co], object], /) -> Iter[T_co]:
         """Yield items while ``pred`` is true; the first failing item is consumed and dropped.
@@ -1236,7 +1236,7 @@ class Iter(Generic[T_co]):
         """
         _check_callable("pred", pred)
         it = takewhile(pred, self._stage("take_while"))
-        return _wrap(it, *self._unary(_filtered(self._hint, 0)))
+        return self._then(it, _filtered(self._hint, 0))
 
     def skip_while(self, pred: Callable[[T_co], object], /) -> Iter[T_co]:
         """Skip items while ``pred`` is true, then yield the rest (``pred`` is not called again).
@@ -1246,7 +1246,7 @@ class Iter(Generic[T_co]):
         """
         _check_callable("pred", pred)
         it = dropwhile(pred, self._stage("skip_while"))
-        return _wrap(it, *self._unary(_filtered(self._hint, 0)))
+        return self._then(it, _filtered(self._hint, 0))
 
     def step_by(self, step: int) -> Iter[T_co]:
         """Yield the first item, then every ``step``-th item after it (Rust's ``step_by``).
@@ -1259,7 +1259,7 @@ class Iter(Generic[T_co]):
         """
         _check_count("step", step, 1)
         it = islice(self._stage("step_by"), 0, None, step)
-        return _wrap(it, *self._unary(("step", self._hint, step, _start(self._hint))))
+        return self._then(it, _unary("step", self._hint, step))
 
     # ----------------------------------------------------------------------------------------
     # grouping and windows
@@ -1279,7 +1279,7 @@ class Iter(Generic[T_co]):
         _check_count("n", n, 1)
         it = self._stage("chunks")
         lists = map(list, map(islice, _repeat(it), _repeat(n)))
-        return _wrap(takewhile(bool, lists), *self._unary(("div", self._hint, n)))
+        return self._then(takewhile(bool, lists), _unary("div", self._hint, n))
 
     def windows(self, n: int) -> Iter[tuple[T_co, ...]]:
         """Yield every run of ``n`` consecutive items as a tuple (only full windows).
@@ -1297,8 +1297,7 @@ class Iter(Generic[T_co]):
         _check_count("n", n, 1)
         copies = tee(self._stage("windows"), n)
         shifted = [islice(c, i, None) if i else c for i, c in enumerate(copies)]
-        hint = self._hint
-        return _wrap(zip(*shifted, strict=False), *self._unary(("win", hint, n, _start(hint))))
+        return self._then(zip(*shifted, strict=False), _unary("win", self._hint, n))
 
     def chunk_by(self, key: Callable[[T_co], K], /) -> Iter[tuple[K, list[T_co]]]:
         """Yield ``(key, items)`` for each run of consecutive items with equal keys.
@@ -1311,7 +1310,7 @@ class Iter(Generic[T_co]):
         """
         _check_callable("key", key)
         runs = starmap(_key_and_list, groupby(self._stage("chunk_by", _PY), key))
-        return _wrap(runs, *self._unary(_filtered(self._hint, 1), _PY))
+        return self._then(runs, _filtered(self._hint, 1), _PY)
 
     def dedup(self) -> Iter[T_co]:
         """Drop consecutive duplicates (``==``), keeping the first of each run.
@@ -1322,7 +1321,7 @@ class Iter(Generic[T_co]):
         [1, 2, 1]
         """
         firsts = map(itemgetter(0), groupby(self._stage("dedup")))
-        return _wrap(firsts, *self._unary(_filtered(self._hint, 1)))
+        return self._then(firsts, _filtered(self._hint, 1))
 
     def dedup_by_key(self, key: Callable[[T_co], object], /) -> Iter[T_co]:
         """Drop consecutive items whose ``key`` equals the previous one's, keeping the first.
@@ -1334,7 +1333,7 @@ class Iter(Generic[T_co]):
         """
         _check_callable("key", key)
         runs = groupby(self._stage("dedup_by_key"), key)
-        return _wrap(map(next, map(itemgetter(1), runs)), *self._unary(_filtered(self._hint, 1)))
+        return self._then(map(next, map(itemgetter(1), runs)), _filtered(self._hint, 1))
 
     def unique(self) -> Iter[T_co]:
         """Yield each distinct item once, at its first occurrence (items must be hashable).
@@ -1345,7 +1344,7 @@ class Iter(Generic[T_co]):
         [3, 1, 2]
         """
         gen = _unique(self._stage("unique", _PY), None)
-        return _wrap(gen, *self._unary(_filtered(self._hint, 0), _PY))
+        return self._then(gen, _filtered(self._hint, 0), _PY)
 
     def unique_by_key(self, key: Callable[[T_co], object], /) -> Iter[T_co]:
         """Yield the first item for each distinct ``key(item)`` (keys must be hashable).
@@ -1357,7 +1356,7 @@ class Iter(Generic[T_co]):
         """
         _check_callable("key", key)
         gen = _unique(self._stage("unique_by_key", _PY), key)
-        return _wrap(gen, *self._unary(_filtered(self._hint, 0), _PY))
+        return self._then(gen, _filtered(self._hint, 0), _PY)
 
     # ----------------------------------------------------------------------------------------
     # Option/Result-aware adapters
@@ -1370,7 +1369,7 @@ class Iter(Generic[T_co]):
         [Ok(10), Err('x')]
         """
         _check_callable("f", f)
-        return _wrap(map(partial(_map_ok, f), self._stage("map_ok")), *self._same())
+        return self._then(map(partial(_map_ok, f), self._stage("map_ok")), self._hint)
 
     def map_err(self: Iter[Ok[T] | Err[E]], f: Callable[[E], F], /) -> Iter[Ok[T] | Err[F]]:
         """Apply ``f`` to the error of each ``Err``; ``Ok`` items pass unchanged.
@@ -1379,7 +1378,7 @@ class Iter(Generic[T_co]):
         [Ok(1), Err('X')]
         """
         _check_callable("f", f)
-        return _wrap(map(partial(_map_err, f), self._stage("map_err")), *self._same())
+        return self._then(map(partial(_map_err, f), self._stage("map_err")), self._hint)
 
     def and_then_ok(
         self: Iter[Ok[T] | Err[E]], f: Callable[[T], Ok[U] | Err[E]], /
@@ -1391,7 +1390,7 @@ class Iter(Generic[T_co]):
         [Ok(2), Err('odd: 3'), Err('x')]
         """
         _check_callable("f", f)
-        return _wrap(map(partial(_and_then_ok, f), self._stage("and_then_ok")), *self._same())
+        return self._then(map(partial(_and_then_ok, f), self._stage("and_then_ok")), self._hint)
 
     def filter_ok(
         self: Iter[Ok[T] | Err[E]], pred: Callable[[T], object], /
@@ -1403,7 +1402,7 @@ class Iter(Generic[T_co]):
         """
         _check_callable("pred", pred)
         it = filter(partial(_keep_ok, pred), self._stage("filter_ok"))
-        return _wrap(it, *self._unary(_filtered(self._hint, 0)))
+        return self._then(it, _filtered(self._hint, 0))
 
     def inspect_err(
         self: Iter[Ok[T] | Err[E]], f: Callable[[E], object], /
@@ -1415,7 +1414,7 @@ class Iter(Generic[T_co]):
         [Ok(1), Err('x')]
         """
         _check_callable("f", f)
-        return _wrap(map(partial(_inspect_err, f), self._stage("inspect_err")), *self._same())
+        return self._then(map(partial(_inspect_err, f), self._stage("inspect_err")), self._hint)
 
     def oks(self: Iter[Ok[T] | Err[Any]]) -> Iter[T]:
         """Yield the values of the ``Ok`` items, dropping every ``Err`` (explicitly).
@@ -1424,7 +1423,7 @@ class Iter(Generic[T_co]):
         [1, 3]
         """
         it = map(_ok_value, filter(_is_ok, self._stage("oks")))
-        return _wrap(it, *self._unary(_filtered(self._hint, 0)))
+        return self._then(it, _filtered(self._hint, 0))
 
     def errs(self: Iter[Ok[Any] | Err[E]]) -> Iter[E]:
         """Yield the errors of the ``Err`` items, dropping every ``Ok``.
@@ -1433,7 +1432,7 @@ class Iter(Generic[T_co]):
         ['x']
         """
         it = map(_err_error, filter(_is_err, self._stage("errs")))
-        return _wrap(it, *self._unary(_filtered(self._hint, 0)))
+        return self._then(it, _filtered(self._hint, 0))
 
     # ----------------------------------------------------------------------------------------
     # consumers that fold
@@ -2064,17 +2063,10 @@ class Iter(Generic[T_co]):
     # private builders
     # ----------------------------------------------------------------------------------------
 
-    def _same(self) -> tuple[tuple[Any, ...], int, Any]:
-        """Bookkeeping for a length-preserving stage (call after ``_stage``)."""
-        return (self._close, self._depth + 1, self._hint)
-
-    def _unary(self, hint: Any, cost: int = 1) -> tuple[tuple[Any, ...], int, Any]:
-        """Bookkeeping for a one-input stage with its own hint node (``None`` stays unknown)."""
-        return (self._close, self._depth + cost, None if hint[1] is None else hint)
-
-    def _unknown(self) -> tuple[tuple[Any, ...], int, Any]:
-        """Bookkeeping for a stage whose length is unknown."""
-        return (self._close, self._depth + 1, None)
+    def _then(self, it: Iterator[Any], hint: Any, cost: int = 1) -> Iter[Any]:
+        """The stage after ``self`` (moved by ``_stage(method, cost)``): ``it`` with ``self``'s
+        sources, ``cost`` more depth and the size hint node ``hint``."""
+        return _wrap(it, self._close, self._depth + cost, hint)
 
 
 class Peekable(Iter[T_co]):
@@ -2091,6 +2083,8 @@ class Peekable(Iter[T_co]):
     __slots__ = ()
 
     def __init__(self, source: Iterable[T_co] | SupportsNext[T_co]) -> None:
+        if isinstance(source, Iter) and source._depth >= MAX_DEPTH:
+            raise _too_deep()  # before moving it
         inner: Iter[T_co] = Iter(source)
         it = inner._it
         if hasattr(it, "__copy__"):
@@ -2098,8 +2092,7 @@ class Peekable(Iter[T_co]):
         self._it = tee(it, 1)[0]
         self._close = inner._close
         self._depth = inner._depth + 1
-        hint = inner._hint
-        self._hint = None if hint is None else ("pk", hint, None, _start(hint))
+        self._hint = _unary("pk", inner._hint, None)
 
     def peek(self) -> Option[T_co]:
         """Return the next item without consuming it, or ``Nothing()``. Does not move.
@@ -2183,7 +2176,7 @@ def _wrap_peekable(
     new._it = it
     new._close = close
     new._depth = depth
-    new._hint = None if hint[1] is None else hint
+    new._hint = hint
     return new
 
 
