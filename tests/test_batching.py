@@ -10,12 +10,13 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterator
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from _helpers import Recorder
 from itero import (
     Err,
     Iter,
@@ -32,29 +33,6 @@ from itero import (
 from itero._iter import MAX_DEPTH
 
 T = TypeVar("T")
-
-
-class Source(Generic[T]):
-    """An iterator that counts pulls, fails if pulled past ``fail_after``, records close()."""
-
-    def __init__(self, items: list[T], fail_after: int | None = None) -> None:
-        self._items = iter(items)
-        self.pulled = 0
-        self.closed = 0
-        self._fail_after = fail_after
-
-    def __iter__(self) -> Source[T]:
-        return self
-
-    def __next__(self) -> T:
-        if self._fail_after is not None and self.pulled >= self._fail_after:
-            raise AssertionError(f"pulled more than {self._fail_after} items")
-        item = next(self._items)
-        self.pulled += 1
-        return item
-
-    def close(self) -> None:
-        self.closed += 1
 
 
 def reference(
@@ -199,12 +177,12 @@ class TestBatchedBySize:
         assert info.value is boom
 
     def test_building_pulls_nothing(self) -> None:
-        source = Source(["a", "b"], fail_after=0)
+        source = Recorder(["a", "b"], fail_after=0)
         batched_by_size(source, 4)
         assert source.pulled == 0
 
     def test_pulls_one_item_past_a_batch(self) -> None:
-        source = Source(["ab", "cd", "ef", "gh", "ij"])
+        source = Recorder(["ab", "cd", "ef", "gh", "ij"])
         it = batched_by_size(source, 4)
         assert next(it) == ["ab", "cd"]
         assert source.pulled == 3  # the third item told us the batch was full
@@ -220,7 +198,7 @@ class TestBatchedBySize:
         expected = batched_by_size(
             items, max_bytes, max_items=max_items, batch_overhead=bo, item_overhead=io
         ).collect()
-        source = Source(items)
+        source = Recorder(items)
         it = batched_by_size(
             source, max_bytes, max_items=max_items, batch_overhead=bo, item_overhead=io
         )
@@ -231,13 +209,13 @@ class TestBatchedBySize:
         assert source.pulled == (0 if k == 0 else min(delivered + 1, len(items)))
 
     def test_max_items_batch_pulls_one_past(self) -> None:
-        source = Source(list("abcdef"))
+        source = Recorder(list("abcdef"))
         it = batched_by_size(source, 100, max_items=2)
         assert next(it) == ["a", "b"]
         assert source.pulled == 3
 
     def test_close_closes_the_source(self) -> None:
-        source = Source(["a", "b", "c"])
+        source = Recorder(["a", "b", "c"])
         it = batched_by_size(source, 1)
         assert next(it) == ["a"]
         it.close()
@@ -245,12 +223,12 @@ class TestBatchedBySize:
         assert list(it) == []
 
     def test_close_before_the_first_pull_closes_the_source(self) -> None:
-        source = Source(["a"], fail_after=0)
+        source = Recorder(["a"], fail_after=0)
         batched_by_size(source, 1).close()
         assert source.closed == 1
 
     def test_close_reaches_through_an_upstream_iter(self) -> None:
-        source = Source(["a", "b"])
+        source = Recorder(["a", "b"])
         batched_by_size(Iter(source).map(str.upper), 1).close()
         assert source.closed == 1
 
@@ -282,7 +260,7 @@ class TestBatchedBySize:
         error: type[Exception],
         message: str,
     ) -> None:
-        source = Source(["a"], fail_after=0)
+        source = Recorder(["a"], fail_after=0)
         args = {"max_bytes": 10, **kwargs}
         max_bytes = args.pop("max_bytes")
         with pytest.raises(error, match=f"^{re.escape(message)}$"):
@@ -330,19 +308,19 @@ class TestTryBatchedBySize:
         assert back == items
 
     def test_building_pulls_nothing(self) -> None:
-        source = Source(["a"], fail_after=0)
+        source = Recorder(["a"], fail_after=0)
         try_batched_by_size(source, 4)
         assert source.pulled == 0
 
     def test_close_closes_the_source(self) -> None:
-        source = Source(["a", "b", "c"])
+        source = Recorder(["a", "b", "c"])
         it = try_batched_by_size(source, 1)
         assert next(it) == Ok(["a"])
         it.close()
         assert source.closed == 1
 
     def test_close_before_the_first_pull_closes_the_source(self) -> None:
-        source = Source(["a"], fail_after=0)
+        source = Recorder(["a"], fail_after=0)
         try_batched_by_size(source, 1).close()
         assert source.closed == 1
 
@@ -432,7 +410,7 @@ class TestRateLimited:
 
     def test_lazy(self) -> None:
         calls: list[str] = []
-        source = Source([1, 2], fail_after=0)
+        source = Recorder([1, 2], fail_after=0)
 
         def clock() -> float:
             calls.append("clock")
@@ -502,7 +480,7 @@ class TestIterMethods:
         [("batched_by_size", (4,)), ("try_batched_by_size", (4,)), ("rate_limited", (1000,))],
     )
     def test_moves_and_stays_lazy(self, method: str, args: tuple[Any, ...]) -> None:
-        source = Source(["a", "b"], fail_after=0)
+        source = Recorder(["a", "b"], fail_after=0)
         it = Iter(source)
         getattr(it, method)(*args)
         assert source.pulled == 0
@@ -524,7 +502,7 @@ class TestIterMethods:
         [("batched_by_size", (4,)), ("try_batched_by_size", (4,)), ("rate_limited", (1000,))],
     )
     def test_close_reaches_the_source(self, method: str, args: tuple[Any, ...]) -> None:
-        source = Source(["a", "b"])
+        source = Recorder(["a", "b"])
         getattr(Iter(source).map(str.upper), method)(*args).close()
         assert source.closed == 1
 

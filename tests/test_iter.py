@@ -12,12 +12,13 @@ import itertools
 import operator
 from collections.abc import Callable, Iterable
 from functools import partial
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from _helpers import Boom, Recorder, Source, Untouchable, prefix
 from itero import (
     Err,
     Iter,
@@ -41,22 +42,6 @@ from itero import (
 T = TypeVar("T")
 
 
-class Source(Generic[T]):
-    """An iterator over ``items`` that counts how many items were pulled from it."""
-
-    def __init__(self, items: Iterable[T]) -> None:
-        self._items = iter(items)
-        self.pulled = 0
-
-    def __iter__(self) -> Source[T]:
-        return self
-
-    def __next__(self) -> T:
-        item = next(self._items)
-        self.pulled += 1
-        return item
-
-
 class Calls:
     """A zero-argument callback returning 0, 1, 2, ... and counting its calls."""
 
@@ -66,9 +51,6 @@ class Calls:
     def __call__(self) -> int:
         self.calls += 1
         return self.calls - 1
-
-
-prefix = st.integers(0, 40)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -248,17 +230,6 @@ class TestConstruction:
         assert src.calls == 0
         assert it.collect() == xs
         assert src.calls == len(xs) + 1
-
-    def test_generator_not_started(self) -> None:
-        started: list[int] = []
-
-        def gen() -> Iterable[int]:
-            started.append(1)
-            yield 1
-
-        it = Iter(gen())
-        assert started == []
-        assert it.collect() == [1]
 
     def test_peekable_constructible_directly(self) -> None:
         p = Peekable([1, 2])
@@ -452,9 +423,6 @@ class TestMoves:
         assert Iter([0]).zip(other.by_ref()).collect() == [(0, 1)]
         assert other.collect() == [2, 3]
 
-    def test_moved_error_is_runtime_error(self) -> None:
-        assert issubclass(MovedError, RuntimeError)
-
     @pytest.mark.parametrize("name", list(BORROWING))
     def test_borrowing_methods_leave_it_usable(self, name: str) -> None:
         it = Iter([0, 1, 2, 3])
@@ -480,10 +448,6 @@ class TestMoves:
 # ------------------------------------------------------------------------------------------------
 # user callbacks: lazy, and their exceptions propagate unchanged
 # ------------------------------------------------------------------------------------------------
-
-
-class Boom(Exception):
-    """The exception our callbacks raise."""
 
 
 Build = Callable[[Callable[..., Any]], Callable[[], object]]
@@ -687,26 +651,6 @@ class TestSizeHint:
         assert repeat(1).size_hint()[1] is Nothing()
         assert count().size_hint()[1] is Nothing()
 
-    def test_length_hint(self) -> None:
-        assert operator.length_hint(Iter([1, 2, 3]).map(str)) == 3
-
-
-class Closing:
-    """A source that records whether ``close()`` was called."""
-
-    def __init__(self, xs: list[int]) -> None:
-        self.it = iter(xs)
-        self.closed = 0
-
-    def __iter__(self) -> Closing:
-        return self
-
-    def __next__(self) -> int:
-        return next(self.it)
-
-    def close(self) -> None:
-        self.closed += 1
-
 
 UNCLOSABLE = {"generator", "supports_next"}
 """Pipelines whose first stage hides the source from Iter."""
@@ -715,7 +659,7 @@ UNCLOSABLE = {"generator", "supports_next"}
 class TestClose:
     @pytest.mark.parametrize("name", [n for n in PIPELINES if n not in UNCLOSABLE])
     def test_closes_the_source_through_every_stage(self, name: str) -> None:
-        src = Closing([0, 1, 2, 3])
+        src = Recorder([0, 1, 2, 3])
         it = PIPELINES[name](src, [0, 1, 2, 3])
         it.next()
         it.close()
@@ -741,19 +685,19 @@ class TestClose:
         assert finalized == ["closed"]
 
     def test_other_sources_of_chain_and_zip_are_closed(self) -> None:
-        a, b, c = Closing([1]), Closing([2]), Closing([3])
+        a, b, c = Recorder([1]), Recorder([2]), Recorder([3])
         Iter(a).chain(b).zip(c).close()
         assert (a.closed, b.closed, c.closed) == (1, 1, 1)
 
     def test_closed_iter_is_empty(self) -> None:
-        src = Closing([1, 2, 3])
+        src = Recorder([1, 2, 3])
         it = Iter(src).map(abs)
         it.close()
         assert it.next() is Nothing()
         assert it.collect() == []
 
     def test_by_ref_view_closes_nothing(self) -> None:
-        src = Closing([1, 2, 3])
+        src = Recorder([1, 2, 3])
         it = Iter(src)
         view = it.by_ref()
         assert view.next() == Some(1)
@@ -761,14 +705,8 @@ class TestClose:
         assert src.closed == 0
         assert it.collect() == [2, 3]
 
-    def test_with_closes_a_moved_iter_on_exit(self) -> None:
-        src = Closing([1, 2])
-        with Iter(src) as it:
-            assert it.map(abs).next() == Some(1)
-        assert src.closed == 1
-
     def test_with_closes_on_exit(self) -> None:
-        src = Closing([1, 2])
+        src = Recorder([1, 2])
         with Iter(src) as it:
             assert it.next() == Some(1)
         assert src.closed == 1
@@ -833,16 +771,6 @@ class TestPeekedItemIsKept:
 # ------------------------------------------------------------------------------------------------
 # misuse: a clear error at the call that was wrong, naming the argument
 # ------------------------------------------------------------------------------------------------
-
-
-class Untouchable:
-    """A source that fails the test if anything pulls from it."""
-
-    def __iter__(self) -> Untouchable:
-        return self
-
-    def __next__(self) -> int:
-        raise AssertionError("pulled")
 
 
 BAD_COUNTS: dict[str, tuple[Callable[[Iter[int], Any], object], str, int]] = {
@@ -990,14 +918,6 @@ class TestPipelineDepth:
         for _ in range(500):
             it = it.map(lambda x: x + 1)
         assert it.collect() == [500, 501, 502, 503, 504]
-
-
-class TestOptionResultIter:
-    def test_zero_or_one_item(self) -> None:
-        assert Some(1).iter().collect() == [1]
-        assert Nothing().iter().collect() == []
-        assert Ok(2).iter().collect() == [2]
-        assert Err(3).iter().collect() == []
 
 
 # ------------------------------------------------------------------------------------------------

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Generic, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from typing_extensions import TypeGuard, TypeIs
 
+from _helpers import Source, ints, prefix, results, small_ints
 from itero import Err, Iter, Nothing, Ok, Option, Peekable, Result, Some
 
 T = TypeVar("T")
@@ -28,22 +29,6 @@ U = TypeVar("U")
 # ------------------------------------------------------------------------------------------------
 # helpers
 # ------------------------------------------------------------------------------------------------
-
-
-class Source(Generic[T]):
-    """An iterator over ``items`` that counts how many items were pulled from it."""
-
-    def __init__(self, items: Iterable[T]) -> None:
-        self._items = iter(items)
-        self.pulled = 0
-
-    def __iter__(self) -> Source[T]:
-        return self
-
-    def __next__(self) -> T:
-        item = next(self._items)
-        self.pulled += 1
-        return item
 
 
 def pull(it: Iter[T], k: int, via_option: bool) -> list[T]:
@@ -113,13 +98,6 @@ def assert_agrees(
     )
 
 
-ints = st.lists(st.integers(), max_size=30)
-small_ints = st.lists(st.integers(-3, 3), max_size=30)
-prefix = st.integers(0, 40)
-results = st.lists(
-    st.one_of(st.builds(Ok, st.integers(-5, 5)), st.builds(Err, st.integers(-5, 5))),
-    max_size=30,
-)
 options = st.lists(
     st.one_of(st.builds(Some, st.integers()), st.just(Nothing())),
     max_size=30,

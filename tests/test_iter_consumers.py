@@ -12,12 +12,13 @@ import functools
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from typing import Generic, TypeVar
+from typing import TypeVar
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from _helpers import Source, ints, results, small_ints
 from itero import Err, Iter, Nothing, Ok, Option, Result, Some
 
 T = TypeVar("T")
@@ -26,22 +27,6 @@ T = TypeVar("T")
 # ------------------------------------------------------------------------------------------------
 # helpers
 # ------------------------------------------------------------------------------------------------
-
-
-class Source(Generic[T]):
-    """An iterator over ``items`` that counts how many items were pulled from it."""
-
-    def __init__(self, items: Iterable[T]) -> None:
-        self._items = iter(items)
-        self.pulled = 0
-
-    def __iter__(self) -> Source[T]:
-        return self
-
-    def __next__(self) -> T:
-        item = next(self._items)
-        self.pulled += 1
-        return item
 
 
 @functools.total_ordering
@@ -82,14 +67,8 @@ def first_match(xs: list[int], pred: Callable[[int], object]) -> int | None:
     return next((i for i, x in enumerate(xs) if pred(x)), None)
 
 
-ints = st.lists(st.integers(), max_size=30)
-small_ints = st.lists(st.integers(-3, 3), max_size=30)
 nonempty_small = st.lists(st.integers(-3, 3), min_size=1, max_size=30)
 short = st.lists(st.integers(0, 2), max_size=6)
-results = st.lists(
-    st.one_of(st.builds(Ok, st.integers(-5, 5)), st.builds(Err, st.integers(-5, 5))),
-    max_size=30,
-)
 thresholds = st.integers(-4, 4)
 
 

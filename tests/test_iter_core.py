@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from _helpers import Boom, Recorder, Untouchable
 from itero import (
     Err,
     Iter,
@@ -40,44 +41,8 @@ from itero._iter import MAX_DEPTH
 # ------------------------------------------------------------------------------------------------
 
 
-class Untouchable:
-    """An iterable source that fails the test if anything pulls from it."""
-
-    def __iter__(self) -> Iterator[Any]:
-        return self
-
-    def __next__(self) -> Any:
-        raise AssertionError("the source was pulled too early")
-
-
 def boom(*args: object) -> Any:
     raise AssertionError("a callback was called too early")
-
-
-class Recorder:
-    """An iterator over ``items`` that records pulls and ``close()`` calls."""
-
-    def __init__(self, items: list[Any]) -> None:
-        self._it = iter(items)
-        self.pulled = 0
-        self.closed = 0
-
-    def __iter__(self) -> Recorder:
-        return self
-
-    def __next__(self) -> Any:
-        if self.closed:
-            raise StopIteration
-        x = next(self._it)
-        self.pulled += 1
-        return x
-
-    def close(self) -> None:
-        self.closed += 1
-
-
-class Boom(Exception):
-    pass
 
 
 # Every adapter, built on `it` with callbacks that must not run at build time.
@@ -213,7 +178,7 @@ class TestLaziness:
         assert it.collect() == [2, 3]
 
     def test_try_collect_pulls_nothing_after_the_first_err(self) -> None:
-        src = Recorder([Ok(1), Err("e"), Ok(3)])
+        src: Recorder[Ok[int] | Err[str]] = Recorder([Ok(1), Err("e"), Ok(3)])
         assert Iter(src).try_collect() == Err("e")
         assert src.pulled == 2
 
@@ -424,13 +389,6 @@ class TestByRef:
         assert p.peek() == Some(2)
         assert p.collect() == [2, 3]
 
-    def test_closing_a_borrow_closes_nothing(self) -> None:
-        src = Recorder([1, 2])
-        it = Iter(src)
-        it.by_ref().close()
-        assert src.closed == 0
-        assert it.collect() == [1, 2]
-
 
 # ------------------------------------------------------------------------------------------------
 # closing
@@ -461,21 +419,6 @@ class TestClose:
         assert src.closed == 1
         assert it.next() == Nothing()
 
-    def test_close_a_generator_source(self) -> None:
-        finalized: list[bool] = []
-
-        def gen() -> Iterator[int]:
-            try:
-                yield 1
-                yield 2
-            finally:
-                finalized.append(True)
-
-        it = Iter(gen()).map(str)
-        assert it.next() == Some("1")
-        it.close()
-        assert finalized == [True]
-
     def test_with_block_closes_even_when_the_iter_was_moved(self) -> None:
         src = Recorder([1, 2, 3])
         with Iter(src) as it:
@@ -490,7 +433,7 @@ class TestClose:
         assert src.closed == 1
 
     def test_a_failing_close_does_not_stop_the_others(self) -> None:
-        class BadClose(Recorder):
+        class BadClose(Recorder[int]):
             def close(self) -> None:
                 super().close()
                 raise Boom("close failed")
@@ -1052,22 +995,6 @@ class TestProducers:
             16,
             256,
         ]
-
-    def test_once_with_calls_f_once_when_pulled(self) -> None:
-        calls: list[int] = []
-
-        def make() -> int:
-            calls.append(1)
-            return 7
-
-        it = once_with(make)
-        assert calls == []
-        assert it.collect() == [7]
-        assert calls == [1]
-
-    def test_from_fn_stops_at_first_nothing(self) -> None:
-        values: Iterator[Option[int]] = iter([Some(1), Some(2), Nothing(), Some(3)])
-        assert from_fn(lambda: next(values)).collect() == [1, 2]
 
     def test_option_and_result_iter(self) -> None:
         assert Some(1).iter().map(str).collect() == ["1"]

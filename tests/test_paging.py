@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from _helpers import Source
 from itero import (
     Err,
     ItemTooLargeError,
@@ -486,20 +487,6 @@ def by_first(row: tuple[int, str]) -> int:
     return row[0]
 
 
-class Counting:
-    def __init__(self, items: list[int]) -> None:
-        self._it = iter(items)
-        self.pulled = 0
-
-    def __iter__(self) -> Iterator[int]:
-        return self
-
-    def __next__(self) -> int:
-        x = next(self._it)
-        self.pulled += 1
-        return x
-
-
 def identity(x: int) -> int:
     return x
 
@@ -547,12 +534,12 @@ class TestCutPage:
         i = data.draw(st.integers(0, len(source)))
         start = source[i] if i < len(source) else 51
         # A source that begins at start: at most limit + 1 items are read.
-        counting = Counting(source[i:])
+        counting = Source(source[i:])
         page = cut_page(counting, key=identity, start=start, limit=limit)
         assert list(page.items) == source[i : i + limit]
         assert counting.pulled == min(limit + 1, len(source) - i)
         # The whole source: the i items before start are read and dropped as well.
-        counting = Counting(source)
+        counting = Source(source)
         cut_page(counting, key=identity, start=start, limit=limit)
         assert counting.pulled == i + min(limit + 1, len(source) - i)
 
