@@ -11,6 +11,7 @@ import functools
 import re
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -36,9 +37,49 @@ def run(name: str) -> list[str]:
         cwd=EXAMPLES.parent,
         check=False,
     )
-    assert done.returncode == 0, done.stderr
-    assert done.stderr == ""
+    assert done.returncode == 0, f"examples/{name} exited with {done.returncode}:\n{done.stderr}"
+    unexpected, tolerated = split_stderr(name, done.stderr)
+    assert unexpected == [], f"examples/{name} wrote to stderr:\n{done.stderr}"
+    if tolerated:
+        # Visible in pytest's warnings summary, without failing the run.
+        warnings.warn(
+            f"examples/{name}: tolerated gRPC C-core log lines:\n" + "\n".join(tolerated),
+            stacklevel=1,
+        )
     return done.stdout.splitlines()
+
+
+# stderr must be empty, with one exception: grpcio's C core logs to stderr by itself (not through
+# Python), e.g. "E0000 00:00:1737134222.323849   32148 init.cc:232]
+# grpc_wait_for_shutdown_with_timeout() timed out." when its threads race the interpreter's exit
+# (grpc/grpc#38490), preceded by absl's "WARNING: All log messages before absl::InitializeLog()
+# ..." line. Such a line depends on thread timing, not on itero, so it made a full run flake once.
+# For the examples that import grpc we tolerate exactly those lines: a C-core log line has a
+# severity letter, a timestamp, a thread id and a C/C++ source location (absl's format and the
+# older gpr one). Everything else still fails the test: a Python traceback, a warning
+# (`file.py:12: DeprecationWarning: ...`, ResourceWarning), a print to stderr, and stderr from
+# any example that does not use grpc. What the gRPC example does is checked on stdout and by its
+# exit status; tolerated lines are re-emitted as pytest warnings so they stay visible.
+# Rejected alternative: GRPC_VERBOSITY=NONE in the child's environment hides every C-core
+# message, including ones we would want to see, and runs the example unlike a newcomer would;
+# GRPC_VERBOSITY=ERROR would not hide the shutdown line (it is an error-level line).
+GRPC_CORE_LOG = re.compile(r"[IWEF]\d{4} \d\d:\d\d:\d+\.\d+ +\d+ [\w./-]+\.(?:cc|c|h):\d+\] .*")
+ABSL_PREAMBLE = (
+    "WARNING: All log messages before absl::InitializeLog() is called are written to STDERR"
+)
+
+
+def split_stderr(name: str, stderr: str) -> tuple[list[str], list[str]]:
+    """Split an example's stderr lines into (unexpected, tolerated gRPC C-core log lines)."""
+    uses_grpc = "grpc" in (EXAMPLES / name).read_text()
+    unexpected: list[str] = []
+    tolerated: list[str] = []
+    for line in stderr.splitlines():
+        if uses_grpc and (line == ABSL_PREAMBLE or GRPC_CORE_LOG.fullmatch(line)):
+            tolerated.append(line)
+        else:
+            unexpected.append(line)
+    return unexpected, tolerated
 
 
 def peaks_kib(lines: list[str]) -> list[int]:
@@ -102,3 +143,33 @@ class TestDeserializeNodes:
     def test_memory_does_not_grow(self) -> None:
         small, large = peaks_kib(run("deserialize_nodes.py"))
         assert large <= small * 1.5 + 4
+
+
+class TestStderrRule:
+    """The rule for what an example may write to stderr (see ``split_stderr``)."""
+
+    def test_grpc_core_log_lines_are_tolerated_for_the_grpc_example(self) -> None:
+        lines = [
+            ABSL_PREAMBLE,
+            "E0000 00:00:1737134222.323849   32148 init.cc:232] "
+            "grpc_wait_for_shutdown_with_timeout() timed out.",
+            "I0317 19:12:36.011104468    7285 completion_queue.c:295]     grpc_call_start_batch()",
+        ]
+        assert split_stderr("grpc_sessions.py", "\n".join(lines) + "\n") == ([], lines)
+
+    def test_anything_else_is_unexpected(self) -> None:
+        lines = [
+            "Traceback (most recent call last):",
+            '  File "examples/grpc_sessions.py", line 3, in <module>',
+            "ValueError: boom",
+            "examples/grpc_sessions.py:12: DeprecationWarning: old",
+            "sys:1: ResourceWarning: unclosed file",
+            "E0000 00:00:1737134222.323849   32148 init.cc:232]",  # no message: not a log line
+            "E0000 00:00:1737134222.323849 init.cc:232] no thread id",
+            "prefix E0000 00:00:1737134222.323849   32148 init.cc:232] not at the start",
+        ]
+        assert split_stderr("grpc_sessions.py", "\n".join(lines)) == (lines, [])
+
+    def test_examples_without_grpc_tolerate_nothing(self) -> None:
+        line = "E0000 00:00:1737134222.323849   32148 init.cc:232] timed out."
+        assert split_stderr("quickstart.py", line) == ([line], [])
