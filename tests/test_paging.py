@@ -82,12 +82,16 @@ class Scripted:
         return Page(self.pages[i], i + 1 if i + 1 < len(self.pages) else None)
 
 
-class Untouchable:
+class UntouchableBackend:
+    """A backend that fails the test if anything fetches a page from it."""
+
     def fetch(self, token: object, limit: int) -> Page[int, int]:
         raise AssertionError("fetched before anything was asked for")
 
 
-class Recorder:
+class CallCounter:
+    """A zero-argument callback (e.g. ``on_close``) that counts its calls."""
+
     def __init__(self) -> None:
         self.calls = 0
 
@@ -149,7 +153,7 @@ class TestFromPages:
         assert from_pages(fetch, page_size=1).collect() == ["first", "second"]
 
     def test_building_fetches_nothing(self) -> None:
-        from_pages(Untouchable().fetch, page_size=3)
+        from_pages(UntouchableBackend().fetch, page_size=3)
 
     def test_next_page_fetched_only_when_reached(self) -> None:
         backend = Backend(list(range(6)))
@@ -354,7 +358,7 @@ class TestTryFromPages:
             try_from_pages(fetch, page_size=1).collect()
 
     def test_building_fetches_nothing(self) -> None:
-        try_from_pages(Untouchable().fetch, page_size=3)
+        try_from_pages(UntouchableBackend().fetch, page_size=3)
 
     @given(st.lists(st.integers(), max_size=20), st.integers(1, 5), st.integers(0, 25))
     def test_delivers_everything_before_the_error(
@@ -373,7 +377,7 @@ class TestTryFromPages:
 
 class TestOnClose:
     def test_called_once_when_exhausted(self) -> None:
-        on_close = Recorder()
+        on_close = CallCounter()
         it = from_pages(Backend(list(range(5))).fetch, page_size=2, on_close=on_close)
         assert [next(it) for _ in range(5)] == [0, 1, 2, 3, 4]
         assert on_close.calls == 0  # the listing has not been seen to end yet
@@ -383,14 +387,14 @@ class TestOnClose:
         assert on_close.calls == 1
 
     def test_called_once_on_error(self) -> None:
-        on_close = Recorder()
+        on_close = CallCounter()
         backend = Backend([1, 2], fail_at={1: OSError("x")})
         with pytest.raises(OSError):
             from_pages(backend.fetch, page_size=1, on_close=on_close).collect()
         assert on_close.calls == 1
 
     def test_called_before_the_err_is_delivered(self) -> None:
-        on_close = Recorder()
+        on_close = CallCounter()
         backend = Backend([1, 2], fail_at={1: OSError("x")})
         it = try_from_pages(backend.fetch, page_size=1, on_close=on_close)
         assert next(it) == Ok(1)
@@ -401,7 +405,7 @@ class TestOnClose:
         assert on_close.calls == 1
 
     def test_close_part_way(self) -> None:
-        on_close = Recorder()
+        on_close = CallCounter()
         backend = Backend(list(range(10)))
         it = from_pages(backend.fetch, page_size=2, on_close=on_close)
         assert next(it) == 0
@@ -412,13 +416,13 @@ class TestOnClose:
         assert len(backend.calls) == 1
 
     def test_close_before_anything_was_fetched(self) -> None:
-        on_close = Recorder()
-        it = from_pages(Untouchable().fetch, page_size=2, on_close=on_close)
+        on_close = CallCounter()
+        it = from_pages(UntouchableBackend().fetch, page_size=2, on_close=on_close)
         it.close()
         assert on_close.calls == 1
 
     def test_close_through_a_pipeline(self) -> None:
-        on_close = Recorder()
+        on_close = CallCounter()
         it = from_pages(Backend(list(range(10))).fetch, page_size=2, on_close=on_close)
         pipeline = it.filter(lambda x: x > 2).map(str)
         assert next(pipeline) == "3"
@@ -426,13 +430,13 @@ class TestOnClose:
         assert on_close.calls == 1
 
     def test_with_block(self) -> None:
-        on_close = Recorder()
+        on_close = CallCounter()
         with from_pages(Backend(list(range(10))).fetch, page_size=2, on_close=on_close) as it:
             assert next(it) == 0
         assert on_close.calls == 1
 
     def test_try_from_pages_close(self) -> None:
-        on_close = Recorder()
+        on_close = CallCounter()
         it = try_from_pages(Backend([1, 2, 3]).fetch, page_size=1, on_close=on_close)
         assert next(it) == Ok(1)
         it.close()
@@ -477,7 +481,7 @@ class TestFromPagesArguments:
         error: type[Exception],
         message: str,
     ) -> None:
-        args: dict[str, Any] = {"fetch": Untouchable().fetch, "page_size": 2, **kwargs}
+        args: dict[str, Any] = {"fetch": UntouchableBackend().fetch, "page_size": 2, **kwargs}
         fetch = args.pop("fetch")
         with pytest.raises(error, match=f"^{re.escape(message)}$"):
             producer(fetch, **args)
