@@ -372,8 +372,22 @@ def _partial_cmp(a: Iterable[Any], b: Iterable[Any]) -> int | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# size hints: a small tree of tuples built at build time, evaluated only on demand
+# size hints: a small tree of tuples built with the pipeline, evaluated only by size_hint()
 # ---------------------------------------------------------------------------------------------
+#
+# A hint node is None (nothing known: 0 or more items) or a tuple whose first field is its kind:
+#   ("e", iterator, base)        a source whose iterator's length_hint is exact; ``base`` is the
+#                                builtin container iterated while only the stages pulled (_touch)
+#   ("inf",)                     an endless producer (count, repeat, repeat_with)
+#   ("f", upstream, extra)       a stage that drops items (filter, take_while, dedup, ...) and may
+#                                hold ``extra`` items back (groupby-based stages hold one)
+#   (kind, upstream, arg, start) a one-input stage that counts (see _unary and _progress):
+#                                "t" take(arg), "s" skip(arg), "step" step_by(arg), "win"
+#                                windows(arg), "div" chunks(arg), "isp" intersperse, "pk" peekable
+#   ("sum", parts, slack)        chain, interleave, merge (merge holds up to ``slack`` items)
+#   ("min", parts), ("max", parts)  zip, zip_longest
+# A stage that keeps the count (map, enumerate, inspect, fuse, map_ok, ...) shares its
+# upstream's node; a stage whose count is unknowable (flatten, flat_map, cycle) has None.
 
 _EMPTY_DICT: dict[object, object] = {}
 _EXACT_SAMPLES: tuple[Iterable[object], ...] = (
@@ -385,9 +399,7 @@ _EXACT_SAMPLES: tuple[Iterable[object], ...] = (
 _EXACT: frozenset[type] = frozenset(type(iter(x)) for x in _EXACT_SAMPLES)
 """Iterator types whose ``__length_hint__`` is exact (others may only estimate)."""
 
-_PLAIN_SOURCES: frozenset[type] = frozenset(
-    type(x) for x in _EXACT_SAMPLES if type(iter(x)) in _EXACT and not hasattr(x, "close")
-)
+_PLAIN_SOURCES: frozenset[type] = frozenset(type(x) for x in _EXACT_SAMPLES)
 """Builtin iterables with an exact size and no ``close()`` (construction fast path)."""
 
 _INFINITE = ("inf",)
