@@ -280,6 +280,11 @@ def _inspect_err(f: Callable[[Any], object], r: Any) -> Any:
     return r
 
 
+def _pull_values(f: Callable[[], Any]) -> Iterator[Any]:
+    """The values of ``f()`` up to its first non-``Some`` result (``from_fn``, ``SupportsNext``)."""
+    return map(_some_value, takewhile(_is_some, starmap(f, _repeat(()))))
+
+
 def _key_and_list(key: Any, group: Iterable[Any]) -> tuple[Any, list[Any]]:
     return (key, list(group))
 
@@ -668,10 +673,10 @@ class Iter(Generic[T_co]):
                     "source must be an iterable or have a next() method returning an Option,"
                     f" got {type(source).__name__}"
                 ) from None
-            it = map(_some_value, takewhile(_is_some, starmap(nxt, _repeat(()))))
+            it = _pull_values(nxt)
             self._hint = None
         else:
-            self._hint = ("e", it, None) if it.__class__ in _EXACT else None
+            self._hint = _source_hint(it)
         self._it = it
         self._close = (source,) if hasattr(source, "close") else ()
         self._depth = 0
@@ -2276,8 +2281,7 @@ def from_fn(f: Callable[[], Option[T]], /) -> Iter[T]:
     [2, 1, 0]
     """
     _check_callable("f", f)
-    it = map(_some_value, takewhile(_is_some, starmap(f, _repeat(()))))
-    return _wrap(it, (), 0, None)
+    return _wrap(_pull_values(f), (), 0, None)
 
 
 def successors(first: Option[T], f: Callable[[T], Option[T]], /) -> Iter[T]:
