@@ -211,21 +211,11 @@ _END: Any = _Stop()
 # ---------------------------------------------------------------------------------------------
 
 
-def _accessor(cls: type, slot: str, public: str) -> Callable[[Any], Any]:
-    """A C-level getter for the held value, falling back to the public property."""
-    fast = attrgetter(slot)
-    probe = object()
-    try:
-        if fast(cls(probe)) is probe:
-            return fast
-    except AttributeError:  # pragma: no cover - depends on the Option/Result internals
-        pass
-    return attrgetter(public)  # pragma: no cover
-
-
-_some_value = _accessor(Some, "_value", "value")
-_ok_value = _accessor(Ok, "_value", "value")
-_err_error = _accessor(Err, "_error", "error")
+# C-level getters of the held value (the slots behind the ``value``/``error`` properties, which
+# this module also reads directly as ``r._value``/``r._error`` in its Python-level helpers).
+_some_value: Callable[[Any], Any] = attrgetter("_value")
+_ok_value: Callable[[Any], Any] = attrgetter("_value")
+_err_error: Callable[[Any], Any] = attrgetter("_error")
 _is_some: Callable[[object], bool] = Some.__instancecheck__
 _is_ok: Callable[[object], bool] = Ok.__instancecheck__
 _is_err: Callable[[object], bool] = Err.__instancecheck__
