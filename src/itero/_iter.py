@@ -163,10 +163,18 @@ _MOVED: dict[str, Any] = {}
 
 
 def _moved(method: str) -> Any:
+    """The iterator slot of an ``Iter`` moved into ``method`` (one shared ``_Moved`` each)."""
     sentinel = _MOVED.get(method)
     if sentinel is None:
         sentinel = _MOVED[method] = _Moved(method)
     return sentinel
+
+
+# Looked up once for the hot paths (map, filter, take, collect), which inline ``_stage``.
+_MOVED_MAP = _moved("map")
+_MOVED_FILTER = _moved("filter")
+_MOVED_TAKE = _moved("take")
+_MOVED_COLLECT = _moved("collect")
 
 
 def _raise_moved(it: object) -> NoReturn:
@@ -652,7 +660,7 @@ class Iter(Generic[T_co]):
             self._close = other._close
             self._depth = other._depth
             self._hint = other._hint
-            other._it = _MOVED["Iter"]
+            other._it = _moved("Iter")
             return
         try:
             it = iter(src)
@@ -2147,18 +2155,6 @@ class Peekable(Iter[T_co]):
 # ---------------------------------------------------------------------------------------------
 # construction helpers
 # ---------------------------------------------------------------------------------------------
-
-_METHOD_NAMES = (
-    "Iter",
-    *(n for n, v in vars(Iter).items() if callable(v) and not n.startswith("_")),
-    *(n for n, v in vars(Peekable).items() if callable(v) and not n.startswith("_")),
-)
-_MOVED.update((name, _Moved(name)) for name in _METHOD_NAMES)
-
-_MOVED_MAP = _MOVED["map"]
-_MOVED_FILTER = _MOVED["filter"]
-_MOVED_TAKE = _MOVED["take"]
-_MOVED_COLLECT = _MOVED["collect"]
 
 
 def _wrap(it: Iterator[Any], close: tuple[Any, ...], depth: int, hint: Any) -> Iter[Any]:
