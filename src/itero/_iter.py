@@ -194,12 +194,14 @@ def _check_callable(name: str, value: object) -> None:
 
 
 def _check_count(name: str, value: object, minimum: int) -> int:
+    """Validate a count argument; return it capped at ``sys.maxsize``, the most ``islice`` and
+    ``repeat`` accept (no iterator yields more items, so the cap changes no result)."""
     if type(value) is not int:
         if not isinstance(value, int) or isinstance(value, bool):
             raise TypeError(f"{name} must be an int, got {type(value).__name__}")
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return value
+    return min(value, _MAXSIZE)
 
 
 class _Stop:
@@ -1224,7 +1226,10 @@ class Iter(Generic[T_co]):
         if hint is not None and hint[0] == "e":
             start = _FROM_BASE if hint[2] is not None else length_hint(hint[1])
         new: Iter[T_co] = _new(Iter)
-        new._it = islice(it, n)
+        try:
+            new._it = islice(it, n)
+        except ValueError:  # n > sys.maxsize (see _check_count)
+            new._it = islice(it, _MAXSIZE)
         new._close = self._close
         new._depth = d
         new._hint = ("t", hint, n, start)  # also over an unknown upstream: at most n items
@@ -1240,7 +1245,7 @@ class Iter(Generic[T_co]):
         >>> Iter("abcde").skip(3).collect()
         ['d', 'e']
         """
-        _check_count("n", n, 0)
+        n = _check_count("n", n, 0)
         return self._then(islice(self._stage("skip"), n, None), _unary("s", self._hint, n))
 
     def take_while(self, pred: Callable[[T_co], object], /) -> Iter[T_co]:
@@ -1272,7 +1277,7 @@ class Iter(Generic[T_co]):
         >>> Iter(range(10)).step_by(3).collect()
         [0, 3, 6, 9]
         """
-        _check_count("step", step, 1)
+        step = _check_count("step", step, 1)
         it = islice(self._stage("step_by"), 0, None, step)
         return self._then(it, _unary("step", self._hint, step))
 
@@ -1291,7 +1296,7 @@ class Iter(Generic[T_co]):
         >>> Iter(range(7)).chunks(3).collect()
         [[0, 1, 2], [3, 4, 5], [6]]
         """
-        _check_count("n", n, 1)
+        n = _check_count("n", n, 1)
         it = self._stage("chunks")
         lists = map(list, map(islice, _repeat(it), _repeat(n)))
         return self._then(takewhile(bool, lists), _unary("div", self._hint, n))
@@ -1818,8 +1823,8 @@ class Iter(Generic[T_co]):
         >>> it.nth(1), it.next()
         (Some('b'), Some('c'))
         """
-        _check_count("n", n, 0)
-        for x in islice(self._borrow(), n, n + 1):
+        n = _check_count("n", n, 0)
+        for x in islice(self._borrow(), n, None):
             return Some(x)
         return Nothing()
 
@@ -2239,8 +2244,7 @@ def repeat(value: T, n: int | None = None) -> Iter[T]:
     """
     if n is None:
         return _wrap(_repeat(value), (), 0, _INFINITE)
-    _check_count("n", n, 0)
-    it = _repeat(value, n)
+    it = _repeat(value, _check_count("n", n, 0))
     return _wrap(it, (), 0, ("e", it, None))
 
 
