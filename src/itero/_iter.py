@@ -780,6 +780,9 @@ class Iter(Generic[T_co]):
     def next(self) -> Option[T_co]:
         """Return ``Some(next item)``, or ``Nothing()`` once exhausted (and every time after).
 
+        As in Rust, a source that breaks the iterator protocol by yielding again after its
+        end is not stopped for good unless the ``Iter`` is ``fuse()``-d.
+
         >>> it = Iter([1])
         >>> it.next(), it.next(), it.next()
         (Some(1), Nothing(), Nothing())
