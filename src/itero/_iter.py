@@ -487,6 +487,8 @@ def _fresh(node: Any) -> bool:
 
 
 def _bounds(node: Any) -> tuple[int, int | None]:
+    """``(lower, upper)`` bounds on the items left after hint node ``node`` (upper None:
+    unbounded). Recursive, one frame per nested node (no helper frames: see ``size_hint``)."""
     if node is None:
         return (0, None)
     kind = node[0]
@@ -495,7 +497,26 @@ def _bounds(node: Any) -> tuple[int, int | None]:
         return (n, n)
     if kind == "inf":
         return (_MAXSIZE, None)
-    lo, hi = _bounds(node[1]) if kind not in ("sum", "min", "max") else (0, None)
+    if kind in ("sum", "min", "max"):  # several inputs: combine their bounds
+        parts = node[1]
+        los: list[int] = []
+        his: list[int | None] = []
+        for part in parts:  # a loop, not a comprehension: no extra frame per level
+            lo, hi = _bounds(part)
+            los.append(lo)
+            his.append(hi)
+        known = [h for h in his if h is not None]
+        all_known = len(known) == len(his)
+        if kind == "min":  # zip
+            return (min(los, default=0), min(known) if known else None)
+        if kind == "max":  # zip_longest
+            return (max(los, default=0), max(known, default=0) if all_known else None)
+        # chain, interleave, merge (which holds one item per input once started)
+        slack = node[2]
+        if slack and all(_fresh(part) for part in parts):  # nothing pulled, nothing held
+            slack = 0
+        return (min(sum(los), _MAXSIZE), sum(known) + slack if all_known else None)
+    lo, hi = _bounds(node[1])
     if kind == "f":  # keeps some items: (0, hi + items held back)
         return (0, None if hi is None else hi + node[2])
     if kind == "t":  # take(n)
@@ -550,37 +571,18 @@ def _bounds(node: Any) -> tuple[int, int | None]:
             if exact and pulled >= n:  # after the first window, one window per item
                 return (lo, lo)
         return (lower, hi)
-    if kind == "isp":  # intersperse
-        if lo == _MAXSIZE:
-            return (lo, None)
-        lower = max(0, 2 * lo - 1)
-        progress = _progress(node, lo, hi)
-        if progress is not None:
-            pulled, exact = progress
-            if pulled == 0:  # nothing yielded: a separator between the items left
-                return (lower, lower)
-            if exact and pulled == 1:  # the first item was yielded: (sep, item) per item
-                return (2 * lo, 2 * lo)
-        return (lower, None if hi is None else 2 * hi + 1)
-    los: list[int] = []
-    his: list[int | None] = []
-    for part in node[1]:  # a loop, not a comprehension: one frame per level of nesting
-        lo, hi = _bounds(part)
-        los.append(lo)
-        his.append(hi)
-    if kind == "sum":  # chain, interleave, merge (which holds one item per started input)
-        known = [h for h in his if h is not None]
-        slack = node[2]
-        if slack and all(_fresh(part) for part in node[1]):
-            slack = 0
-        upper = sum(known) + slack if len(known) == len(his) else None
-        return (min(sum(los), _MAXSIZE), upper)
-    if kind == "min":
-        known = [h for h in his if h is not None]
-        return (min(los, default=0), min(known) if known else None)
-    # "max"
-    known = [h for h in his if h is not None]
-    return (max(los, default=0), max(known, default=0) if len(known) == len(his) else None)
+    # "isp": intersperse
+    if lo == _MAXSIZE:
+        return (lo, None)
+    lower = max(0, 2 * lo - 1)
+    progress = _progress(node, lo, hi)
+    if progress is not None:
+        pulled, exact = progress
+        if pulled == 0:  # nothing yielded: a separator between the items left
+            return (lower, lower)
+        if exact and pulled == 1:  # the first item was yielded: (sep, item) per item
+            return (2 * lo, 2 * lo)
+    return (lower, None if hi is None else 2 * hi + 1)
 
 
 # ---------------------------------------------------------------------------------------------
