@@ -408,6 +408,8 @@ _PLAIN_SOURCES: frozenset[type] = frozenset(type(x) for x in _EXACT_SAMPLES)
 """Builtin iterables with an exact size and no ``close()`` (construction fast path)."""
 
 _INFINITE = ("inf",)
+_NO_ITEMS = ("e", iter(()), None)
+"""The hint of an empty ``Iter`` (an exhausted iterator of an empty tuple: 0 items, exactly)."""
 _UNKNOWN_LENGTH: int = NotImplemented
 
 
@@ -857,7 +859,7 @@ class Iter(Generic[T_co]):
         self._close = ()
         if self._it.__class__ is not _Moved:
             self._it = tee((), 1)[0]  # a tee object, so that a closed Peekable stays valid
-            self._hint = ("e", self._it, None)
+            self._hint = _NO_ITEMS
         failure: BaseException | None = None
         for source in closes:  # close every source even if one of them fails
             try:
@@ -2214,8 +2216,7 @@ def empty() -> Iter[Never]:
     >>> empty().collect()
     []
     """
-    it = iter(())
-    return _wrap(it, (), 0, ("e", it, None))
+    return _wrap(iter(()), (), 0, _NO_ITEMS)
 
 
 def once(value: T) -> Iter[T]:
