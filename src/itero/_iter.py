@@ -455,7 +455,12 @@ def _start(hint: Any) -> Any:
     the items left now over another exact upstream; None otherwise."""
     if hint is None or hint[0] != "e":
         return None
-    return _FROM_BASE if hint[2] is not None else length_hint(hint[1])
+    if hint[2] is not None:
+        return _FROM_BASE
+    try:
+        return length_hint(hint[1])
+    except OverflowError:  # a range longer than sys.maxsize
+        return None
 
 
 def _unary(kind: str, upstream: Any, arg: Any) -> Any:
@@ -480,22 +485,27 @@ def _progress(node: Any, lo: int, hi: int | None) -> tuple[int, bool] | None:
 
 def _fresh(node: Any) -> bool:
     """Whether ``node`` is an untouched container source nothing was pulled from yet."""
-    return (
-        node is not None
-        and node[0] == "e"
-        and node[2] is not None
-        and len(node[2]) == length_hint(node[1])
-    )
+    if node is None or node[0] != "e" or node[2] is None:
+        return False
+    try:
+        return len(node[2]) == length_hint(node[1])
+    except OverflowError:  # a range longer than sys.maxsize
+        return False
 
 
 def _bounds(node: Any) -> tuple[int, int | None]:
     """``(lower, upper)`` bounds on the items left after hint node ``node`` (upper None:
-    unbounded). Recursive, one frame per nested node (no helper frames: see ``size_hint``)."""
+    unbounded). Recursive, one frame per nested node: a pathologically deep tree raises
+    RecursionError. A range longer than ``sys.maxsize`` counts as endless, as in Rust; if one
+    was partly consumed, ``len()`` of it may still raise OverflowError."""
     if node is None:
         return (0, None)
     kind = node[0]
     if kind == "e":
-        n = length_hint(node[1])
+        try:
+            n = length_hint(node[1])
+        except OverflowError:  # a range longer than sys.maxsize
+            return (_MAXSIZE, None)
         return (n, n)
     if kind == "inf":
         return (_MAXSIZE, None)
@@ -815,7 +825,7 @@ class Iter(Generic[T_co]):
         self._check_usable()
         try:
             lo, hi = _bounds(self._hint)
-        except RecursionError:  # a pathologically nested hint tree: give the trivial bound
+        except (RecursionError, OverflowError):  # see _bounds: give the trivial bound
             return (0, Nothing())
         return (lo, Nothing() if hi is None else Some(hi))
 
@@ -830,7 +840,7 @@ class Iter(Generic[T_co]):
         """
         try:
             lo, hi = _bounds(self._hint)
-        except RecursionError:
+        except (RecursionError, OverflowError):  # see _bounds
             return _UNKNOWN_LENGTH
         return lo if lo == hi else _UNKNOWN_LENGTH
 
@@ -1231,7 +1241,7 @@ class Iter(Generic[T_co]):
         hint = self._hint
         start = None  # _start(hint), inlined
         if hint is not None and hint[0] == "e":
-            start = _FROM_BASE if hint[2] is not None else length_hint(hint[1])
+            start = _FROM_BASE if hint[2] is not None else _start(hint)
         new: Iter[T_co] = _new(Iter)
         try:
             new._it = islice(it, n)
