@@ -94,7 +94,13 @@ class TestEveryExample:
 
 class TestQuickstart:
     def test_output(self) -> None:
-        assert "Some(1)" in "\n".join(run("quickstart.py"))
+        assert run("quickstart.py") == [
+            "Some(1) Nothing() Ok('ready') Err('boom')",
+            "parsed: [3, 4, 10]",
+            "rejected: [\"invalid literal for int() with base 10: 'oops'\", "
+            "\"invalid literal for int() with base 10: 'x'\"]",
+            "first even squares: [0, 4, 16]",
+        ]
 
 
 class TestSessionTracker:
