@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from _harness import consume, f, p
+
 from itero import Page, batched_by_size, from_pages
 
 PAGE_SIZE = 1000
@@ -37,21 +39,6 @@ N_PAGES_FULL = 10_000_000
 N_PAGES_QUICK = 1_000_000
 N_BATCH = 1_000_000
 MAX_BYTES = 1000
-
-
-def f(x: int) -> int:
-    """The mapping callback (as in the other benchmarks)."""
-    return x + 1
-
-
-def p(x: int) -> bool:
-    """The filtering predicate (keeps two items in three)."""
-    return x % 3 != 0
-
-
-def consume(iterable: Iterable[object]) -> None:
-    """Exhaust ``iterable`` at C speed, keeping nothing."""
-    deque(iterable, maxlen=0)
 
 
 def optional_import(name: str) -> Any:
