@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from _harness import consume, f, p
+from _harness import consume, f, p, peak_bytes
 
 from itero import Page, batched_by_size, from_pages
 
@@ -207,21 +207,6 @@ def measure(case: Timed, repeats: int) -> list[str]:
         goal,
         status,
     ]
-
-
-def peak_bytes(run: Callable[[int], object], n: int) -> int:
-    """The tracemalloc peak of ``run(n)`` above what was allocated before it started."""
-    run(min(n, 1000))  # one-time allocations (caches) are not the pipeline's
-    gc.collect()
-    tracemalloc.start()
-    try:
-        tracemalloc.reset_peak()
-        before, _ = tracemalloc.get_traced_memory()
-        run(n)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    return max(0, peak - before)
 
 
 def format_bytes(n: int) -> str:
