@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from typing_extensions import TypeGuard, TypeIs
 
 from _helpers import Source, ints, prefix, results, small_ints
-from itero import Err, Iter, Nothing, Ok, Option, Peekable, Result, Some
+from itero import Err, Iter, Nothing, Ok, Option, Result, Some
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -862,18 +862,6 @@ class TestByRef:
         rest = xs[matches[0] + 1 :] if matches else []
         assert first == (Some(xs[matches[0]]) if matches else Nothing())
         assert it.collect() == rest
-
-    def test_borrow_of_peekable_shares_the_peek_buffer(self) -> None:
-        p = Iter([1, 2, 3]).peekable()
-        assert p.peek() == Some(1)
-        view = p.by_ref()
-        assert isinstance(view, Peekable)
-        assert view.next() == Some(1)
-        assert view.peek() == Some(2)
-        assert p.next() == Some(2)
-        assert p.peek() == Some(3)
-        assert view.next_if_eq(3) == Some(3)
-        assert p.next() is Nothing()
 
     def test_original_stays_usable(self) -> None:
         it = Iter([1, 2, 3])

@@ -379,15 +379,23 @@ class TestByRef:
         assert it.by_ref().skip(1).take(1).collect() == [3]
         assert it.collect() == [4, 5]
 
-    def test_borrow_of_a_peekable_keeps_the_peeked_item(self) -> None:
-        p = Iter([1, 2, 3]).peekable()
+    def test_borrow_of_a_peekable_shares_the_peek_buffer(self) -> None:
+        p = Iter([1, 2, 3, 4, 5]).peekable()
         assert p.peek() == Some(1)
         borrowed = p.by_ref()
         assert isinstance(borrowed, Peekable)
-        assert borrowed.peek() == Some(1)
-        assert borrowed.take(1).collect() == [1]
-        assert p.peek() == Some(2)
-        assert p.collect() == [2, 3]
+        assert borrowed.peek() == Some(1)  # the owner's peek is seen through the borrow
+        assert borrowed.next() == Some(1)
+        assert borrowed.peek() == Some(2)  # the borrow's peek is seen by the owner
+        assert p.next() == Some(2)
+        assert p.peek() == Some(3)
+        assert borrowed.next_if_eq(3) == Some(3)
+        assert borrowed.take(1).collect() == [4]  # moving the borrow leaves the owner usable
+        with pytest.raises(MovedError):
+            borrowed.next()
+        assert p.peek() == Some(5)
+        assert p.next() == Some(5)
+        assert p.next() is Nothing()
 
 
 # ------------------------------------------------------------------------------------------------
