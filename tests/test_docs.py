@@ -94,7 +94,7 @@ class TestEveryPublicNameIsDocumented:
         ]
         assert missing == [], f"docs/api.md does not list: {missing}"
 
-    @pytest.mark.parametrize("module_name", ["grpc", "strategies"])
+    @pytest.mark.parametrize("module_name", ["grpc", "strategies", "testing"])
     def test_submodules(self, module_name: str) -> None:
         module = submodule(module_name)
         names = documented()
@@ -132,7 +132,7 @@ class TestEveryDocumentedNameExists:
                 stale.append(name)
         assert stale == [], f"docs/api.md lists names the code does not have: {stale}"
 
-    @pytest.mark.parametrize("module_name", ["grpc", "strategies"])
+    @pytest.mark.parametrize("module_name", ["grpc", "strategies", "testing"])
     def test_submodule_names(self, module_name: str) -> None:
         module = submodule(module_name)
         stale = [
@@ -374,15 +374,34 @@ def render_api() -> str:
     out += ["", *_variant_table("Result", itero.Ok, itero.Err, "`Ok(value)`", "`Err(error)`")]
 
     out += ["", "## Kit: pagination and page cutting", ""]
-    out += top(of_module("itero._paging"))
+    out += top(
+        [
+            "Page",
+            "from_pages",
+            "try_from_pages",
+            "cut_page",
+            "PaginationError",
+            "RepeatedTokenError",
+            "PageItemTooLargeError",
+        ]
+    )
     out += ["", "## Kit: size-bounded batching and rate limiting", ""]
-    out += top(of_module("itero._batching"))
+    out += top(
+        [
+            "batched_by_size",
+            "try_batched_by_size",
+            "ItemTooLargeError",
+            "ItemTooLarge",
+            "rate_limited",
+        ]
+    )
     rest = top(list(itero.__all__))
     if rest:
         out += ["", "## Other names", "", *rest]
 
     for module_name, title, blurb in (
         ("grpc", "itero.grpc", "Extra `itero[grpc]`; `import itero` never imports grpc."),
+        ("testing", "itero.testing", "Test doubles for code built on itero; no extra needed."),
         (
             "strategies",
             "itero.strategies",

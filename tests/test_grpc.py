@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typing_extensions import assert_type
 
-from itero import Err, ItemTooLargeError, Iter, Nothing, Ok, OversizeItemError, Page, Result
+from itero import Err, ItemTooLargeError, Iter, Nothing, Ok, Page, PageItemTooLargeError, Result
 from itero.grpc import (
     DEFAULT_MAX_MESSAGE_BYTES,
     ResponseTooLargeError,
@@ -457,7 +457,7 @@ class TestStreamBatches:
     def test_oversize_item_raises_after_the_items_before_it(self) -> None:
         messages = stream_batches([b"ab", b"c" * 20, b"d"], identity, max_message_bytes=10)
         assert next(messages) == encode_batch([b"ab"])
-        with pytest.raises(OversizeItemError) as info:
+        with pytest.raises(ItemTooLargeError) as info:
             next(messages)
         assert (info.value.index, info.value.size, info.value.max_bytes) == (1, 22, 10)
 
@@ -724,7 +724,7 @@ class TestFixPagination:
             rpc(b"%d" % N_LARGE, timeout=WAIT)  # always too large
             raise AssertionError("unreachable")  # pragma: no cover
 
-        with pytest.raises(ItemTooLargeError) as info:
+        with pytest.raises(PageItemTooLargeError) as info:
             from_unary_pages(fetch, page_size=4).collect()
         assert limits == [4, 2, 1]
         assert isinstance(info.value.__cause__, ResponseTooLargeError)

@@ -56,10 +56,12 @@ except ImportError as _exc:  # pragma: no cover - exercised in a subprocess test
         "itero.grpc needs grpcio, which is not installed: pip install 'itero[grpc]'"
     ) from _exc
 
-from ._batching import CallOnce, Closing, batched_by_size, check_int, close_source
+from ._checks import check_int
 from ._iter import Iter
-from ._paging import Page, from_pages
+from ._kit import batched_by_size, from_pages
+from ._paging import Page
 from ._result import Err, Ok, Result
+from ._stages import CallOnce, Closing, close_source
 
 __all__ = [
     "DEFAULT_MAX_MESSAGE_BYTES",
@@ -294,7 +296,7 @@ def stream_batches(
     pending batch is flushed), then the exception propagates to grpcio, which ends the RPC
     with ``UNKNOWN`` ("Exception iterating responses: ..."), or with the status given to
     ``context.abort``. An item whose framed size exceeds ``max_message_bytes`` raises
-    ``itero.OversizeItemError`` the same way, after the items before it.
+    ``itero.ItemTooLargeError`` the same way, after the items before it.
 
     Args:
         items: the items to send, in order.
@@ -587,7 +589,7 @@ def from_unary_pages(
     ``resource_exhausted_as_too_large(fetch)``: a response too large for the client's receive
     limit makes it retry the same token with half the limit, and keep the smaller limit.
     Any other ``grpc.RpcError`` propagates unchanged; a page of one item still too large
-    raises ``itero.ItemTooLargeError``.
+    raises ``itero.PageItemTooLargeError``.
 
     >>> from itero import Page
     >>> class Exhausted(grpc.RpcError):
