@@ -38,10 +38,11 @@ from itertools import (
     repeat as _repeat,
 )
 from math import prod
-from operator import itemgetter, le
+from operator import attrgetter, itemgetter, lt
+from operator import length_hint as _length_hint
 from time import monotonic as _monotonic
 from time import sleep as _sleep
-from types import TracebackType
+from types import GeneratorType, TracebackType
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -62,7 +63,7 @@ from ._drivers import batches as _batches
 from ._drivers import paced as _paced
 from ._errors import MovedError, PipelineTooDeepError
 from ._hints import (
-    FROM_BASE as _FROM_BASE,
+    EXACT as _EXACT,
 )
 from ._hints import (
     INFINITE as _INFINITE,
@@ -81,6 +82,9 @@ from ._hints import (
 )
 from ._hints import (
     filtered as _filtered,
+)
+from ._hints import (
+    merged as _merged,
 )
 from ._hints import (
     source_hint as _source_hint,
@@ -104,10 +108,10 @@ from ._stages import (
     and_then_ok as _and_then_ok,
 )
 from ._stages import (
-    err_error as _err_error,
+    differ as _differ,
 )
 from ._stages import (
-    first_difference as _first_difference,
+    err_error as _err_error,
 )
 from ._stages import (
     inspect_err as _inspect_err,
@@ -196,6 +200,7 @@ _ProdT = TypeVar("_ProdT", bound=_SupportsProd)
 
 _new: Any = object.__new__
 _MAXSIZE = sys.maxsize
+_NOTHING: Nothing = Nothing()
 
 MAX_DEPTH = 512
 """The deepest pipeline (number of chained stages) that may be built.
@@ -210,6 +215,15 @@ about two recursion units each against Python's limit (1,000 by default), so eac
 
 _PY = 2
 """The depth cost of a stage written in Python (see ``MAX_DEPTH``)."""
+
+_FUSED: frozenset[type] = frozenset((*_EXACT, GeneratorType, _chain))
+"""Iterator types that stop for good at their first end (``fuse()`` adds nothing to them)."""
+
+_SEQUENCES = (list, tuple)
+"""Containers that ``list()`` and ``str.join`` read without iterating (see ``_untouched``)."""
+
+_TEE_WINDOWS = 16
+"""``windows(n)`` up to this ``n`` zips ``n`` tee copies; above it, one deque (see windows)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -248,6 +262,7 @@ _MOVED_MAP = _moved("map")
 _MOVED_FILTER = _moved("filter")
 _MOVED_TAKE = _moved("take")
 _MOVED_COLLECT = _moved("collect")
+_MOVED_MAX = _moved("max")
 
 
 def _raise_moved(it: object) -> NoReturn:
@@ -382,7 +397,6 @@ class Iter(Generic[T_co]):
         it = self._it
         if it.__class__ is _Moved:
             _raise_moved(it)
-        self._hint = _touch(self._hint)
         return it
 
     def _check_usable(self) -> None:
@@ -443,17 +457,25 @@ class Iter(Generic[T_co]):
             self._hint = ("e", h[1], None)  # handed out: see _touch
         return self._it
 
-    def __next__(self) -> T_co:
-        """Return the next item or raise ``StopIteration`` (Python's protocol). Does not move.
+    if TYPE_CHECKING:
 
-        >>> next(Iter([7]))
-        7
-        """
-        h = self._hint
-        if h is not None and h[0] == "e" and h[2] is not None:
-            self._hint = ("e", h[1], None)  # pulled directly: see _touch
-        x: T_co = next(self._it)
-        return x
+        def __next__(self) -> T_co:
+            """Return the next item or raise ``StopIteration`` (Python's protocol)."""
+            ...
+
+    else:
+        # ``next(it)`` at C speed: the property returns the iterator's own bound ``__next__``
+        # (``attrgetter`` and ``property`` are C), which Python then calls; no Python frame.
+        # A moved Iter's iterator is a ``_Moved``, whose ``__next__`` raises MovedError.
+        __next__ = property(
+            attrgetter("_it.__next__"),
+            doc="""Return the next item or raise ``StopIteration`` (Python's protocol). Does not
+            move.
+
+            >>> next(Iter([7]))
+            7
+            """,
+        )
 
     def next(self) -> Option[T_co]:
         """Return ``Some(next item)``, or ``Nothing()`` once exhausted (and every time after).
@@ -465,12 +487,11 @@ class Iter(Generic[T_co]):
         >>> it.next(), it.next(), it.next()
         (Some(1), Nothing(), Nothing())
         """
-        h = self._hint
-        if h is not None and h[0] == "e" and h[2] is not None:
-            self._hint = ("e", h[1], None)  # pulled directly: see _touch
         for x in self._it:
-            return Some(x)
-        return Nothing()
+            some: Some[T_co] = _new(Some)  # Some(x) without its __init__ frame
+            some._value = x
+            return some
+        return _NOTHING
 
     def size_hint(self) -> tuple[int, Option[int]]:
         """Return ``(lower, upper)`` bounds on the number of items left; consumes nothing.
@@ -486,12 +507,25 @@ class Iter(Generic[T_co]):
         >>> Iter(x for x in "ab").size_hint()
         (0, Nothing())
         """
-        self._check_usable()
-        try:
-            lo, hi = _bounds(self._hint)
-        except (RecursionError, OverflowError):  # see _bounds: give the trivial bound
-            return (0, Nothing())
-        return (lo, Nothing() if hi is None else Some(hi))
+        if self._it.__class__ is _Moved:
+            _raise_moved(self._it)
+        h = self._hint
+        hi: int | None
+        if h is not None and h[0] == "e":  # an exact source under stages that keep the count
+            try:
+                lo = hi = _length_hint(h[1])
+            except OverflowError:  # a range longer than sys.maxsize: endless, as in Rust
+                return (_MAXSIZE, _NOTHING)
+        else:
+            try:
+                lo, hi = _bounds(h)
+            except (RecursionError, OverflowError):  # see _bounds: give the trivial bound
+                return (0, _NOTHING)
+            if hi is None:
+                return (lo, _NOTHING)
+        upper: Some[int] = _new(Some)  # Some(hi) without its __init__ frame
+        upper._value = hi
+        return (lo, upper)
 
     def __length_hint__(self) -> int:
         """The exact number of items left, when it is known (``operator.length_hint``).
@@ -717,7 +751,7 @@ class Iter(Generic[T_co]):
         if key is not None:
             check_callable(key, "key")
         its, closes, depth, hints = self._join(others, "merge", _PY)
-        return _wrap(_heap_merge(*its, key=key), closes, depth, ("sum", tuple(hints), len(its)))
+        return _wrap(_heap_merge(*its, key=key), closes, depth, _merged(hints, len(its)))
 
     def cycle(self) -> Iter[T_co]:
         """Repeat the items forever (an empty ``Iter`` stays empty).
@@ -761,7 +795,10 @@ class Iter(Generic[T_co]):
         >>> it.next(), it.next(), it.next()
         (Some(1), Nothing(), Nothing())
         """
-        return self._then(_chain(self._stage("fuse")), self._hint)
+        it = self._stage("fuse")
+        if it.__class__ not in _FUSED:  # builtin containers' iterators already stop for good
+            it = _chain(it)  # chain drops its input at the first end
+        return self._then(it, self._hint)
 
     def by_ref(self) -> Self:
         """Borrow this ``Iter``: a new ``Iter`` over the same items that does not move it.
@@ -776,6 +813,7 @@ class Iter(Generic[T_co]):
         [3, 4]
         """
         it = self._borrow()
+        self._hint = _touch(self._hint)  # shared from now on: see _hints.touch
         new: Self = _new(type(self))
         new._it = it
         new._close = ()
@@ -903,9 +941,11 @@ class Iter(Generic[T_co]):
         if d > MAX_DEPTH:
             raise _too_deep()
         hint = self._hint
-        start = None  # _start(hint), inlined
+        start = None  # _hints.unary, inlined (and over an unknown upstream: at most n items)
+        own = False
         if hint is not None and hint[0] == "e":
-            start = _FROM_BASE if hint[2] is not None else _start(hint)
+            start = _start(hint)
+            own = start is not None and hint[2] is not None
         new: Iter[T_co] = _new(Iter)
         try:
             new._it = islice(it, n)
@@ -913,7 +953,7 @@ class Iter(Generic[T_co]):
             new._it = islice(it, _MAXSIZE)
         new._close = self._close
         new._depth = d
-        new._hint = ("t", hint, n, start)  # also over an unknown upstream: at most n items
+        new._hint = ("t", hint, n, start, own)
         self._it = _MOVED_TAKE
         return new
 
@@ -985,7 +1025,7 @@ class Iter(Generic[T_co]):
     def windows(self, n: int) -> Iter[tuple[T_co, ...]]:
         """Yield every run of ``n`` consecutive items as a tuple (only full windows).
 
-        Memory: ``n`` items.
+        Memory: ``n`` items (the last window), however large ``n`` is.
 
         Raises:
             ValueError: if ``n`` is less than 1.
@@ -996,9 +1036,22 @@ class Iter(Generic[T_co]):
         []
         """
         check_count(n, "n", 1)
-        copies = tee(self._stage("windows"), n)
-        shifted = [islice(c, i, None) if i else c for i, c in enumerate(copies)]
-        return self._then(zip(*shifted, strict=False), _unary("win", self._hint, n))
+        it = self._stage("windows")
+        if n <= _TEE_WINDOWS:
+            # n tee copies zipped, copy i advanced by i items when the first window is asked
+            # for (islice(c, i, i) yields nothing): C speed, nothing pulled before that.
+            copies = tee(it, n)
+            primers = [islice(c, i, i) for i, c in enumerate(copies) if i]
+            windows = _chain(*primers, zip(*copies, strict=False))
+        else:
+            # One deque of the last n items (its blocks grow with the items seen, not with n):
+            # fill n - 1 items lazily, then per item append it and snapshot the window.
+            n = min(n, _MAXSIZE)  # no source yields more than sys.maxsize items in practice
+            window: deque[Any] = deque(maxlen=n)
+            fill: Iterator[Any] = filter(None, map(window.append, islice(it, n - 1)))
+            snapshots = zip(map(window.append, it), map(tuple, _repeat(window)), strict=False)
+            windows = _chain(fill, map(itemgetter(1), snapshots))
+        return self._then(windows, _unary("win", self._hint, n))
 
     def chunk_by(self, key: Callable[[T_co], K], /) -> Iter[tuple[K, list[T_co]]]:
         """Yield ``(key, items)`` for each run of consecutive items with equal keys.
@@ -1079,7 +1132,7 @@ class Iter(Generic[T_co]):
         [Ok(1), Err('X')]
         """
         check_callable(f, "f")
-        return self._then(map(partial(_map_err, f), self._stage("map_err")), self._hint)
+        return self._then(map(_map_err(f), self._stage("map_err")), self._hint)
 
     def and_then_ok(
         self: Iter[Ok[T] | Err[E]], f: Callable[[T], Ok[U] | Err[E]], /
@@ -1115,7 +1168,7 @@ class Iter(Generic[T_co]):
         [Ok(1), Err('x')]
         """
         check_callable(f, "f")
-        return self._then(map(partial(_inspect_err, f), self._stage("inspect_err")), self._hint)
+        return self._then(map(_inspect_err(f), self._stage("inspect_err")), self._hint)
 
     def oks(self: Iter[Ok[T] | Err[Any]]) -> Iter[T]:
         """Yield the values of the ``Ok`` items, dropping every ``Err`` (explicitly).
@@ -1161,7 +1214,8 @@ class Iter(Generic[T_co]):
             _raise_moved(it)
         if factory is list:
             self._it = _MOVED_COLLECT
-            return list(it)
+            base = _untouched(self, it)
+            return list(it if base is None else base)
         check_callable(factory, "factory")
         self._it = _MOVED_COLLECT
         return factory(it)
@@ -1174,7 +1228,9 @@ class Iter(Generic[T_co]):
         2
         """
         check_callable(f, "f")
-        deque(map(f, self._consume("for_each")), maxlen=0)
+        # A loop, not deque(map(f, ...)): CPython 3.11 calls a Python function faster inline.
+        for x in self._consume("for_each"):
+            f(x)
 
     def fold(self, init: A, f: Callable[[A, T_co], A], /) -> A:
         """Combine the items left to right: ``f(...f(f(init, x0), x1)..., xn)``.
@@ -1299,13 +1355,28 @@ class Iter(Generic[T_co]):
     def max(self: Iter[SupportsRichComparisonT]) -> Option[SupportsRichComparisonT]:
         """Return the largest item (the *last* one among equals, as Rust), or ``Nothing()``.
 
+        Compares with ``<`` only (an item replaces the best unless it is ``<`` it), as
+        ``sorted()`` does, so items that define only ``__lt__`` work.
+
         >>> Iter([1, 3, 2]).max()
         Some(3)
         >>> Iter([(1, "a"), (1, "b")]).max_by_key(lambda p: p[0])
         Some((1, 'b'))
         """
-        best = max(zip(self._consume("max"), _count()), default=None)
-        return Nothing() if best is None else Some(best[0])
+        it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
+        self._it = _MOVED_MAX
+        # A plain loop: the builtin max() keeps the first of equal items, and making it keep
+        # the last (a counter per item) costs more than this loop.
+        for best in it:
+            for x in it:
+                if not x < best:
+                    best = x
+            some: Some[SupportsRichComparisonT] = _new(Some)
+            some._value = best
+            return some
+        return _NOTHING
 
     def min_by(self, compare: Callable[[T_co, T_co], int], /) -> Option[T_co]:
         """Return the smallest item by ``compare(a, b)`` (negative, zero, positive); the
@@ -1325,9 +1396,13 @@ class Iter(Generic[T_co]):
         Some('cc')
         """
         check_callable(compare, "compare")
-        keyed = zip(map(cmp_to_key(compare), self._consume("max_by")), _count())
-        best = max(keyed, default=None)
-        return Nothing() if best is None else Some(cast(Any, best[0]).obj)
+        it = self._consume("max_by")
+        for best in it:
+            for x in it:
+                if compare(best, x) <= 0:  # Rust: the later item wins unless it is less
+                    best = x
+            return Some(best)
+        return _NOTHING
 
     def min_by_key(self, key: Callable[[T_co], SupportsRichComparison], /) -> Option[T_co]:
         """Return the item with the smallest ``key(item)``; the first one among equals.
@@ -1346,9 +1421,15 @@ class Iter(Generic[T_co]):
         Some('cc')
         """
         check_callable(key, "key")
-        a, b = tee(self._consume("max_by_key"))
-        best = max(zip(map(key, a), _count(), b), default=None)
-        return Nothing() if best is None else Some(best[2])
+        it = self._consume("max_by_key")
+        for best in it:
+            best_key: Any = key(best)
+            for x in it:
+                k = key(x)
+                if not k < best_key:  # ``<`` only; the later item wins ties
+                    best, best_key = x, k
+            return Some(best)
+        return _NOTHING
 
     def last(self) -> Option[T_co]:
         """Consume every item and return the last one, or ``Nothing()``.
@@ -1395,7 +1476,9 @@ class Iter(Generic[T_co]):
         """
         if not isinstance(cast(object, sep), str):
             raise TypeError(f"sep must be a str, got {type(sep).__name__}")
-        return sep.join(self._consume("join"))
+        it = self._consume("join")
+        base = _untouched(self, it)
+        return sep.join(it if base is None else base)
 
     def try_collect(self: Iter[Ok[T] | Err[E]]) -> Ok[list[T]] | Err[E]:
         """Collect the ``Ok`` values into ``Ok(list)``, or return the first ``Err``.
@@ -1519,7 +1602,7 @@ class Iter(Generic[T_co]):
         >>> Iter([1, 2]).eq([1, 2]), Iter([1, 2]).eq([1])
         (True, False)
         """
-        return _first_difference(self._consume("eq"), _other(other, "eq")) is None
+        return not _differ(self._consume("eq"), _other(other, "eq"))
 
     def ne(self, other: Iterable[object], /) -> bool:
         """Return whether the items differ from those of ``other`` (``not eq``).
@@ -1527,7 +1610,7 @@ class Iter(Generic[T_co]):
         >>> Iter([1, 2]).ne([1, 3])
         True
         """
-        return _first_difference(self._consume("ne"), _other(other, "ne")) is not None
+        return _differ(self._consume("ne"), _other(other, "ne"))
 
     def lt(self, other: Iterable[object], /) -> bool:
         """Return whether the items are lexicographically less than those of ``other``.
@@ -1576,14 +1659,17 @@ class Iter(Generic[T_co]):
         return cast("Literal[-1, 0, 1]", r)
 
     def is_sorted(self: Iter[SupportsRichComparison]) -> bool:
-        """Return whether every item is ``<=`` the next one.
+        """Return whether no item is ``<`` the one before it (each ``<=`` the next).
+
+        Compares with ``<`` only, as ``sorted()`` does, so items that define only ``__lt__``
+        work; stops at the first item out of order.
 
         >>> Iter([1, 2, 2, 5]).is_sorted(), Iter([2, 1]).is_sorted()
         (True, False)
         """
         a, b = tee(self._consume("is_sorted"))
         next(b, None)
-        return all(map(le, a, b))
+        return not any(map(lt, b, a))
 
     def is_sorted_by(self, compare: Callable[[T_co, T_co], object], /) -> bool:
         """Return whether ``compare(a, b)`` (meaning "a <= b") holds for every adjacent pair.
@@ -1597,7 +1683,9 @@ class Iter(Generic[T_co]):
         return all(map(compare, a, b))
 
     def is_sorted_by_key(self, key: Callable[[T_co], SupportsRichComparison], /) -> bool:
-        """Return whether the keys ``key(item)`` are sorted (each ``<=`` the next).
+        """Return whether the keys ``key(item)`` are sorted (no key ``<`` the one before it).
+
+        Compares keys with ``<`` only, as ``sorted(key=...)`` does.
 
         >>> Iter(["a", "bb", "cc"]).is_sorted_by_key(len)
         True
@@ -1605,7 +1693,7 @@ class Iter(Generic[T_co]):
         check_callable(key, "key")
         a, b = tee(map(key, self._consume("is_sorted_by_key")))
         next(b, None)
-        return all(map(le, a, b))
+        return not any(map(lt, b, a))
 
     # ----------------------------------------------------------------------------------------
     # data-scalable kit
@@ -1826,6 +1914,19 @@ def _wrap(it: Iterator[Any], close: tuple[Any, ...], depth: int, hint: Any) -> I
     new._depth = depth
     new._hint = hint
     return new
+
+
+def _untouched(moved: Iter[Any], it: Iterator[Any]) -> list[Any] | tuple[Any, ...] | None:
+    """The list or tuple that ``it`` (just moved out of ``moved``) iterates, when no item was
+    pulled from it yet and nobody else holds it: a consumer may then read the container itself
+    (``list(a_list)`` copies memory; iterating it costs per item). None otherwise."""
+    h = moved._hint
+    if h is not None and h[0] == "e" and h[1] is it:
+        base = h[2]
+        if base.__class__ in _SEQUENCES and len(base) == _length_hint(it):
+            b: list[Any] | tuple[Any, ...] = base
+            return b
+    return None
 
 
 def _fork(tee_object: Iterator[Any]) -> Iterator[Any]:
