@@ -20,6 +20,7 @@ Run alone: ``python benchmarks/bench_methods.py [--quick]``.
 from __future__ import annotations
 
 import heapq
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from functools import cmp_to_key, reduce
@@ -286,17 +287,23 @@ def sweep(n: int) -> list[Case]:
         lambda: tail(Iter(data).map_while(Some)),
     )
 
+    def step(state: int, x: int) -> Some[tuple[int, int]]:
+        return Some((state + x, state + x))
+
     def scan_stdlib() -> object:
-        def scanned() -> Iterator[int]:
+        def scanned() -> Iterator[int]:  # the same callback, unwrapped by hand
             state = 0
             for x in data:
-                state += x
-                yield state
+                o = step(state, x)
+                if o.__class__ is not Some:
+                    return
+                state, out = o.value
+                yield out
 
         return tail(scanned())
 
     def scan_itero() -> object:
-        return tail(Iter(data).scan(0, lambda s, x: Some((s + x, s + x))))
+        return tail(Iter(data).scan(0, step))
 
     row("scan() ~ a generator", scan_stdlib, scan_itero)
 
@@ -436,16 +443,22 @@ def sweep(n: int) -> list[Case]:
         "fold() ~ functools.reduce()", lambda: reduce(add, data, 0), lambda: Iter(data).fold(0, add)
     )
 
+    def add_ok(acc: int, x: int) -> Ok[int]:
+        return Ok(acc + x)
+
     def try_fold_stdlib() -> object:
         acc = 0
         for x in data:
-            acc += x
+            r = add_ok(acc, x)
+            if r.__class__ is not Ok:
+                return r
+            acc = r.value
         return Ok(acc)
 
     row(
         "try_fold() ~ a for loop",
         try_fold_stdlib,
-        lambda: Iter(data).try_fold(0, lambda a, x: Ok(a + x)),
+        lambda: Iter(data).try_fold(0, add_ok),
     )
 
     def try_for_each_stdlib() -> object:
@@ -574,24 +587,40 @@ def sweep(n: int) -> list[Case]:
     )
 
     # -- consumers that compare -------------------------------------------------------------------
+    # Baselines: the lexicographic walk written by hand over two iterators (what a Python
+    # programmer writes for streams; `list(a) == list(b)` would hold both inputs in memory).
     other = list(data)
     bigger = [*data[:-1], n]
+    end = object()
 
-    def seq_eq() -> object:
-        return all(map(lambda a, b: a == b, data, other)) and len(data) == len(other)
+    def first_difference(a: Iterable[Any], b: Iterable[Any]) -> tuple[Any, Any] | None:
+        for x, y in zip_longest(a, b, fillvalue=end):
+            if x != y:
+                return (x, y)
+        return None
 
-    row("eq() ~ list ==", lambda: list(data) == list(other), lambda: Iter(data).eq(other))
-    row("ne() ~ list !=", lambda: list(data) != list(other), lambda: Iter(data).ne(other))
-    row("lt() ~ list <", lambda: list(data) < list(bigger), lambda: Iter(data).lt(bigger))
-    row("le() ~ list <=", lambda: list(data) <= list(bigger), lambda: Iter(data).le(bigger))
-    row("gt() ~ list >", lambda: list(data) > list(bigger), lambda: Iter(data).gt(bigger))
-    row("ge() ~ list >=", lambda: list(data) >= list(bigger), lambda: Iter(data).ge(bigger))
+    def lex(a: Iterable[Any], b: Iterable[Any]) -> int:
+        pair = first_difference(a, b)
+        if pair is None:
+            return 0
+        x, y = pair
+        return -1 if x is end or (y is not end and x < y) else 1
 
-    def cmp_stdlib() -> object:
-        a, b = list(data), list(bigger)
-        return (a > b) - (a < b)
-
-    row("cmp() ~ list comparison", cmp_stdlib, lambda: Iter(data).cmp(bigger))
+    row(
+        "eq() ~ a zip_longest loop",
+        lambda: first_difference(data, other) is None,
+        lambda: Iter(data).eq(other),
+    )
+    row(
+        "ne() ~ a zip_longest loop",
+        lambda: first_difference(data, other) is not None,
+        lambda: Iter(data).ne(other),
+    )
+    row("lt() ~ a zip_longest loop", lambda: lex(data, bigger) == -1, lambda: Iter(data).lt(bigger))
+    row("le() ~ a zip_longest loop", lambda: lex(data, bigger) <= 0, lambda: Iter(data).le(bigger))
+    row("gt() ~ a zip_longest loop", lambda: lex(data, bigger) == 1, lambda: Iter(data).gt(bigger))
+    row("ge() ~ a zip_longest loop", lambda: lex(data, bigger) >= 0, lambda: Iter(data).ge(bigger))
+    row("cmp() ~ a zip_longest loop", lambda: lex(data, bigger), lambda: Iter(data).cmp(bigger))
 
     def sorted_stdlib(xs: list[Any]) -> bool:
         a, b = tee(xs)
@@ -629,9 +658,23 @@ def sweep(n: int) -> list[Case]:
     def no_sleep(seconds: float) -> None:
         pass
 
+    def paced_stdlib() -> object:
+        def paced() -> Iterator[int]:  # a token bucket by hand: a clock read per item
+            interval = 1e-12
+            ready = time.monotonic()
+            for x in data:
+                now = time.monotonic()
+                if now < ready:
+                    no_sleep(ready - now)
+                    now = ready
+                ready = max(ready, now - interval) + interval
+                yield x
+
+        return tail(paced())
+
     row(
-        "rate_limited() ~ iter()",
-        lambda: tail(iter(data)),
+        "rate_limited() ~ a token-bucket generator",
+        paced_stdlib,
         lambda: tail(Iter(data).rate_limited(1e12, sleep=no_sleep)),
     )
 

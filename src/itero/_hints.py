@@ -164,7 +164,15 @@ def bounds(node: Any) -> tuple[int, int | None]:
         if slack and _untouched(parts, node[3]):  # nothing pulled, nothing held
             slack = 0
         return (min(sum(los), _MAXSIZE), sum(known) + slack if all_known else None)
-    lo, hi = bounds(node[1])
+    up = node[1]
+    if up is not None and up[0] == "e":  # the common upstream, without a recursive call
+        try:
+            lo = length_hint(up[1])
+            hi: int | None = lo
+        except OverflowError:  # a range longer than sys.maxsize
+            lo, hi = _MAXSIZE, None
+    else:
+        lo, hi = bounds(up)
     if kind == "f":  # keeps some items: (0, hi + items held back)
         return (0, None if hi is None else hi + node[2])
     if kind == "t":  # take(n)

@@ -90,9 +90,6 @@ from ._hints import (
     source_hint as _source_hint,
 )
 from ._hints import (
-    start_of as _start,
-)
-from ._hints import (
     touch as _touch,
 )
 from ._hints import (
@@ -263,6 +260,9 @@ _MOVED_FILTER = _moved("filter")
 _MOVED_TAKE = _moved("take")
 _MOVED_COLLECT = _moved("collect")
 _MOVED_MAX = _moved("max")
+_MOVED_MIN = _moved("min")
+_MOVED_COUNT = _moved("count")
+_MOVED_LAST = _moved("last")
 
 
 def _raise_moved(it: object) -> NoReturn:
@@ -944,8 +944,11 @@ class Iter(Generic[T_co]):
         start = None  # _hints.unary, inlined (and over an unknown upstream: at most n items)
         own = False
         if hint is not None and hint[0] == "e":
-            start = _start(hint)
-            own = start is not None and hint[2] is not None
+            try:
+                start = _length_hint(hint[1])
+                own = hint[2] is not None
+            except OverflowError:  # a range longer than sys.maxsize
+                pass
         new: Iter[T_co] = _new(Iter)
         try:
             new._it = islice(it, n)
@@ -1214,8 +1217,12 @@ class Iter(Generic[T_co]):
             _raise_moved(it)
         if factory is list:
             self._it = _MOVED_COLLECT
-            base = _untouched(self, it)
-            return list(it if base is None else base)
+            h = self._hint
+            if h is not None and h[0] == "e" and h[1] is it:  # straight from the source
+                base = _untouched(self, it)
+                if base is not None:
+                    return list(base)
+            return list(it)
         check_callable(factory, "factory")
         self._it = _MOVED_COLLECT
         return factory(it)
@@ -1324,8 +1331,18 @@ class Iter(Generic[T_co]):
         >>> Iter(range(5)).filter(lambda x: x % 2).count()
         2
         """
+        it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
+        self._it = _MOVED_COUNT
+        h = self._hint
+        if h is not None and h[0] == "e" and h[1] is it and h[2] is not None:
+            # An exact source that only this (now moved) Iter holds: nobody can see whether
+            # its items were pulled, so counting them is reading its length.
+            n: int = _length_hint(it)
+            return n
         # All C, constant memory: one 1 per item (each item wrapped in a truthy 1-tuple).
-        return sum(compress(_repeat(1), zip(self._consume("count"))))
+        return sum(compress(_repeat(1), zip(it)))
 
     def sum(self: Iter[_SumT]) -> _SumT | Literal[0]:
         """Add the items (``0`` for an empty ``Iter``), as the builtin ``sum``.
@@ -1349,8 +1366,16 @@ class Iter(Generic[T_co]):
         >>> Iter([3, 1, 2]).min()
         Some(1)
         """
-        x = min(self._consume("min"), default=_END)
-        return Nothing() if x is _END else Some(x)
+        it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
+        self._it = _MOVED_MIN
+        x = min(it, default=_END)
+        if x is _END:
+            return _NOTHING
+        some: Some[SupportsRichComparisonT] = _new(Some)
+        some._value = x
+        return some
 
     def max(self: Iter[SupportsRichComparisonT]) -> Option[SupportsRichComparisonT]:
         """Return the largest item (the *last* one among equals, as Rust), or ``Nothing()``.
@@ -1398,9 +1423,12 @@ class Iter(Generic[T_co]):
         check_callable(compare, "compare")
         it = self._consume("max_by")
         for best in it:
-            for x in it:
-                if compare(best, x) <= 0:  # Rust: the later item wins unless it is less
-                    best = x
+            try:
+                for x in it:
+                    if compare(best, x) <= 0:  # Rust: the later item wins unless it is less
+                        best = x
+            except StopIteration:  # from compare: ends the input, as everywhere in Iter
+                pass
             return Some(best)
         return _NOTHING
 
@@ -1423,11 +1451,17 @@ class Iter(Generic[T_co]):
         check_callable(key, "key")
         it = self._consume("max_by_key")
         for best in it:
-            best_key: Any = key(best)
-            for x in it:
-                k = key(x)
-                if not k < best_key:  # ``<`` only; the later item wins ties
-                    best, best_key = x, k
+            try:
+                best_key: Any = key(best)
+            except StopIteration:  # from key: ends the input, as everywhere in Iter
+                return _NOTHING
+            try:
+                for x in it:
+                    k = key(x)
+                    if not k < best_key:  # ``<`` only; the later item wins ties
+                        best, best_key = x, k
+            except StopIteration:
+                pass
             return Some(best)
         return _NOTHING
 
@@ -1437,8 +1471,21 @@ class Iter(Generic[T_co]):
         >>> Iter([1, 2, 3]).last()
         Some(3)
         """
-        tail = deque(self._consume("last"), maxlen=1)
-        return Some(tail[0]) if tail else Nothing()
+        it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
+        self._it = _MOVED_LAST
+        h = self._hint
+        if h is not None and h[0] == "e" and h[1] is it:  # straight from the source
+            base = _untouched(self, it)
+            if base is not None:
+                return Some(base[-1]) if base else _NOTHING
+        tail = deque(it, maxlen=1)
+        if not tail:
+            return _NOTHING
+        some: Some[T_co] = _new(Some)
+        some._value = tail[0]
+        return some
 
     def partition(self, pred: Callable[[T_co], object], /) -> tuple[list[T_co], list[T_co]]:
         """Split the items into ``(those where pred is true, the others)``.
@@ -1532,8 +1579,12 @@ class Iter(Generic[T_co]):
         >>> it.any(lambda x: x == 2), it.collect()
         (True, [3, 4])
         """
-        check_callable(pred, "pred")
-        return any(map(pred, self._borrow()))
+        if not callable(pred):
+            check_callable(pred, "pred")
+        it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
+        return any(map(pred, it))
 
     def all(self, pred: Callable[[T_co], object], /) -> bool:
         """Return whether ``pred`` is true for every item; stops at the first false one.
@@ -1550,10 +1601,16 @@ class Iter(Generic[T_co]):
         >>> Iter([1, 2, 3]).find(lambda x: x > 1)
         Some(2)
         """
-        check_callable(pred, "pred")
-        for x in filter(pred, self._borrow()):
-            return Some(x)
-        return Nothing()
+        if not callable(pred):
+            check_callable(pred, "pred")
+        it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
+        for x in filter(pred, it):
+            some: Some[T_co] = _new(Some)
+            some._value = x
+            return some
+        return _NOTHING
 
     def find_map(self, f: Callable[[T_co], Option[U]], /) -> Option[U]:
         """Return the first ``Some`` that ``f`` returns, consuming up to its item.
@@ -1587,10 +1644,16 @@ class Iter(Generic[T_co]):
         >>> it.nth(1), it.next()
         (Some('b'), Some('c'))
         """
-        n = check_count(n, "n", 0)
-        for x in islice(self._borrow(), n, None):
-            return Some(x)
-        return Nothing()
+        if type(n) is not int or n < 0 or n > _MAXSIZE:
+            n = check_count(n, "n", 0)
+        it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
+        for x in islice(it, n, None):
+            some: Some[T_co] = _new(Some)
+            some._value = x
+            return some
+        return _NOTHING
 
     # ----------------------------------------------------------------------------------------
     # consumers that compare (lexicographic, like Rust's Iterator::cmp family)
