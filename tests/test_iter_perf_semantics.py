@@ -115,6 +115,7 @@ class TestMaxMinTies:
         assert Iter([3, 4]).max_by_key(key) == Nothing()
         assert Iter([1, 2, 3, 4]).max_by(compare) == Some(2)
         assert Iter([1, 2, 3, 4]).min_by_key(key) == Some(1)
+        assert Iter([4, 2, 3, 1]).min_by(compare) == Some(2)
 
 
 class TestIsSortedWithLtOnly:

@@ -150,9 +150,9 @@ def bounds(node: Any) -> tuple[int, int | None]:
         los: list[int] = []
         his: list[int | None] = []
         for part in parts:  # a loop, not a comprehension: no extra frame per level
-            lo, hi = bounds(part)
-            los.append(lo)
-            his.append(hi)
+            part_lo, part_hi = bounds(part)
+            los.append(part_lo)
+            his.append(part_hi)
         known = [h for h in his if h is not None]
         all_known = len(known) == len(his)
         if kind == "min":  # zip
@@ -177,13 +177,13 @@ def bounds(node: Any) -> tuple[int, int | None]:
         return (0, None if hi is None else hi + node[2])
     if kind == "t":  # take(n)
         n = node[2]
-        upper = n if hi is None else min(n, hi)
-        progress = _progress(node, lo, hi)
-        if progress is None:
+        upper = n if hi is None or n < hi else hi
+        start = node[3]  # _progress, inlined: size_hint() of a take is a hot path
+        if start is None or lo != hi:
             return (0, upper)
-        pulled, exact = progress
-        lower = max(0, min(n - pulled, lo))
-        return (lower, lower) if exact else (min(lower, upper), upper)
+        left = n - (start - lo)  # n minus the items pulled since the take was built
+        lower = 0 if left < 0 else left if left < lo else lo
+        return (lower, lower) if node[4] else (min(lower, upper), upper)
     if kind == "s":  # skip(n)
         n = node[2]
         lower = lo if lo == _MAXSIZE else max(0, lo - n)
