@@ -319,3 +319,56 @@ class TestFuse:
 
         it = Iter(Flaky()).map(lambda x: x).fuse()
         assert [it.next() for _ in range(3)] == [Some(1), Nothing(), Nothing()]
+
+
+class TestPeekableBuffer:
+    """A Peekable iterates its upstream directly until the first peek or borrow."""
+
+    def test_peek_after_direct_pulls(self) -> None:
+        p = Iter([1, 2, 3, 4]).peekable()
+        assert p.next() == Some(1)
+        assert next(p) == 2
+        assert p.peek() == Some(3)
+        assert p.collect() == [3, 4]
+
+    def test_a_borrow_shares_the_buffer_both_ways(self) -> None:
+        p = Iter([1, 2, 3]).peekable()
+        b = p.by_ref()
+        assert p.peek() == Some(1)
+        assert b.next() == Some(1)
+        assert b.peek() == Some(2)
+        assert p.collect() == [2, 3]
+
+    def test_peeking_inside_a_loop_over_a_borrow(self) -> None:
+        p = Iter([1, 2, 3, 4]).peekable()
+        seen: list[tuple[int, Any]] = []
+        for x in p.by_ref():
+            seen.append((x, p.peek()))
+        assert seen == [(1, Some(2)), (2, Some(3)), (3, Some(4)), (4, Nothing())]
+
+    def test_next_if_sets_up_the_buffer(self) -> None:
+        src = Source([1, 2, 3])
+        p = Iter(src).peekable()
+        assert src.pulled == 0
+        assert p.next_if(lambda x: x > 1) == Nothing()
+        assert src.pulled == 1
+        assert p.next_if_eq(1) == Some(1)
+        assert p.collect() == [2, 3]
+
+    def test_a_tee_source_is_never_shared(self) -> None:
+        from itertools import tee
+
+        a, b = tee([1, 2, 3])
+        p = Iter(a).peekable()
+        assert p.peek() == Some(1)
+        assert list(b) == [1, 2, 3]
+        assert p.collect() == [1, 2, 3]
+
+    def test_moved_and_closed(self) -> None:
+        p = Iter([1]).peekable()
+        p.collect()
+        with pytest.raises(MovedError):
+            p.peek()
+        q = Iter([1, 2]).peekable()
+        q.close()
+        assert q.peek() == Nothing()

@@ -770,7 +770,8 @@ class Iter(Generic[T_co]):
         if not isinstance(self, Peekable) and hasattr(it, "__copy__"):
             it = _chain(it)  # never share a buffer with a tee object we do not own
         hint = _unary("pk", self._hint, None)
-        return _wrap_peekable(tee(it, 1)[0], self._close, self._depth + 1, hint)
+        # Until something is peeked the Peekable iterates ``it`` itself (see Peekable).
+        return _wrap_peekable(it, self._close, self._depth + 1, hint)
 
     def fuse(self) -> Iter[T_co]:
         """Stop for good at the first end, even if the source would yield again.
@@ -1929,7 +1930,9 @@ class Peekable(Iter[T_co]):
     """An ``Iter`` that can look at its next item without consuming it (``Iter.peekable()``).
 
     The peeked item waits in a one-item buffer (an ``itertools.tee`` object), so every
-    ``Iter`` method works unchanged on a ``Peekable``.
+    ``Iter`` method works unchanged on a ``Peekable``. The buffer is set up by the first
+    ``peek``/``next_if``/``next_if_eq``/``by_ref``: a ``Peekable`` that is only iterated runs
+    at the speed of its upstream.
 
     >>> p = Peekable([1, 2, 3])
     >>> p.peek(), p.next_if(lambda x: x > 5), p.next_if_eq(1), p.collect()
@@ -1944,8 +1947,8 @@ class Peekable(Iter[T_co]):
         inner: Iter[T_co] = Iter(source)
         it = inner._it
         if hasattr(it, "__copy__"):
-            it = _chain(it)
-        self._it = tee(it, 1)[0]
+            it = _chain(it)  # never share a buffer with a tee object we do not own
+        self._it = it  # the buffer comes with the first peek (see _buffered)
         self._close = inner._close
         self._depth = inner._depth + 1
         self._hint = _unary("pk", inner._hint, None)
@@ -1957,10 +1960,10 @@ class Peekable(Iter[T_co]):
         >>> p.peek(), p.peek(), p.collect()
         (Some('a'), Some('a'), ['a', 'b'])
         """
-        it = self._it
-        if it.__class__ is _Moved:
-            _raise_moved(it)
-        for x in cast(Any, it).__copy__():  # a fork of the tee: fills the shared buffer
+        it: Any = self._it
+        if it.__class__ is not _TEE:
+            it = _buffered(self)
+        for x in it.__copy__():  # a fork of the tee: reading it fills the shared buffer
             some: Some[T_co] = _new(Some)
             some._value = x
             return some
@@ -1974,7 +1977,7 @@ class Peekable(Iter[T_co]):
         (Some(1), Nothing(), [5])
         """
         check_callable(pred, "pred")
-        it = self._borrow()
+        it = _buffered(self)
         for x in _fork(it):
             if pred(x):
                 next(it)
@@ -1989,13 +1992,25 @@ class Peekable(Iter[T_co]):
         >>> p.next_if_eq("b"), p.next_if_eq("a"), p.collect()
         (Nothing(), Some('a'), ['b'])
         """
-        it = self._borrow()
+        it = _buffered(self)
         for x in _fork(it):
             if x == value:
                 next(it)
                 return Some(x)
             break
         return Nothing()
+
+    def by_ref(self) -> Self:
+        """Borrow this ``Peekable``: a ``Peekable`` over the same items sharing its peek buffer
+        (see ``Iter.by_ref``).
+
+        >>> p = Iter([1, 2, 3]).peekable()
+        >>> borrow = p.by_ref()
+        >>> borrow.peek(), p.next(), borrow.collect()
+        (Some(1), Some(1), [2, 3])
+        """
+        _buffered(self)  # the borrow and this Peekable must share the buffer
+        return super().by_ref()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2023,6 +2038,21 @@ def _untouched(moved: Iter[Any], it: Iterator[Any]) -> list[Any] | tuple[Any, ..
             b: list[Any] | tuple[Any, ...] = base
             return b
     return None
+
+
+_TEE: type = type(tee((), 1)[0])
+
+
+def _buffered(peekable: Peekable[Any]) -> Iterator[Any]:
+    """The tee object of ``peekable``, made now if it has none yet: a Peekable iterates its
+    upstream directly until something is peeked or it is borrowed, then through a one-item
+    tee buffer (its upstream never is a tee object of someone else's: see Peekable)."""
+    it = peekable._it
+    if it.__class__ is not _TEE:
+        if it.__class__ is _Moved:
+            _raise_moved(it)
+        it = peekable._it = tee(it, 1)[0]
+    return it
 
 
 def _fork(tee_object: Iterator[Any]) -> Iterator[Any]:
