@@ -1500,14 +1500,10 @@ class Iter(Generic[T_co]):
             _raise_moved(it)
         self._it = _MOVED_LAST
         h = self._hint
+        tail: Any
         if h is not None and h[0] == "e" and h[1] is it:  # straight from the source
             base = _untouched(self, it)
-            if base is not None:
-                if not base:
-                    return _NOTHING
-                tail: Any = base[-1:]
-            else:
-                tail = deque(it, maxlen=1)
+            tail = deque(it, maxlen=1) if base is None else base[-1:]
         else:
             tail = deque(it, maxlen=1)
         if not tail:

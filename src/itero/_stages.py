@@ -57,15 +57,6 @@ def map_ok(f: Callable[[Any], Any], r: Any) -> Any:
     raise not_result(r)
 
 
-def map_err(f: Callable[[Any], Any], r: Any) -> Any:
-    cls = r.__class__
-    if cls is Err:
-        return Err(f(r._error))
-    if cls is Ok:
-        return r
-    raise not_result(r)
-
-
 def and_then_ok(f: Callable[[Any], Any], r: Any) -> Any:
     cls = r.__class__
     if cls is Ok:
@@ -75,32 +66,13 @@ def and_then_ok(f: Callable[[Any], Any], r: Any) -> Any:
     raise not_result(r)
 
 
-def keep_ok(pred: Callable[[Any], object], r: Any) -> bool:
-    cls = r.__class__
-    if cls is Ok:
-        return bool(pred(r._value))
-    if cls is Err:
-        return True
-    raise not_result(r)
-
-
-def inspect_err(f: Callable[[Any], object], r: Any) -> Any:
-    cls = r.__class__
-    if cls is Err:
-        f(r._error)
-    elif cls is not Ok:
-        raise not_result(r)
-    return r
-
-
-# The per-item functions of the Result-aware adapters as closures over the callback: one Python
-# frame per item and no ``partial`` layer (``map(partial(map_err, f), it)`` costs ~1.3x the
-# closure's ``map``); ``Ok`` items, the common case, are checked first. The two-argument forms
-# above are for drivers that bind the callback themselves.
+# The per-item functions of the Result-aware adapters, as closures over the callback: one Python
+# frame per item and no ``partial`` layer (``map(partial(two_argument_form, f), it)`` costs ~1.3x
+# the closure's ``map``); ``Ok`` items, the common case, are checked first.
 
 
 def map_err_step(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """``map_err`` with ``f`` bound: ``map(map_err_step(f), results)``."""
+    """The per-item function of ``map_err``: ``map(map_err_step(f), results)``."""
 
     def step(r: Any) -> Any:
         cls = r.__class__
@@ -114,7 +86,7 @@ def map_err_step(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 def inspect_err_step(f: Callable[[Any], object]) -> Callable[[Any], Any]:
-    """``inspect_err`` with ``f`` bound."""
+    """The per-item function of ``inspect_err``: ``map(inspect_err_step(f), results)``."""
 
     def step(r: Any) -> Any:
         cls = r.__class__
@@ -129,7 +101,7 @@ def inspect_err_step(f: Callable[[Any], object]) -> Callable[[Any], Any]:
 
 
 def keep_ok_step(pred: Callable[[Any], object]) -> Callable[[Any], bool]:
-    """``keep_ok`` with ``pred`` bound: ``filter(keep_ok_step(pred), results)``."""
+    """The predicate of ``filter_ok``: ``filter(keep_ok_step(pred), results)``."""
 
     def step(r: Any) -> bool:
         cls = r.__class__
