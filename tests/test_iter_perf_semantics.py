@@ -357,3 +357,18 @@ class TestPeekableBuffer:
         q = Iter([1, 2]).peekable()
         q.close()
         assert q.peek() == Nothing()
+
+
+class TestCountOfAChangedContainer:
+    def test_a_dict_that_changed_size_still_raises(self) -> None:
+        d = {1: "a"}
+        it = Iter(d)
+        d[2] = "b"
+        with pytest.raises(RuntimeError, match="changed size"):
+            it.count()
+
+    def test_a_list_that_grew_counts_every_item(self) -> None:
+        xs = [1, 2]
+        it = Iter(xs)
+        xs.append(3)
+        assert it.count() == 3

@@ -212,6 +212,9 @@ _FUSED: frozenset[type] = frozenset((*_EXACT, GeneratorType, _chain))
 _SEQUENCES = (list, tuple)
 """Containers that ``list()`` and ``str.join`` read without iterating (see ``_untouched``)."""
 
+_COUNTABLE: frozenset[type] = frozenset((list, tuple, range, str, bytes))
+"""Containers whose iterator's ``__length_hint__`` is what iterating it would count."""
+
 _TEE_WINDOWS = 16
 """``windows(n)`` up to this ``n`` zips ``n`` tee copies; above it, one deque (see windows)."""
 
@@ -1333,9 +1336,10 @@ class Iter(Generic[T_co]):
             _raise_moved(it)
         self._it = _MOVED_COUNT
         h = self._hint
-        if h is not None and h[0] == "e" and h[1] is it and h[2] is not None:
-            # An exact source that only this (now moved) Iter holds: nobody can see whether
-            # its items were pulled, so counting them is reading its length.
+        if h is not None and h[0] == "e" and h[1] is it and h[2].__class__ in _COUNTABLE:
+            # A list, tuple, range, str or bytes that only this (now moved) Iter iterates:
+            # nobody can see whether its items were pulled, so counting them is reading its
+            # length (not for dicts and sets: iterating one that changed size raises).
             exact: Any = it  # an iterator type of _hints.EXACT, all with __length_hint__
             n: int = exact.__length_hint__()
             return n
