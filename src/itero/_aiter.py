@@ -61,6 +61,7 @@ from ._iter import (
 )
 from ._option import Nothing, Option, Some
 from ._result import Err, Ok
+from ._threads import check_concurrency, check_ordered
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRichComparison, SupportsRichComparisonT
@@ -138,21 +139,6 @@ def _check_sync(name: str, f: object, method: str, twin: str | None) -> None:
             f"{method}() takes a sync callback, got an async function for {name}"
             " (there is no async form; await inside a map_async() stage before it)"
         )
-
-
-def _check_concurrency(concurrency: object) -> int:
-    if type(concurrency) is not int:
-        if not isinstance(concurrency, int) or isinstance(concurrency, bool):
-            raise TypeError(f"concurrency must be an int, got {type(concurrency).__name__}")
-    if concurrency < 1:
-        raise ValueError(f"concurrency must be >= 1, got {concurrency}")
-    return int(concurrency)
-
-
-def _check_ordered(ordered: object) -> bool:
-    if not isinstance(ordered, bool):
-        raise TypeError(f"ordered must be a bool, got {type(ordered).__name__}")
-    return ordered
 
 
 def _not_option(method: str, o: object) -> TypeError:
@@ -1118,8 +1104,8 @@ class AsyncIter(Generic[T_co]):
         [6, 4, 2]
         """
         _check_callable("f", f)
-        limit = _check_concurrency(concurrency)
-        ordered = _check_ordered(ordered)
+        limit = check_concurrency(concurrency)
+        ordered = check_ordered(ordered)
         if limit == 1:
             return self._op("map_async", "map", True, f)
         return self._then(_concurrent_gen(self._astage("map_async"), f, limit, ordered))
@@ -1141,8 +1127,8 @@ class AsyncIter(Generic[T_co]):
         [Ok(1), Err(ValueError("invalid literal for int() with base 10: 'x'"))]
         """
         _check_callable("f", f)
-        limit = _check_concurrency(concurrency)
-        ordered = _check_ordered(ordered)
+        limit = check_concurrency(concurrency)
+        ordered = check_ordered(ordered)
         g = partial(_try_call, f)
         if limit == 1:
             return self._op("try_map_async", "map", True, g)
@@ -1238,7 +1224,7 @@ class AsyncIter(Generic[T_co]):
         2
         """
         _check_callable("f", f)
-        limit = _check_concurrency(concurrency)
+        limit = check_concurrency(concurrency)
         p = self._take_over("for_each_async")
         if limit == 1:
             return _drain(p._op("for_each_async", "inspect", True, f))
