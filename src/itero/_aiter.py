@@ -567,6 +567,14 @@ class AsyncIter(Generic[T_co]):
         its = self._join(others, "chain")
         return self._then(_chain_gen(its))
 
+    @overload
+    def zip(self, other: AsyncIterable[U] | Iterable[U], /) -> AsyncIter[tuple[T_co, U]]: ...
+    @overload
+    def zip(
+        self, o1: AsyncIterable[U] | Iterable[U], o2: AsyncIterable[V] | Iterable[V], /
+    ) -> AsyncIter[tuple[T_co, U, V]]: ...
+    @overload
+    def zip(self, *others: AsyncIterable[Any] | Iterable[Any]) -> AsyncIter[tuple[Any, ...]]: ...
     def zip(self, *others: AsyncIterable[Any] | Iterable[Any]) -> AsyncIter[tuple[Any, ...]]:
         """Yield tuples of one item from this ``AsyncIter`` and each of ``others``; stop at the
         shortest (pulling one extra item of the longer ones before it, as ``zip``).
