@@ -197,29 +197,39 @@ _KINDS: dict[str, tuple[str, ...]] = {
 _COMPILED: dict[tuple[Any, ...], Any] = {}
 
 
-def _compile(shape: tuple[tuple[str, bool, str], ...], sync_source: bool, run: bool) -> Any:
+def _compile(shape: tuple[tuple[str, bool, str], ...], sync_source: bool, sink: str) -> Any:
     """The loop for ``shape`` (``(kind, is_async, method)`` per stage).
 
-    ``run=True`` gives ``async def _run(src, out, f0, f1, ...)`` calling ``out(x)`` per item;
-    ``run=False`` an async generator ``_gen(src, f0, ...)`` yielding them.
+    ``sink`` "gen" gives an async generator ``_gen(src, f0, f1, ...)`` yielding the items;
+    "append" gives ``async def _run(src, out, f0, ...)`` appending them to the list ``out``
+    (``out.append(x)`` in the loop, a call CPython specializes); "call" calls ``out(x)``.
     """
-    key = (shape, sync_source, run)
+    key = (shape, sync_source, sink)
     fn = _COMPILED.get(key)
     if fn is not None:
         return fn
     params = ", ".join(f"f{i}" for i in range(len(shape)))
+    run = sink != "gen"
     name = "_run" if run else "_gen"
     head = f"async def {name}(src{', out' if run else ''}{', ' if params else ''}{params}):"
     lines = [head, f"    {'for' if sync_source else 'async for'} x in src:"]
     indent = "        "
+    x = "x"  # the current item: sync maps nest into the next use instead of a store and a load
     for i, (kind, is_async, method) in enumerate(shape):
+        if kind == "map" and not is_async:
+            x = f"f{i}({x})"
+            continue
+        if x != "x":
+            lines.append(f"{indent}x = {x}")
+            x = "x"
         for code in _KINDS[kind]:
             if code == "@flatten":
                 lines.append(f"{indent}for x in _flat_items(x):")
                 indent += "    "
                 continue
             lines.append(indent + code.format(f=f"f{i}", aw="await " if is_async else "", m=method))
-    lines.append(indent + ("out(x)" if run else "yield x"))
+    end = {"gen": "yield {x}", "append": "out.append({x})", "call": "out({x})"}[sink]
+    lines.append(indent + end.format(x=x))
     namespace: dict[str, Any] = {
         "_Some": Some,
         "_Nothing": Nothing,
@@ -394,7 +404,7 @@ class AsyncIter(Generic[T_co]):
             ait: AsyncIterator[Any] = it
             return ait
         shape = tuple((kind, is_async, method) for kind, is_async, method, _ in ops)
-        gen = _compile(shape, isinstance(it, Iter), False)(it, *(op[3] for op in ops))
+        gen = _compile(shape, isinstance(it, Iter), "gen")(it, *(op[3] for op in ops))
         self._res.add(gen)
         self._it = gen
         self._ops = ()
@@ -1718,7 +1728,7 @@ async def _collect(p: AsyncIter[Any], factory: Callable[..., Any]) -> Any:
         ops = p._ops
         out: list[Any] = []
         shape = tuple((kind, is_async, method) for kind, is_async, method, _ in ops)
-        await _compile(shape, isinstance(it, Iter), True)(it, out.append, *(op[3] for op in ops))
+        await _compile(shape, isinstance(it, Iter), "append")(it, out, *(op[3] for op in ops))
         return out if factory is list else factory(out)
     finally:
         await p.aclose()
@@ -1733,7 +1743,7 @@ async def _for_each(p: AsyncIter[Any], f: Callable[[Any], object]) -> None:
         it = p._it
         ops = p._ops
         shape = tuple((kind, is_async, method) for kind, is_async, method, _ in ops)
-        await _compile(shape, isinstance(it, Iter), True)(it, f, *(op[3] for op in ops))
+        await _compile(shape, isinstance(it, Iter), "call")(it, f, *(op[3] for op in ops))
     finally:
         await p.aclose()
 
