@@ -75,7 +75,20 @@ class TestOrdering:
         f = Tracker()
         f.delays = {i: d / 1000 for i, d in enumerate(delays)}
         it = Iter(range(len(delays))).map_concurrent(f, concurrency=limit, ordered=False)
-        assert it.collect() == [x * 10 for x in f.completed]
+        assert sorted(it.collect()) == [x * 10 for x in range(len(delays))]
+        assert f.max_running <= limit
+
+    def test_unordered_yields_in_completion_order(self) -> None:
+        f = Tracker()
+        gates = {0: threading.Event(), 1: threading.Event()}
+        f.gates.update(gates)
+        got: list[int] = []
+        with Iter(range(3)).map_concurrent(f, concurrency=3, ordered=False) as it:
+            for x in it:  # 2 finishes first; each result releases the call before it
+                got.append(x)
+                if x // 10 in (1, 2):
+                    gates[x // 10 - 1].set()
+        assert got == [20, 10, 0]
 
 
 class TestBounds:

@@ -62,6 +62,7 @@ from ._iter import (
 from ._option import Nothing, Option, Some
 from ._result import Err, Ok
 from ._threads import check_concurrency, check_ordered
+from ._window import Window
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRichComparison, SupportsRichComparisonT
@@ -2203,60 +2204,34 @@ async def _concurrent_gen(
     running are cancelled and awaited before the generator finishes.
     """
     loop = asyncio.get_running_loop()
-    window = 2 * limit
-    pending: deque[asyncio.Future[Any]] = deque()  # pulled, not yielded (input order)
-    finished: deque[asyncio.Future[Any]] = deque()  # unordered: done, in completion order
-    running = 0  # calls not finished
+    window: Window[asyncio.Future[Any]] = Window(limit, ordered)
     waiter: asyncio.Future[None] | None = None  # what this generator waits on
-    failed = False  # a call failed: start no more
-    source_error: Exception | None = None
-    exhausted = False
 
     def on_done(task: asyncio.Future[Any]) -> None:
-        nonlocal running, failed
-        running -= 1
-        if not task.cancelled() and task.exception() is not None:  # (marks it retrieved)
-            failed = True
-        if not ordered:
-            finished.append(task)
+        # (task.exception() also marks the exception retrieved: no "never retrieved" report)
+        window.finished(task, not task.cancelled() and task.exception() is not None)
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
     try:
         while True:
-            # Start calls while there is room and nothing is ready to hand out.
-            while (
-                not exhausted
-                and running < limit
-                and len(pending) < window
-                and not failed
-                and not (pending[0].done() if ordered and pending else finished)
-            ):
+            while window.can_start():
                 try:
                     x = await src.__anext__()
                 except StopAsyncIteration:
-                    exhausted = True
+                    window.end_of_source(None)
                     break
                 except Exception as e:  # raised after the items pulled before it
-                    source_error = e
-                    exhausted = True
+                    window.end_of_source(e)
                     break
                 task = asyncio.ensure_future(f(x), loop=loop)
-                running += 1
+                window.started(task)
                 task.add_done_callback(on_done)
-                pending.append(task)
-            if ordered:
-                if pending and pending[0].done():
-                    yield pending.popleft().result()
-                    continue
-            elif finished:
-                done = finished.popleft()
-                pending.remove(done)
-                yield done.result()
+            ready = window.next_ready()
+            if ready is not None:
+                yield ready.result()  # (raises a failed call's exception)
                 continue
-            if not pending:
-                if source_error is not None:
-                    raise source_error
+            if window.over():
                 return
             waiter = loop.create_future()
             try:
@@ -2264,7 +2239,7 @@ async def _concurrent_gen(
             finally:
                 waiter = None
     finally:
-        await _cancel_and_wait(pending)
+        await _cancel_and_wait(window.pending)
 
 
 async def _cancel_and_wait(tasks: Iterable[asyncio.Future[Any]]) -> None:

@@ -20,6 +20,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from queue import Empty, SimpleQueue
 from typing import Any, TypeVar
 
+from ._window import Window
+
 T = TypeVar("T")
 U = TypeVar("U")
 
@@ -120,23 +122,12 @@ def map_concurrent(
 def _run(
     it: Iterator[Any], f: Callable[[Any], Any], limit: int, ordered: bool, once: CloseOnce
 ) -> Iterator[Any]:
-    window = 2 * limit
-    pending: deque[Future[Any]] = deque()  # submitted, not yielded (input order)
-    finished: deque[Future[Any]] = deque()  # unordered: done, in completion order
+    window: Window[Future[Any]] = Window(limit, ordered)
     notices: SimpleQueue[Future[Any]] = SimpleQueue()  # each call posts itself when done
-    running = 0
-    failed = False
-    exhausted = False
-    source_error: Exception | None = None
     pool: ThreadPoolExecutor | None = None
 
-    def notice(fut: Future[Any]) -> None:
-        nonlocal running, failed
-        running -= 1
-        if not fut.cancelled() and fut.exception() is not None:
-            failed = True
-        if not ordered:
-            finished.append(fut)
+    def notice(fut: Future[Any]) -> None:  # (in this thread: Window is not thread-safe)
+        window.finished(fut, not fut.cancelled() and fut.exception() is not None)
 
     try:
         pool = ThreadPoolExecutor(max_workers=limit, thread_name_prefix="itero-map_concurrent")
@@ -146,47 +137,31 @@ def _run(
                     notice(notices.get_nowait())
                 except Empty:
                     break
-            # Start calls while there is room and nothing is ready to hand out.
-            while (
-                not exhausted
-                and running < limit
-                and len(pending) < window
-                and not failed
-                and not (pending[0].done() if ordered and pending else finished)
-            ):
+            while window.can_start():
                 try:
                     x = next(it)
                 except StopIteration:
-                    exhausted = True
+                    window.end_of_source(None)
                     break
                 except Exception as e:  # raised after the items pulled before it
-                    source_error = e
-                    exhausted = True
+                    window.end_of_source(e)
                     break
                 fut = pool.submit(f, x)
-                running += 1
+                window.started(fut)
                 fut.add_done_callback(notices.put)
-                pending.append(fut)
-            if ordered:
-                if pending and pending[0].done():
-                    yield pending.popleft().result()  # (raises a failed call's exception)
-                    continue
-            elif finished:
-                done = finished.popleft()
-                pending.remove(done)
-                yield done.result()
+            ready = window.next_ready()
+            if ready is not None:
+                yield ready.result()  # (raises a failed call's exception)
                 continue
-            if not pending:
-                if source_error is not None:
-                    raise source_error
+            if window.over():
                 return
             notice(notices.get())  # wait for a call to finish
     except BaseException:  # a failure, or close(): no call outlives this, then the sources
-        _shutdown(pool, pending)
+        _shutdown(pool, window.pending)
         once.close()
         raise
     finally:
-        _shutdown(pool, pending)
+        _shutdown(pool, window.pending)
 
 
 def _shutdown(pool: ThreadPoolExecutor | None, pending: deque[Future[Any]]) -> None:
