@@ -663,6 +663,14 @@ class AsyncIter(Generic[T_co]):
             return self._sync_then("intersperse", it.intersperse(sep))
         return self._then(_intersperse_gen(self._astage("intersperse"), sep))
 
+    @overload
+    def zip_longest(
+        self, *others: AsyncIterable[U] | Iterable[U]
+    ) -> AsyncIter[tuple[T_co | U | None, ...]]: ...
+    @overload
+    def zip_longest(
+        self, *others: AsyncIterable[U] | Iterable[U], fillvalue: V
+    ) -> AsyncIter[tuple[T_co | U | V, ...]]: ...
     def zip_longest(
         self, *others: AsyncIterable[Any] | Iterable[Any], fillvalue: Any = None
     ) -> AsyncIter[tuple[Any, ...]]:

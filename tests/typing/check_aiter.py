@@ -81,6 +81,8 @@ if TYPE_CHECKING:
         assert_type(ints.zip("ab"), AsyncIter[tuple[int, str]])
         assert_type(ints.zip("ab", agen()), AsyncIter[tuple[int, str, int]])
         assert_type(ints.take(2).skip(1).step_by(2), AsyncIter[int])
+        assert_type(ints.zip_longest("a"), AsyncIter[tuple[int | str | None, ...]])
+        assert_type(ints.zip_longest("a", fillvalue=0.5), AsyncIter[tuple[int | str | float, ...]])
         assert_type(ints.chunks(2), AsyncIter[list[int]])
         assert_type(ints.windows(2), AsyncIter[tuple[int, ...]])
         assert_type(ints.chunk_by(str), AsyncIter[tuple[str, list[int]]])
