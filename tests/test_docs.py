@@ -28,6 +28,7 @@ _SPAN = re.compile(r"`(?:itero\.)?([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)")
 _QUALIFIERS: dict[str, tuple[str, ...]] = {
     "Iter": ("Iter",),
     "AsyncIter": ("AsyncIter",),
+    "AsyncPeekable": ("AsyncPeekable", "AsyncIter"),
     "Peekable": ("Peekable", "Iter"),
     "Some": ("Some", "Option"),
     "Nothing": ("Nothing", "Option"),
@@ -114,6 +115,7 @@ class TestEveryDocumentedNameExists:
         classes: dict[str, tuple[object, ...]] = {
             "Iter": (getattr(itero, "Iter", None),),
             "AsyncIter": (getattr(itero, "AsyncIter", None),),
+            "AsyncPeekable": (getattr(itero, "AsyncPeekable", None),),
             "Peekable": (getattr(itero, "Peekable", None),),
             "Some": (itero.Some,),
             "Nothing": (itero.Nothing,),
@@ -394,6 +396,15 @@ def render_api() -> str:
                 _line(_member_label("AsyncIter", async_cls, m), getattr(async_cls, m))
                 for m in methods
                 if not m.startswith("_")
+            ]
+        async_peekable = getattr(itero, "AsyncPeekable", None)
+        if isinstance(async_peekable, type):
+            out += ["", "### AsyncPeekable", ""]
+            out += top(["AsyncPeekable"])
+            own = [m for m in public_attributes(async_peekable) if not hasattr(async_cls, m)]
+            out += [
+                _line(_member_label("AsyncPeekable", async_peekable, m), getattr(async_peekable, m))
+                for m in own
             ]
 
     out += ["", "## Kit: pagination and page cutting", ""]

@@ -8,6 +8,7 @@ Ok('fine')
 """
 
 from ._aiter import AsyncIter as AsyncIter
+from ._aiter import AsyncPeekable as AsyncPeekable
 from ._batching import OversizeItem as OversizeItem
 from ._batching import OversizeItemError as OversizeItemError
 from ._batching import batched_by_size as batched_by_size
@@ -50,6 +51,7 @@ from ._result import is_ok as is_ok
 
 __all__ = [
     "AsyncIter",
+    "AsyncPeekable",
     "Err",
     "ItemTooLargeError",
     "Iter",

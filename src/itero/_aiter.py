@@ -723,11 +723,12 @@ class AsyncIter(Generic[T_co]):
             return self._sync_then("fuse", it.fuse())
         return self._then(_fuse_gen(self._astage("fuse")))
 
-    def by_ref(self) -> AsyncIter[T_co]:
+    def by_ref(self) -> Self:
         """Borrow this ``AsyncIter``: a new one over the same items that does not move it.
 
         Items taken through the borrow are gone from this one. Closing the borrow closes only
-        the stages built on it, not this pipeline's.
+        the stages built on it, not this pipeline's. The borrow of an ``AsyncPeekable`` is an
+        ``AsyncPeekable`` sharing its peek buffer.
 
         >>> async def main():
         ...     it = AsyncIter([1, 2, 3, 4])
@@ -737,12 +738,25 @@ class AsyncIter(Generic[T_co]):
         ([1, 2], [3, 4])
         """
         it = self._iter_only()
-        new: AsyncIter[Any] = _new(AsyncIter)
+        new: Self = _new(type(self))
         new._ops = ()
         new._res = _Res()
         new._cell = None
         new._it = it.by_ref() if it is not None else self._ait()
         return new
+
+    def peekable(self) -> AsyncPeekable[T_co]:
+        """Return an ``AsyncPeekable`` that can look at the next item without consuming it.
+
+        Memory: at most one item waits in the peek buffer.
+
+        >>> async def main():
+        ...     it = AsyncIter([1, 2]).peekable()
+        ...     return await it.peek(), await it.next(), await it.peek()
+        >>> asyncio.run(main())
+        (Some(1), Some(1), Some(2))
+        """
+        return AsyncPeekable(self)
 
     # ----------------------------------------------------------------------------------------
     # adapters that map
@@ -1694,6 +1708,114 @@ class AsyncIter(Generic[T_co]):
             raise TypeError(f"other must be iterable, got {type(other).__name__}")
         o._usable()
         return _compare(self._take_over(method), o._take_over(method), method)
+
+
+class _Peeker:
+    """An async iterator with a one-item look-ahead buffer (the iterator of an AsyncPeekable)."""
+
+    __slots__ = ("_buf", "_src")
+
+    def __init__(self, src: AsyncIterator[Any]) -> None:
+        self._src = src
+        self._buf: Any = _END
+
+    def __aiter__(self) -> _Peeker:
+        return self
+
+    def __anext__(self) -> Awaitable[Any]:
+        buf = self._buf
+        if buf is _END:
+            return self._src.__anext__()  # (the source's own awaitable: no extra frame)
+        self._buf = _END
+        return _call(_identity, buf)
+
+    async def peek(self) -> Any:
+        """The next item, left in the buffer (``_END`` at the end)."""
+        if self._buf is _END:
+            self._buf = await anext(self._src, _END)
+        return self._buf
+
+
+def _identity(x: T) -> T:
+    return x
+
+
+class AsyncPeekable(AsyncIter[T_co]):
+    """An ``AsyncIter`` that can look at its next item without consuming it
+    (``AsyncIter.peekable()``).
+
+    The peeked item waits in a one-item buffer, so every ``AsyncIter`` method works unchanged
+    on an ``AsyncPeekable``; adapters built on it are plain ``AsyncIter``s.
+
+    >>> async def main():
+    ...     p = AsyncPeekable([1, 2, 3])
+    ...     return (await p.peek(), await p.next_if(lambda x: x > 5), await p.next_if_eq(1),
+    ...             await p.collect())
+    >>> asyncio.run(main())
+    (Some(1), Nothing(), Some(1), [2, 3])
+    """
+
+    __slots__ = ()
+
+    def __init__(
+        self, source: AsyncIterable[T_co] | Iterable[T_co] | Iter[T_co] | AsyncIter[T_co]
+    ) -> None:
+        super().__init__(source)
+        self._it = _Peeker(self._ait())
+        self._cell = None
+
+    def _peeker(self) -> _Peeker | None:
+        it = self._usable()
+        return it if isinstance(it, _Peeker) else None  # (None once closed)
+
+    def peek(self) -> Coroutine[Any, Any, Option[T_co]]:
+        """Return the next item without consuming it, or ``Nothing()``. Does not move.
+
+        >>> async def main():
+        ...     p = AsyncIter("ab").peekable()
+        ...     return await p.peek(), await p.peek(), await p.collect()
+        >>> asyncio.run(main())
+        (Some('a'), Some('a'), ['a', 'b'])
+        """
+        return _peek(self._peeker(), None, _END)
+
+    def next_if(self, pred: Callable[[T_co], object], /) -> Coroutine[Any, Any, Option[T_co]]:
+        """Consume and return the next item if ``pred`` is true for it; else ``Nothing()``.
+
+        >>> async def main():
+        ...     p = AsyncIter([1, 5]).peekable()
+        ...     return await p.next_if(lambda x: x < 3), await p.next_if(lambda x: x < 3)
+        >>> asyncio.run(main())
+        (Some(1), Nothing())
+        """
+        _check_sync("pred", pred, "next_if", None)
+        return _peek(self._peeker(), pred, _END)
+
+    def next_if_eq(self, value: object, /) -> Coroutine[Any, Any, Option[T_co]]:
+        """Consume and return the next item if it equals ``value``; else ``Nothing()``.
+
+        >>> async def main():
+        ...     p = AsyncIter("ab").peekable()
+        ...     return await p.next_if_eq("b"), await p.next_if_eq("a"), await p.collect()
+        >>> asyncio.run(main())
+        (Nothing(), Some('a'), ['b'])
+        """
+        return _peek(self._peeker(), None, value)
+
+
+async def _peek(peeker: _Peeker | None, pred: Any, value: Any) -> Option[Any]:
+    """``peek`` (no ``pred``, ``value`` is ``_END``), ``next_if`` or ``next_if_eq``."""
+    if peeker is None:
+        return Nothing()
+    x = await peeker.peek()
+    if x is _END:
+        return Nothing()
+    if pred is None and value is _END:
+        return Some(x)
+    if pred(x) if pred is not None else x == value:
+        peeker._buf = _END
+        return Some(x)
+    return Nothing()
 
 
 # ---------------------------------------------------------------------------------------------
