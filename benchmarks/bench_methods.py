@@ -23,6 +23,7 @@ import heapq
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from functools import cmp_to_key, reduce
 from itertools import (
     chain,
@@ -311,6 +312,22 @@ def sweep(n: int) -> list[Case]:
         return tail(Iter(data).scan(0, step))
 
     row("scan() ~ a generator", scan_stdlib, scan_itero)
+
+    pool_items = data[: max(10, n // 100)]  # threads: fewer items, same work per item
+
+    def map_concurrent_stdlib() -> object:
+        with ThreadPoolExecutor(4) as pool:
+            return tail(pool.map(f, pool_items))
+
+    def map_concurrent_itero() -> object:
+        with Iter(pool_items).map_concurrent(f, concurrency=4) as it:
+            return tail(it)
+
+    row(
+        "map_concurrent() ~ ThreadPoolExecutor.map()",
+        map_concurrent_stdlib,
+        map_concurrent_itero,
+    )
 
     # -- adapters that cut ---------------------------------------------------------------------
     row("filter() ~ filter()", lambda: tail(filter(p, data)), lambda: tail(Iter(data).filter(p)))

@@ -40,6 +40,7 @@ harness = _module("_harness")
 bench_option_result = _module("bench_option_result")
 bench_iter = _module("bench_iter")
 bench_methods = _module("bench_methods")
+bench_async = _module("bench_async")
 bench_peers = _module("bench_peers")
 run = _run_py()
 
@@ -48,6 +49,7 @@ TIMED_CASES: list[Any] = [
     *bench_iter.cases(30, 2),
     *bench_methods.sweep(30),
     *bench_methods.fixed_cost(2),
+    *bench_async.cases(300, 20),
 ]
 MEMORY_CASES: list[Any] = bench_iter.memory_cases(quick=True)
 
@@ -211,7 +213,14 @@ class TestRunPy:
         assert args.clock == "cpu"
 
     def test_default_runs_every_section(self) -> None:
-        assert run.parse_args([]).only == ["option_result", "iter", "methods", "kit", "peers"]
+        assert run.parse_args([]).only == [
+            "option_result",
+            "iter",
+            "methods",
+            "async",
+            "kit",
+            "peers",
+        ]
 
     def test_unknown_section_is_an_error(self, capsys: pytest.CaptureFixture[str]) -> None:
         with pytest.raises(SystemExit):
