@@ -148,16 +148,22 @@ class TestFromFn:
         assert got == list(range(k))
         assert f.calls == k
 
-    def test_after_exhaustion_f_not_called(self) -> None:
+    def test_asked_again_after_nothing_calls_f_again_as_rust(self) -> None:
         calls: list[int] = []
 
         def f() -> Option[int]:
             calls.append(0)
-            return Nothing() if len(calls) == 1 else Some(1)
+            return Nothing() if len(calls) % 2 else Some(len(calls))
 
         it = from_fn(f)
         assert it.next() is Nothing()
-        assert it.next() is Nothing()
+        assert it.next() == Some(2)
+        assert it.by_ref().collect() == []
+        assert calls == [0, 0, 0]
+        calls.clear()
+        fused = from_fn(f).fuse()
+        assert fused.next() is Nothing()
+        assert fused.next() is Nothing()
         assert calls == [0]
 
 
@@ -536,6 +542,88 @@ class TestCallbacks:
                 run()
 
 
+class NextReturns:
+    """A ``SupportsNext`` whose ``next()`` returns the given values in turn (typed loosely,
+    to feed Iter the wrong shapes a user's code can return)."""
+
+    def __init__(self, *values: Any) -> None:
+        self._values = iter(values)
+
+    def next(self) -> Any:
+        return next(self._values)
+
+
+WrongResult = Callable[[Any], Callable[[], object]]
+
+WRONG_RESULTS: dict[str, tuple[WrongResult, str]] = {
+    # name: (run the method with a callback (or items) producing `bad` after one good item,
+    #        the name the error must give)
+    "filter_map": (
+        lambda bad: Iter([1, 2]).filter_map(lambda x: Some(x) if x == 1 else bad).collect,
+        "filter_map: f",
+    ),
+    "map_while": (
+        lambda bad: Iter([1, 2]).map_while(lambda x: Some(x) if x == 1 else bad).collect,
+        "map_while: f",
+    ),
+    "from_fn": (lambda bad: from_fn(iter([Some(1), bad]).__next__).collect, "from_fn: f"),
+    "SupportsNext": (lambda bad: Iter(NextReturns(Some(1), bad)).collect, "source.next()"),
+    "scan": (
+        lambda bad: Iter([1, 2]).scan(0, lambda s, x: Some((s, x)) if x == 1 else bad).collect,
+        "scan: f",
+    ),
+    "successors": (
+        lambda bad: successors(Some(1), lambda x: Some(2) if x == 1 else bad).collect,
+        "successors: f",
+    ),
+    "find_map": (
+        lambda bad: partial(Iter([1, 2]).find_map, lambda x: Nothing() if x == 1 else bad),
+        "find_map: f",
+    ),
+    "oks": (lambda bad: Iter([Ok(1), bad]).oks().collect, "oks"),
+    "errs": (lambda bad: Iter([Err(1), bad]).errs().collect, "errs"),
+    "and_then_ok": (
+        lambda bad: Iter([Ok(1), Ok(2)]).and_then_ok(lambda x: Ok(x) if x == 1 else bad).collect,
+        "and_then_ok: f",
+    ),
+}
+RESULT_SHAPED = {"oks", "errs", "and_then_ok"}
+
+
+class TestWrongTypedCallbackResults:
+    """A callback returning the wrong shape is a TypeError naming it and the type it returned,
+    never a silently shortened stream."""
+
+    @pytest.mark.parametrize(
+        ("name", "bad"),
+        [
+            (name, bad)
+            for name in WRONG_RESULTS
+            for bad in [None, 0, (1, 2), "x"]
+            + ([Some(1), Nothing()] if name in RESULT_SHAPED else [Ok(1), Err(1)])
+        ],
+    )
+    def test_type_error_names_the_callback_and_the_type(self, name: str, bad: object) -> None:
+        run, who = WRONG_RESULTS[name]
+        with pytest.raises(TypeError) as caught:
+            run(bad)()
+        message = str(caught.value)
+        assert message.startswith(who)
+        assert message.endswith(f"got {type(bad).__name__}")
+
+    def test_items_before_the_wrong_one_come_out(self) -> None:
+        it = Iter([1, 2, 3]).filter_map(lambda x: Some(x) if x < 3 else None)  # type: ignore[arg-type, return-value]
+        assert it.next() == Some(1)
+        assert it.next() == Some(2)
+        with pytest.raises(TypeError, match="got NoneType"):
+            it.next()
+
+    def test_from_fn_next_none_idiom_is_refused(self) -> None:
+        source = iter([1, 2])
+        with pytest.raises(TypeError, match=r"from_fn: f must return .* got int"):
+            from_fn(lambda: next(source, None)).collect()  # type: ignore[arg-type, return-value]
+
+
 # ------------------------------------------------------------------------------------------------
 # size_hint and close
 # ------------------------------------------------------------------------------------------------
@@ -722,7 +810,10 @@ def settle(value: object) -> object:
 
 PEEK_ITEMS: dict[str, list[Any]] = {
     "flatten": [[0], [], [1, 2]],
-    **{n: [Ok(0), Err(1), Ok(2)] for n in ("map_ok", "map_err", "and_then_ok", "filter_ok")},
+    **{
+        n: [Ok(0), Err(1), Ok(2)]
+        for n in ("map_ok", "map_err", "and_then_ok", "filter_ok", "oks", "errs")
+    },
     "inspect_err": [Ok(0), Err(1), Ok(2)],
 }
 

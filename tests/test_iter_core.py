@@ -277,6 +277,28 @@ class TestSupportsNextSources:
         assert it.take(2).collect() == [4, 3]
         assert src.n == 3
 
+    def test_agrees_with_next_docstring_not_stopped_for_good_unless_fused(self) -> None:
+        """As ``Iter.next()`` documents (and Rust does): a ``Nothing()`` ends the stream, and
+        asking again asks the source again; ``fuse()`` stops for good."""
+
+        class Bursts:
+            def __init__(self) -> None:
+                self.calls = 0
+
+            def next(self) -> Option[int]:
+                self.calls += 1
+                return Nothing() if self.calls % 3 == 0 else Some(self.calls)
+
+        src = Bursts()
+        it = Iter(src)
+        assert it.by_ref().collect() == [1, 2]
+        assert it.next() == Some(4)
+        assert it.by_ref().collect() == [5]
+        assert src.calls == 6
+        fused = Iter(Bursts()).fuse()
+        assert fused.by_ref().collect() == [1, 2]
+        assert fused.next() is Nothing()
+
     def test_iterable_wins_over_next(self) -> None:
         class Both:
             def __iter__(self) -> Iterator[int]:

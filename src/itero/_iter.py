@@ -101,6 +101,9 @@ from ._stages import (
     END as _END,
 )
 from ._stages import (
+    Kinds as _Kinds,
+)
+from ._stages import (
     and_then_ok as _and_then_ok,
 )
 from ._stages import (
@@ -111,15 +114,6 @@ from ._stages import (
 )
 from ._stages import (
     inspect_err as _inspect_err,
-)
-from ._stages import (
-    is_err as _is_err,
-)
-from ._stages import (
-    is_ok as _is_ok,
-)
-from ._stages import (
-    is_some as _is_some,
 )
 from ._stages import (
     keep_ok as _keep_ok,
@@ -150,6 +144,9 @@ from ._stages import (
 )
 from ._stages import (
     scan as _scan,
+)
+from ._stages import (
+    select as _select,
 )
 from ._stages import (
     some_value as _some_value,
@@ -254,6 +251,20 @@ def _raise_moved(it: object) -> NoReturn:
     raise MovedError(cast(_Moved, it).message)
 
 
+# What a callback returning an Option (or an item that must be a Result) may be, per method; any
+# other type raises a TypeError naming the callback and the type (see _stages.Kinds).
+_OPTION = "{}: f must return Some(...) or Nothing(), got {{}}"
+_FILTER_MAP = _Kinds({Some: True, Nothing: False}, _OPTION.format("filter_map"))
+_FIND_MAP = _Kinds({Some: True, Nothing: False}, _OPTION.format("find_map"))
+_MAP_WHILE = _Kinds({Some: True}, _OPTION.format("map_while"), end=Nothing)
+_FROM_FN = _Kinds({Some: True}, _OPTION.format("from_fn"), end=Nothing)
+_SOURCE_NEXT = _Kinds(
+    {Some: True}, "source.next() must return Some(...) or Nothing(), got {}", end=Nothing
+)
+_OKS = _Kinds({Ok: True, Err: False}, "oks: expected an Ok or an Err item, got {}")
+_ERRS = _Kinds({Err: True, Ok: False}, "errs: expected an Ok or an Err item, got {}")
+
+
 def _too_deep() -> PipelineTooDeepError:
     return PipelineTooDeepError(
         f"pipeline too deep: an Iter may chain at most {MAX_DEPTH} stages"
@@ -268,6 +279,10 @@ def _too_deep() -> PipelineTooDeepError:
 
 class SupportsNext(Protocol[T_co]):
     """Anything with a Rust-style ``next() -> Option[T]`` method (for example an ``Iter``).
+
+    ``Iter(source)`` ends where ``next()`` returns ``Nothing()``; as ``Iter.next()`` documents
+    (and as in Rust), asking again calls ``source.next()`` again. A ``next()`` returning
+    anything but ``Some``/``Nothing()`` raises ``TypeError`` when pulled.
 
     >>> class Countdown:
     ...     def __init__(self, n: int) -> None:
@@ -351,7 +366,7 @@ class Iter(Generic[T_co]):
                     "source must be an iterable or have a next() method returning an Option,"
                     f" got {type(source).__name__}"
                 ) from None
-            it = _pull_values(nxt)
+            it = _pull_values(nxt, _SOURCE_NEXT)
             self._hint = None
         else:
             self._hint = _source_hint(it)
@@ -824,31 +839,37 @@ class Iter(Generic[T_co]):
     def filter_map(self, f: Callable[[T_co], Option[U]], /) -> Iter[U]:
         """Apply ``f`` and keep the values of the ``Some`` results, lazily.
 
+        Raises:
+            TypeError: when pulled, if ``f`` returns something other than ``Some``/``Nothing()``
+                (``None``, say): naming ``f`` and the type, never dropping the item silently.
+
         >>> parse = lambda s: Some(int(s)) if s.isdigit() else Nothing()
         >>> Iter(["1", "x", "3"]).filter_map(parse).collect()
         [1, 3]
         """
         check_callable(f, "f")
-        it = filter(_is_some, map(f, self._stage("filter_map")))
+        it = _select(map(f, self._stage("filter_map")), _FILTER_MAP)
         return self._then(map(_some_value, it), _filtered(self._hint, 0))
 
     def map_while(self, f: Callable[[T_co], Option[U]], /) -> Iter[U]:
         """Apply ``f`` and yield the ``Some`` values until the first ``Nothing``.
 
-        The item that produced ``Nothing`` is consumed (as in Rust).
+        The item that produced ``Nothing`` is consumed (as in Rust). A result of another type
+        raises ``TypeError`` naming ``f`` and the type.
 
         >>> Iter([1, 2, -1, 3]).map_while(lambda x: Some(x * 2) if x > 0 else Nothing()).collect()
         [2, 4]
         """
         check_callable(f, "f")
-        it = takewhile(_is_some, map(f, self._stage("map_while")))
-        return self._then(map(_some_value, it), _filtered(self._hint, 0))
+        it = map(_some_value, _select(map(f, self._stage("map_while")), _MAP_WHILE))
+        return self._then(_chain(it), _filtered(self._hint, 0))  # chain: ended for good
 
     def scan(self, initial_state: S, f: Callable[[S, T_co], Option[tuple[S, U]]], /) -> Iter[U]:
         """Thread a state through the items: ``f(state, item)`` returns
         ``Some((new_state, output))`` to yield ``output``, or ``Nothing()`` to stop.
 
-        Rust mutates the state in place; Python returns the new state instead.
+        Rust mutates the state in place; Python returns the new state instead. A result of
+        another type (a bare ``(state, output)`` tuple, say) raises ``TypeError``.
 
         >>> Iter([1, 2, 3]).scan(0, lambda acc, x: Some((acc + x, acc + x))).collect()
         [1, 3, 6]
@@ -1086,6 +1107,8 @@ class Iter(Generic[T_co]):
     ) -> Iter[Ok[U] | Err[E]]:
         """Replace each ``Ok(v)`` by ``f(v)`` (itself a Result); ``Err`` items pass unchanged.
 
+        ``f`` returning anything but an ``Ok``/``Err`` raises ``TypeError`` naming ``f``.
+
         >>> half = lambda v: Ok(v // 2) if v % 2 == 0 else Err(f"odd: {v}")
         >>> Iter([Ok(4), Ok(3), Err("x")]).and_then_ok(half).collect()
         [Ok(2), Err('odd: 3'), Err('x')]
@@ -1120,19 +1143,23 @@ class Iter(Generic[T_co]):
     def oks(self: Iter[Ok[T] | Err[Any]]) -> Iter[T]:
         """Yield the values of the ``Ok`` items, dropping every ``Err`` (explicitly).
 
+        An item that is not a Result raises ``TypeError`` (it is never dropped silently).
+
         >>> Iter([Ok(1), Err("x"), Ok(3)]).oks().collect()
         [1, 3]
         """
-        it = map(_ok_value, filter(_is_ok, self._stage("oks")))
+        it = map(_ok_value, _select(self._stage("oks"), _OKS))
         return self._then(it, _filtered(self._hint, 0))
 
     def errs(self: Iter[Ok[Any] | Err[E]]) -> Iter[E]:
         """Yield the errors of the ``Err`` items, dropping every ``Ok``.
 
+        An item that is not a Result raises ``TypeError``.
+
         >>> Iter([Ok(1), Err("x"), Ok(3)]).errs().collect()
         ['x']
         """
-        it = map(_err_error, filter(_is_err, self._stage("errs")))
+        it = map(_err_error, _select(self._stage("errs"), _ERRS))
         return self._then(it, _filtered(self._hint, 0))
 
     # ----------------------------------------------------------------------------------------
@@ -1475,11 +1502,13 @@ class Iter(Generic[T_co]):
     def find_map(self, f: Callable[[T_co], Option[U]], /) -> Option[U]:
         """Return the first ``Some`` that ``f`` returns, consuming up to its item.
 
+        A result other than ``Some``/``Nothing()`` raises ``TypeError`` naming ``f``.
+
         >>> Iter(["a", "7", "8"]).find_map(lambda s: Some(int(s)) if s.isdigit() else Nothing())
         Some(7)
         """
         check_callable(f, "f")
-        for o in filter(_is_some, map(f, self._borrow())):
+        for o in _select(map(f, self._borrow()), _FIND_MAP):
             return cast("Some[U]", o)
         return Nothing()
 
@@ -1917,7 +1946,13 @@ def repeat_with(f: Callable[[], T], /) -> Iter[T]:
 
 
 def from_fn(f: Callable[[], Option[T]], /) -> Iter[T]:
-    """Return an ``Iter`` of the values of ``f()``, stopping at the first ``Nothing()``.
+    """Return an ``Iter`` of the values of ``f()``, ending at the first ``Nothing()``.
+
+    As in Rust, the end is not for good: asked again, the ``Iter`` calls ``f`` again (a ``for``
+    loop or ``collect()`` stops at the first ``Nothing()``; ``fuse()`` stops for good).
+
+    Raises:
+        TypeError: when pulled, if ``f`` returns something other than ``Some``/``Nothing()``.
 
     >>> state = [3]
     >>> def countdown() -> Option[int]:
@@ -1927,11 +1962,13 @@ def from_fn(f: Callable[[], Option[T]], /) -> Iter[T]:
     [2, 1, 0]
     """
     check_callable(f, "f")
-    return _wrap(_pull_values(f), (), 0, None)
+    return _wrap(_pull_values(f, _FROM_FN), (), 0, None)
 
 
 def successors(first: Option[T], f: Callable[[T], Option[T]], /) -> Iter[T]:
     """Return ``first``'s value, then ``f`` of it, and so on until ``f`` returns ``Nothing()``.
+
+    ``f`` returning anything but ``Some``/``Nothing()`` raises ``TypeError`` naming ``f``.
 
     ``f`` is called only when the next item is asked for (Rust calls it one item early).
 
