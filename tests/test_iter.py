@@ -272,12 +272,11 @@ class TestNext:
             assert source.pulled == pos
         assert list(it) == xs[pos:]
 
-    def test_for_loop_does_not_move(self) -> None:
+    def test_builtin_next_does_not_move(self) -> None:
         it = Iter([1, 2, 3])
-        for x in it:
-            assert x == 1
-            break
-        assert it.collect() == [2, 3]
+        assert next(it) == 1
+        assert it.next() == Some(2)
+        assert it.collect() == [3]
 
 
 # ------------------------------------------------------------------------------------------------

@@ -769,7 +769,7 @@ class TestPeekable:
         assert it.peek() == Some(1)
         assert next(it) == 1
         assert it.peek() == Some(2)
-        assert list(it) == [2]
+        assert list(it.by_ref()) == [2]
         assert it.peek() is Nothing()
 
     def test_peeked_item_is_kept_by_adapters(self) -> None:

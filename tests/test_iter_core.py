@@ -3,6 +3,7 @@ size_hint bounds, Peekable semantics and SupportsNext sources."""
 
 from __future__ import annotations
 
+import copy
 import operator
 import subprocess
 import sys
@@ -218,9 +219,9 @@ class TestProtocols:
         it = Iter([1]).map(lambda x: x + 1)
         assert [it.next() for _ in range(4)] == [Some(2), Nothing(), Nothing(), Nothing()]
 
-    def test_for_loop_and_next_do_not_move(self) -> None:
+    def test_for_loop_over_by_ref_keeps_the_rest(self) -> None:
         it = Iter([1, 2, 3])
-        for x in it:
+        for x in it.by_ref():
             assert x == 1
             break
         assert it.collect() == [2, 3]
@@ -392,6 +393,82 @@ class TestMoves:
         p.map(str)
         with pytest.raises(MovedError, match=r"\.map\(\)"):
             p.peek()
+
+
+class TestLoopsMove:
+    """A for loop (and iter(), list(), ...) takes the Iter by value, as Rust's does."""
+
+    NODES = ("a", "b", "c")
+
+    @pytest.mark.parametrize(
+        "loop",
+        [
+            lambda it: [x for x in it],
+            lambda it: list(it),
+            lambda it: iter(it),
+            lambda it: next(zip(it, "xyz", strict=False)),
+            lambda it: sorted(it),
+        ],
+        ids=["for", "list", "iter", "zip", "sorted"],
+    )
+    def test_later_use_raises_moved_error_naming_the_loop(
+        self, loop: Callable[[Iter[str]], object]
+    ) -> None:
+        nodes = Iter(self.NODES)
+        loop(nodes)
+        with pytest.raises(MovedError, match=r"moved into a for loop / iter\(\).*by_ref"):
+            nodes.count()
+        with pytest.raises(MovedError, match="for loop"):
+            iter(nodes)
+
+    def test_reuse_after_a_loop_was_silently_empty(self) -> None:
+        nodes = Iter(self.NODES)
+        assert [n.upper() for n in nodes] == ["A", "B", "C"]
+        with pytest.raises(MovedError):
+            nodes.count()  # it returned 0
+
+    def test_break_then_continue_through_by_ref(self) -> None:
+        lines = Iter(["# a", "# b", "", "body 1", "body 2"])
+        header = []
+        for line in lines.by_ref():
+            if not line:
+                break
+            header.append(line)
+        assert header == ["# a", "# b"]
+        assert lines.collect() == ["body 1", "body 2"]
+
+    def test_peekable_loop_moves_and_its_by_ref_keeps_the_peeked_item(self) -> None:
+        p = Iter([1, 2, 3]).peekable()
+        assert p.peek() == Some(1)
+        for x in p.by_ref():
+            assert x == 1
+            break
+        assert p.peek() == Some(2)
+        assert list(p) == [2, 3]
+        with pytest.raises(MovedError):
+            p.peek()
+
+    def test_an_iter_in_a_pipeline_is_not_moved_by_building(self) -> None:
+        inner = Iter([1, 2])
+        outer = Iter([0]).chain(inner).zip(Iter("abc"))
+        assert outer.collect() == [(0, "a"), (1, "b"), (2, "c")]
+        nested = Iter([Iter([1]), Iter([2, 3])]).flatten()
+        assert nested.collect() == [1, 2, 3]
+
+    @pytest.mark.parametrize("copier", [copy.copy, copy.deepcopy])
+    def test_copy_is_refused(self, copier: Callable[[object], object]) -> None:
+        src = Recorder([1, 2, 3])
+        it = Iter(src).map(abs)
+        with pytest.raises(TypeError, match=r"cannot be copied.*by_ref\(\).*collect\(\)"):
+            copier(it)
+        with pytest.raises(TypeError, match="cannot be copied"):
+            copier(it.peekable())
+
+    def test_copy_of_a_moved_iter_is_refused_too(self) -> None:
+        it = Iter([1])
+        list(it)
+        with pytest.raises(TypeError, match="cannot be copied"):
+            copy.copy(it)
 
 
 class TestByRef:
@@ -836,7 +913,7 @@ class TestSizeHint:
                 other_iter = base.by_ref()
                 other: Callable[[], object] = other_iter.next
             elif leak == "iter":
-                raw = iter(base)
+                raw = iter(base.by_ref())
                 other = lambda: next(raw, None)  # noqa: E731
             elif leak == "next":
                 base.next()

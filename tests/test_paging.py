@@ -316,7 +316,7 @@ class TestRepeatedToken:
         while not ends[path[-1]] and succ[path[-1]] not in path:
             path.append(succ[path[-1]])
         it = from_pages(fetch, page_size=1)
-        got = list(itertools.islice(it, len(path)))
+        got = list(itertools.islice(it.by_ref(), len(path)))
         assert got == path
         if ends[path[-1]]:
             assert list(it) == []

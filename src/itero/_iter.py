@@ -245,6 +245,10 @@ _MOVED_MAP = _moved("map")
 _MOVED_FILTER = _moved("filter")
 _MOVED_TAKE = _moved("take")
 _MOVED_COLLECT = _moved("collect")
+_MOVED_LOOP = _Moved("__iter__")
+_MOVED_LOOP.message = (
+    "this Iter was moved into a for loop / iter(); loop over .by_ref() to keep using it"
+)
 
 
 def _raise_moved(it: object) -> NoReturn:
@@ -263,6 +267,12 @@ _SOURCE_NEXT = _Kinds(
 )
 _OKS = _Kinds({Ok: True, Err: False}, "oks: expected an Ok or an Err item, got {}")
 _ERRS = _Kinds({Err: True, Ok: False}, "errs: expected an Ok or an Err item, got {}")
+
+
+_NO_COPY = (
+    "an Iter cannot be copied (it is a one-shot stream): borrow it with by_ref(),"
+    " or collect() its items"
+)
 
 
 def _too_deep() -> PipelineTooDeepError:
@@ -448,15 +458,26 @@ class Iter(Generic[T_co]):
     # ----------------------------------------------------------------------------------------
 
     def __iter__(self) -> Iterator[T_co]:
-        """Return the underlying iterator, so a ``for`` loop runs at C speed. Does not move.
+        """Return the underlying iterator, so a ``for`` loop runs at C speed. Moves the ``Iter``.
 
-        >>> [x for x in Iter("ab")]
-        ['a', 'b']
+        As in Rust, a ``for`` loop (or ``iter()``, ``list()``, ``zip()``, ...) takes the
+        ``Iter`` by value: using it afterwards raises ``MovedError``. Loop over ``by_ref()`` to
+        keep it: after a ``break`` the rest is still there.
+
+        >>> it = Iter("abc")
+        >>> for x in it.by_ref():
+        ...     break
+        >>> x, it.collect()
+        ('a', ['b', 'c'])
         """
+        it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
         h = self._hint
         if h is not None and h[0] == "e" and h[2] is not None:
             self._hint = ("e", h[1], None)  # handed out: see _touch
-        return self._it
+        self._it = _MOVED_LOOP
+        return it
 
     def __next__(self) -> T_co:
         """Return the next item or raise ``StopIteration`` (Python's protocol). Does not move.
@@ -591,6 +612,28 @@ class Iter(Generic[T_co]):
         True
         """
         self.close()
+
+    def __copy__(self) -> NoReturn:
+        """Refuse: a copy would be a second handle on the same one-shot stream.
+
+        >>> import copy
+        >>> copy.copy(Iter([1]))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+            ...
+        TypeError: an Iter cannot be copied (it is a one-shot stream): borrow it with by_ref(), ...
+        """
+        raise TypeError(_NO_COPY)
+
+    def __deepcopy__(self, memo: object, /) -> NoReturn:
+        """Refuse, as ``__copy__`` does (many sources cannot be replayed).
+
+        >>> import copy
+        >>> copy.deepcopy(Iter([1]))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+            ...
+        TypeError: an Iter cannot be copied (it is a one-shot stream): borrow it with by_ref(), ...
+        """
+        raise TypeError(_NO_COPY)
 
     def __repr__(self) -> str:
         it = self._it
