@@ -19,8 +19,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typing_extensions import TypeGuard, TypeIs
 
-from _helpers import Source, ints, prefix, results, small_ints
-from itero import Err, Iter, Nothing, Ok, Option, Result, Some
+from _helpers import Recorder, Source, ints, prefix, results, small_ints
+from itero import (
+    Err,
+    Iter,
+    MovedError,
+    Nothing,
+    Ok,
+    Option,
+    Page,
+    Result,
+    Some,
+    try_from_pages,
+)
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -1191,6 +1202,85 @@ class TestErrs:
             k,
             via_option,
         )
+
+
+class TestProcessResults:
+    @staticmethod
+    def reference(rs: list[Result[int, int]], f: Callable[[list[int]], T]) -> Result[T, int]:
+        values: list[int] = []
+        for r in rs:
+            if isinstance(r, Err):
+                return r
+            values.append(r.value)
+        return Ok(f(values))
+
+    @given(results)
+    def test_matches_the_reference_and_pulls_nothing_after_the_first_err(
+        self, rs: list[Result[int, int]]
+    ) -> None:
+        src = Source(rs)
+        got = Iter(src).process_results(lambda oks: oks.collect())
+        assert got == self.reference(rs, list)
+        first_err = next((i for i, r in enumerate(rs) if isinstance(r, Err)), None)
+        assert src.pulled == (len(rs) if first_err is None else first_err + 1)
+
+    @given(results, st.integers(0, 5))
+    def test_item_positional_adapters_inside_f_cannot_skip_an_err(
+        self, rs: list[Result[int, int]], n: int
+    ) -> None:
+        expected = self.reference(rs, lambda values: values[n:])
+        assert Iter(rs).process_results(lambda oks: oks.skip(n).collect()) == expected
+        dedup = self.reference(rs, lambda values: [k for k, _ in itertools.groupby(values)])
+        assert Iter(rs).process_results(lambda oks: oks.dedup().collect()) == dedup
+
+    @given(results, prefix)
+    def test_f_stopping_early_pulls_only_what_it_needs(
+        self, rs: list[Result[int, int]], k: int
+    ) -> None:
+        src = Source(rs)
+        got = Iter(src).process_results(lambda oks: oks.take(k).collect())
+        needed = 0
+        values: list[int] = []
+        expected: Result[list[int], int] = Ok(values)
+        for r in rs:
+            if len(values) == k:
+                break
+            needed += 1
+            if isinstance(r, Err):
+                expected = r
+                break
+            values.append(r.value)
+        assert got == expected
+        assert src.pulled == needed
+
+    def test_a_failed_listing_is_not_an_empty_page(self) -> None:
+        def fetch(token: int | None, limit: int) -> Page[int, int]:
+            if token is not None:
+                raise ConnectionError("listing failed")
+            return Page([1, 2], 2)
+
+        pages = try_from_pages(fetch, page_size=2)
+        assert try_from_pages(fetch, page_size=2).skip(3).collect() == []  # the trap
+        got = pages.process_results(lambda items: items.skip(3).collect())
+        assert isinstance(got, Err)
+        assert isinstance(got.error, ConnectionError)
+
+    def test_f_result_is_wrapped_and_non_results_are_refused(self) -> None:
+        assert Iter([Ok(1), Ok(2)]).process_results(lambda oks: oks.sum()) == Ok(3)
+        assert Iter([]).process_results(lambda oks: oks.count()) == Ok(0)
+        with pytest.raises(TypeError, match="expected an Ok or an Err item, got int"):
+            Iter([Ok(1), 5]).process_results(lambda oks: oks.collect())  # type: ignore[misc]
+        with pytest.raises(TypeError, match="f must be callable"):
+            Iter([Ok(1)]).process_results(None)  # type: ignore[arg-type]
+
+    def test_moves_and_keeps_sources_for_close(self) -> None:
+        src = Recorder([Ok(1), Ok(2)])
+        it = Iter(src)
+        assert it.process_results(lambda oks: oks.next()) == Ok(Some(1))
+        with pytest.raises(MovedError):
+            it.count()
+        it.close()
+        assert src.closed == 1
 
 
 # ------------------------------------------------------------------------------------------------

@@ -1205,6 +1205,38 @@ class Iter(Generic[T_co]):
         it = map(_err_error, _select(self._stage("errs"), _ERRS))
         return self._then(it, _filtered(self._hint, 0))
 
+    def process_results(
+        self: Iter[Ok[T] | Err[E]], f: Callable[[Iter[T]], U], /
+    ) -> Ok[U] | Err[E]:
+        """Run ``f`` on an ``Iter`` of the ``Ok`` values; return ``Ok(f(...))``, or the first
+        ``Err`` that ``f`` reached instead (Rust itertools' ``process_results``).
+
+        The ``Iter`` that ``f`` gets ends at the first ``Err``, and nothing after it is pulled;
+        then ``process_results`` returns that ``Err``, whatever ``f`` returned. So ``f`` can use
+        the item-positional adapters (``skip``, ``step_by``, ``chunks``, ``dedup``,
+        ``unique``, ...) that would treat an ``Err`` item as just another item. An ``Err`` that
+        ``f`` never reached (it stopped early) is not pulled: the result is then ``Ok``.
+        Moves this ``Iter``. Memory: what ``f`` holds.
+
+        Raises:
+            TypeError: if an item is neither an ``Ok`` nor an ``Err``.
+
+        >>> pages = [Ok(1), Ok(2), Ok(3), Ok(4)]
+        >>> Iter(pages).process_results(lambda oks: oks.skip(2).collect())
+        Ok([3, 4])
+        >>> failed = [Ok(1), Err("page 2 failed"), Ok(3)]
+        >>> Iter(failed).process_results(lambda oks: oks.skip(2).collect())
+        Err('page 2 failed')
+        >>> Iter(failed).skip(2).collect()  # what skip alone does on Results
+        [Ok(3)]
+        """
+        check_callable(f, "f")
+        found: list[Err[E]] = []
+        runs = groupby(self._stage("process_results", _PY), type)
+        values = _chain.from_iterable(starmap(partial(_ok_run, found), runs))
+        result = f(self._then(values, _filtered(self._hint, 1), _PY))
+        return found[0] if found else Ok(result)
+
     # ----------------------------------------------------------------------------------------
     # consumers that fold
     # ----------------------------------------------------------------------------------------
@@ -1889,6 +1921,17 @@ class Peekable(Iter[T_co]):
 # ---------------------------------------------------------------------------------------------
 # construction helpers
 # ---------------------------------------------------------------------------------------------
+
+
+def _ok_run(found: list[Any], cls: type, run: Iterator[Any]) -> Iterator[Any]:
+    """``process_results``' view of a run of items of one type: the values of a run of ``Ok``;
+    at an ``Err``, record it in ``found`` and end the stream (pulling nothing more)."""
+    if cls is Ok:
+        return map(_ok_value, run)
+    if cls is Err:
+        found.append(next(run))
+        raise StopIteration
+    raise _not_result(next(run))
 
 
 def _wrap(it: Iterator[Any], close: tuple[Any, ...], depth: int, hint: Any) -> Iter[Any]:
