@@ -322,7 +322,14 @@ class Iter(Generic[T_co]):
     more than one item at a time unless a method says otherwise.
 
     Adapters and consuming methods *move* the ``Iter``, as in Rust: using it again raises
-    ``MovedError``. ``by_ref()`` borrows it instead. ``Iter(other_iter)`` moves ``other_iter``.
+    ``MovedError``. So does a ``for`` loop (or ``list()``, ``iter()``, ...): loop over
+    ``by_ref()`` to keep using it after a ``break``. ``by_ref()`` borrows it instead.
+    ``Iter(other_iter)`` moves ``other_iter``.
+
+    An ``Iter`` belongs to one consumer at a time: it is not thread-safe (reading one from
+    several threads at once can lose or repeat items, and can crash CPython 3.11, whose
+    ``islice`` is not safe to share). To fan work out over threads, keep one consumer and use
+    ``Iter.map_concurrent``.
 
     Exceptions raised by callbacks propagate unchanged, with one exception inherited from the
     builtins: a callback that raises ``StopIteration`` ends the stream, exactly as with
