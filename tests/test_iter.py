@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import Any, TypeVar
 
@@ -210,6 +210,16 @@ class TestCountProducer:
         assert count().take(3).collect() == [0, 1, 2]
         assert count(5).take(2).collect() == [5, 6]
 
+    @pytest.mark.parametrize(
+        ("start", "step", "name"),
+        [(True, 1, "start"), (0, False, "step"), ("0", 1, "start"), (0, None, "step")],
+    )
+    def test_bools_and_non_numbers_are_refused_naming_the_argument(
+        self, start: object, step: object, name: str
+    ) -> None:
+        with pytest.raises(TypeError, match=rf"^{name} must be an int or a float, got "):
+            count(start, step)  # type: ignore[call-overload]
+
 
 # ------------------------------------------------------------------------------------------------
 # construction and protocols
@@ -245,6 +255,26 @@ class TestConstruction:
     def test_bad_source_names_source(self) -> None:
         with pytest.raises(TypeError, match="source"):
             Iter(42)  # type: ignore[arg-type]
+
+    def test_a_type_error_from_the_sources_own_iter_propagates_unchanged(self) -> None:
+        error = TypeError("the cursor is closed")
+
+        class Cursor:
+            def __iter__(self) -> Iterator[int]:
+                raise error
+
+            def next(self) -> Option[int]:
+                raise AssertionError("not a SupportsNext: it has __iter__")
+
+        with pytest.raises(TypeError) as caught:
+            Iter(Cursor())
+        assert caught.value is error
+
+    def test_iter_none_marks_a_supports_next_source(self) -> None:
+        class NotIterable(OptionSource):
+            __iter__ = None
+
+        assert Iter(NotIterable([1, 2])).collect() == [1, 2]
 
     def test_iter_of_iter_moves(self) -> None:
         a = Iter([1, 2])

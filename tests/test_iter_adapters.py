@@ -530,6 +530,11 @@ class TestEnumerate:
     def test_default_start_is_zero(self) -> None:
         assert Iter("ab").enumerate().collect() == [(0, "a"), (1, "b")]
 
+    @pytest.mark.parametrize("start", [True, 1.5, "1", None])
+    def test_start_must_be_an_int_not_a_bool(self, start: object) -> None:
+        with pytest.raises(TypeError, match=r"^start must be an int, got "):
+            Iter("ab").enumerate(start)  # type: ignore[arg-type]
+
     @given(ints, prefix, st.booleans())
     def test_prefix(self, xs: list[int], k: int, via_option: bool) -> None:
         assert_agrees(lambda s: Iter(s).enumerate(), lambda s: enumerate(s), xs, k, via_option)

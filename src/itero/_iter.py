@@ -57,7 +57,7 @@ from typing import (
 from typing_extensions import Never, Self, TypeGuard, TypeIs
 
 from ._batching import ItemTooLarge, Packer, SizedT
-from ._checks import check_callable, check_count
+from ._checks import check_callable, check_count, check_real
 from ._drivers import batches as _batches
 from ._drivers import paced as _paced
 from ._errors import MovedError, PipelineTooDeepError
@@ -377,6 +377,8 @@ class Iter(Generic[T_co]):
         try:
             it = iter(src)
         except TypeError:
+            if getattr(type(source), "__iter__", None) is not None:
+                raise  # the source's own __iter__ failed: its message, unchanged
             nxt = getattr(source, "next", None)
             if not callable(nxt):
                 raise TypeError(
@@ -697,8 +699,7 @@ class Iter(Generic[T_co]):
         >>> Iter("ab").enumerate(1).collect()
         [(1, 'a'), (2, 'b')]
         """
-        if not isinstance(cast(object, start), int):
-            raise TypeError(f"start must be an int, got {type(start).__name__}")
+        check_real(start, "start", integer=True)
         return self._then(enumerate(self._stage("enumerate"), start), self._hint)
 
     @overload
@@ -2088,7 +2089,6 @@ def count(start: float = 0, step: float = 1) -> Iter[Any]:
     >>> count(10, 5).take(3).collect()
     [10, 15, 20]
     """
-    for name, value in (("start", start), ("step", step)):
-        if not isinstance(cast(object, value), (int, float)):
-            raise TypeError(f"{name} must be an int or a float, got {type(value).__name__}")
+    check_real(start, "start")
+    check_real(step, "step")
     return _wrap(_count(start, step), (), 0, _INFINITE)
