@@ -4,6 +4,7 @@ size_hint bounds, Peekable semantics and SupportsNext sources."""
 from __future__ import annotations
 
 import copy
+import itertools
 import operator
 import subprocess
 import sys
@@ -502,7 +503,39 @@ class TestByRef:
 # ------------------------------------------------------------------------------------------------
 
 
+CLOSE_LESS: dict[str, Callable[[], Iter[int]]] = {
+    "iter(list)": lambda: Iter(iter([1, 2, 3])),
+    "map object": lambda: Iter(map(abs, [1, 2, 3])),
+    "list": lambda: Iter([1, 2, 3]),
+    "from_fn": lambda: from_fn(iter([Some(1), Some(2), Some(3)]).__next__),
+    "repeat(x, n)": lambda: repeat(1, 3).map(lambda x: x),
+    "repeat(x)": lambda: repeat(1).take(3),
+    "repeat_with": lambda: repeat_with(lambda: 1).take(3),
+}
+
+
 class TestClose:
+    @pytest.mark.parametrize("name", list(CLOSE_LESS))
+    @pytest.mark.parametrize("pulled", [0, 1])
+    def test_close_over_sources_without_close(self, name: str, pulled: int) -> None:
+        it = CLOSE_LESS[name]()
+        for _ in range(pulled):
+            assert it.next() == Some(1)
+        it.close()  # nothing to close: no error
+        assert it.next() is Nothing()
+        assert it.collect() == []
+        it.close()  # idempotent
+
+    @pytest.mark.parametrize("name", list(CLOSE_LESS))
+    def test_close_after_a_move_closes_nothing_and_leaves_the_stage_working(
+        self, name: str
+    ) -> None:
+        it = CLOSE_LESS[name]()
+        later = it.map(lambda x: x * 10)
+        it.close()
+        expected = [10, 10, 10] if name.startswith("repeat") else [10, 20, 30]
+        assert later.collect() == expected
+
     @pytest.mark.parametrize("name", sorted(set(UNARY_ADAPTERS) - {"by_ref"}))
     def test_close_reaches_the_source_through_every_adapter(self, name: str) -> None:
         src = Recorder([1, 2, 3])
@@ -963,6 +996,31 @@ class TestSizeHint:
 
 
 class TestPeekable:
+    def test_peekable_of_a_peekable_keeps_the_peeked_item(self) -> None:
+        src = Recorder([1, 2, 3])
+        inner = Iter(src).peekable()
+        assert inner.peek() == Some(1)
+        outer = Peekable(inner)
+        assert outer.peek() == Some(1)
+        assert src.pulled == 1
+        assert outer.next() == Some(1)
+        assert outer.peek() == Some(2)
+        assert outer.collect() == [2, 3]
+        with pytest.raises(MovedError):
+            inner.peek()
+        again = Peekable(Peekable([4, 5]))
+        assert (again.peek(), again.next_if_eq(4), again.collect()) == (Some(4), Some(4), [5])
+
+    def test_peekable_of_a_tee_does_not_share_its_buffer(self) -> None:
+        a, b = itertools.tee(iter([1, 2, 3]))
+        p = Peekable(a)
+        assert p.peek() == Some(1)
+        assert next(b) == 1  # the sibling tee still sees every item
+        assert p.collect() == [1, 2, 3]
+        assert list(b) == [2, 3]
+        q = Iter(itertools.tee([7, 8], 1)[0]).peekable()
+        assert (q.peek(), q.collect()) == (Some(7), [7, 8])
+
     def test_peek_does_not_consume(self) -> None:
         src = Recorder([1, 2])
         p = Iter(src).peekable()
