@@ -72,6 +72,11 @@ class Boom(Exception):
     """The exception our callbacks and sources raise (propagated unchanged, never caught)."""
 
 
+def boom(*args: object) -> Any:
+    """A callback that must not be called yet (laziness tests): fails the test if it is."""
+    raise AssertionError("a callback was called too early")
+
+
 # Hypothesis strategies shared by the Iter tests.
 ints = st.lists(st.integers(), max_size=30)
 small_ints = st.lists(st.integers(-3, 3), max_size=30)

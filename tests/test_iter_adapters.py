@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typing_extensions import TypeGuard, TypeIs
 
-from _helpers import Recorder, Source, ints, prefix, results, small_ints
+from _helpers import Boom, Recorder, Source, boom, ints, prefix, results, small_ints
 from itero import (
     Err,
     Iter,
@@ -28,6 +28,7 @@ from itero import (
     Ok,
     Option,
     Page,
+    Peekable,
     Result,
     Some,
     try_from_pages,
@@ -728,7 +729,200 @@ class TestCycle:
         assert Iter(x for x in "ab").cycle().take(5).collect() == ["a", "b", "a", "b", "a"]
 
 
+class NotFused:
+    """A ``next() -> Option`` source that returns ``Nothing()`` and then more items."""
+
+    def __init__(self, script: list[int | None]) -> None:
+        self.script = script
+        self.calls = 0
+
+    def next(self) -> Option[int]:
+        self.calls += 1
+        if not self.script:
+            return Nothing()
+        x = self.script.pop(0)
+        return Nothing() if x is None else Some(x)
+
+
+class NotFusedIterator:
+    """A Python iterator that raises StopIteration and then yields again."""
+
+    def __init__(self, script: list[int | None]) -> None:
+        self.script = script
+
+    def __iter__(self) -> NotFusedIterator:
+        return self
+
+    def __next__(self) -> int:
+        x = self.script.pop(0) if self.script else None
+        if x is None:
+            raise StopIteration
+        return x
+
+
+class TestFuse:
+    @given(ints, prefix, st.booleans())
+    def test_passes_items_through(self, xs: list[int], k: int, via_option: bool) -> None:
+        assert_agrees(lambda s: Iter(s).fuse(), lambda s: iter(s), xs, k, via_option)
+
+    def test_stops_forever_at_first_end(self) -> None:
+        it = Iter(NotFusedIterator([1, None, 2, 3])).fuse()
+        assert it.next() == Some(1)
+        assert it.next() is Nothing()
+        assert it.next() is Nothing()
+        assert it.collect() == []
+
+    def test_stops_forever_at_first_nothing_of_next_source(self) -> None:
+        src = NotFused([1, None, 2])
+        it = Iter(src).fuse()
+        assert it.collect() == [1]
+        assert src.calls == 2
+
+
 class TestPeekable:
+    def test_peekable_of_a_peekable_keeps_the_peeked_item(self) -> None:
+        src = Recorder([1, 2, 3])
+        inner = Iter(src).peekable()
+        assert inner.peek() == Some(1)
+        outer = Peekable(inner)
+        assert outer.peek() == Some(1)
+        assert src.pulled == 1
+        assert outer.next() == Some(1)
+        assert outer.peek() == Some(2)
+        assert outer.collect() == [2, 3]
+        with pytest.raises(MovedError):
+            inner.peek()
+        again = Peekable(Peekable([4, 5]))
+        assert (again.peek(), again.next_if_eq(4), again.collect()) == (Some(4), Some(4), [5])
+
+    def test_peekable_of_a_tee_does_not_share_its_buffer(self) -> None:
+        a, b = itertools.tee(iter([1, 2, 3]))
+        p = Peekable(a)
+        assert p.peek() == Some(1)
+        assert next(b) == 1  # the sibling tee still sees every item
+        assert p.collect() == [1, 2, 3]
+        assert list(b) == [2, 3]
+        q = Iter(itertools.tee([7, 8], 1)[0]).peekable()
+        assert (q.peek(), q.collect()) == (Some(7), [7, 8])
+
+    def test_peek_does_not_consume(self) -> None:
+        src = Recorder([1, 2])
+        p = Iter(src).peekable()
+        assert p.peek() == Some(1)
+        assert p.peek() == Some(1)
+        assert src.pulled == 1
+        assert p.next() == Some(1)
+        assert p.peek() == Some(2)
+        assert p.collect() == [2]
+
+    def test_peek_on_empty(self) -> None:
+        p: Peekable[int] = Iter([]).peekable()
+        assert p.peek() == Nothing()
+        assert p.next() == Nothing()
+
+    def test_every_iter_method_sees_the_peeked_item(self) -> None:
+        p = Iter(range(5)).peekable()
+        p.peek()
+        assert p.map(lambda x: x * 10).collect() == [0, 10, 20, 30, 40]
+        q = Iter(range(5)).peekable()
+        q.peek()
+        assert list(q) == [0, 1, 2, 3, 4]
+
+    def test_exception_in_source_propagates_from_peek_and_loses_nothing(self) -> None:
+        def gen() -> Iterator[int]:
+            yield 1
+            raise Boom
+
+        p = Iter(gen()).peekable()
+        assert p.peek() == Some(1)
+        assert p.next() == Some(1)
+        with pytest.raises(Boom):
+            p.peek()
+        assert p.peek() == Nothing()  # the generator is finished after raising
+
+    def test_exception_from_a_retrying_source_does_not_duplicate(self) -> None:
+        class Flaky:
+            def __init__(self) -> None:
+                self.calls = 0
+
+            def __iter__(self) -> Flaky:
+                return self
+
+            def __next__(self) -> int:
+                self.calls += 1
+                if self.calls == 2:
+                    raise Boom
+                if self.calls > 4:
+                    raise StopIteration
+                return self.calls
+
+        p = Peekable(Flaky())
+        assert p.next() == Some(1)
+        with pytest.raises(Boom):
+            p.peek()
+        assert p.peek() == Some(3)
+        assert p.collect() == [3, 4]
+
+    def test_next_if_and_next_if_eq(self) -> None:
+        p = Iter([1, 2, 3]).peekable()
+        assert p.next_if(lambda x: x > 1) == Nothing()
+        assert p.next_if(lambda x: x == 1) == Some(1)
+        assert p.next_if_eq(3) == Nothing()
+        assert p.next_if_eq(2) == Some(2)
+        assert p.collect() == [3]
+        assert Iter([]).peekable().next_if(boom) == Nothing()
+
+    def test_next_if_callback_exception_keeps_the_item(self) -> None:
+        p = Iter([1, 2]).peekable()
+
+        def fail(x: int) -> bool:
+            raise Boom
+
+        with pytest.raises(Boom):
+            p.next_if(fail)
+        assert p.collect() == [1, 2]
+
+    def test_peekable_of_a_peekable(self) -> None:
+        p = Iter([1, 2, 3]).peekable()
+        assert p.peek() == Some(1)
+        q = p.peekable()
+        assert q.peek() == Some(1)
+        assert q.collect() == [1, 2, 3]
+
+    def test_peekable_over_a_users_tee_object_shares_it(self) -> None:
+        import itertools
+
+        t = itertools.tee(iter([1, 2, 3]), 1)[0]
+        p = Iter(t).peekable()
+        assert p.next() == Some(1)
+        assert next(t) == 2  # the Iter consumed from the user's object, as any source
+
+    @given(
+        xs=st.lists(st.integers(), max_size=10),
+        ops=st.lists(st.sampled_from(["peek", "next", "next_if_even", "next_if_eq0"]), max_size=20),
+    )
+    def test_matches_a_list_model(self, xs: list[int], ops: list[str]) -> None:
+        p = Iter(x for x in xs).peekable()
+        model = list(xs)
+        for op in ops:
+            head: Option[int] = Some(model[0]) if model else Nothing()
+            if op == "peek":
+                assert p.peek() == head
+            elif op == "next":
+                assert p.next() == head
+                model[:1] = []
+            elif op == "next_if_even":
+                take = bool(model) and model[0] % 2 == 0
+                assert p.next_if(lambda x: x % 2 == 0) == (head if take else Nothing())
+                if take:
+                    model[:1] = []
+            else:
+                take = bool(model) and model[0] == 0
+                assert p.next_if_eq(0) == (head if take else Nothing())
+                if take:
+                    model[:1] = []
+        assert p.collect() == model
+
     ops = st.lists(
         st.one_of(
             st.just(("next", 0)),
@@ -811,57 +1005,31 @@ class TestPeekable:
         assert it.collect() == [1, 2]
 
 
-class NotFused:
-    """A ``next() -> Option`` source that returns ``Nothing()`` and then more items."""
-
-    def __init__(self, script: list[int | None]) -> None:
-        self.script = script
-        self.calls = 0
-
-    def next(self) -> Option[int]:
-        self.calls += 1
-        if not self.script:
-            return Nothing()
-        x = self.script.pop(0)
-        return Nothing() if x is None else Some(x)
-
-
-class NotFusedIterator:
-    """A Python iterator that raises StopIteration and then yields again."""
-
-    def __init__(self, script: list[int | None]) -> None:
-        self.script = script
-
-    def __iter__(self) -> NotFusedIterator:
-        return self
-
-    def __next__(self) -> int:
-        x = self.script.pop(0) if self.script else None
-        if x is None:
-            raise StopIteration
-        return x
-
-
-class TestFuse:
-    @given(ints, prefix, st.booleans())
-    def test_passes_items_through(self, xs: list[int], k: int, via_option: bool) -> None:
-        assert_agrees(lambda s: Iter(s).fuse(), lambda s: iter(s), xs, k, via_option)
-
-    def test_stops_forever_at_first_end(self) -> None:
-        it = Iter(NotFusedIterator([1, None, 2, 3])).fuse()
-        assert it.next() == Some(1)
-        assert it.next() is Nothing()
-        assert it.next() is Nothing()
-        assert it.collect() == []
-
-    def test_stops_forever_at_first_nothing_of_next_source(self) -> None:
-        src = NotFused([1, None, 2])
-        it = Iter(src).fuse()
-        assert it.collect() == [1]
-        assert src.calls == 2
-
-
 class TestByRef:
+    def test_take_through_a_borrow_then_continue(self) -> None:
+        it = Iter(range(6))
+        assert it.by_ref().take(2).collect() == [0, 1]
+        assert it.by_ref().skip(1).take(1).collect() == [3]
+        assert it.collect() == [4, 5]
+
+    def test_borrow_of_a_peekable_shares_the_peek_buffer(self) -> None:
+        p = Iter([1, 2, 3, 4, 5]).peekable()
+        assert p.peek() == Some(1)
+        borrowed = p.by_ref()
+        assert isinstance(borrowed, Peekable)
+        assert borrowed.peek() == Some(1)  # the owner's peek is seen through the borrow
+        assert borrowed.next() == Some(1)
+        assert borrowed.peek() == Some(2)  # the borrow's peek is seen by the owner
+        assert p.next() == Some(2)
+        assert p.peek() == Some(3)
+        assert borrowed.next_if_eq(3) == Some(3)
+        assert borrowed.take(1).collect() == [4]  # moving the borrow leaves the owner usable
+        with pytest.raises(MovedError):
+            borrowed.next()
+        assert p.peek() == Some(5)
+        assert p.next() == Some(5)
+        assert p.next() is Nothing()
+
     @given(ints, st.integers(0, 35))
     def test_take_then_continue(self, xs: list[int], n: int) -> None:
         source = Source(xs)
