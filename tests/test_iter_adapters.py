@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typing_extensions import TypeGuard, TypeIs
 
-from _helpers import Boom, Recorder, Source, boom, ints, prefix, results, small_ints
+from _helpers import Boom, Recorder, boom, ints, prefix, results, small_ints
 from itero import (
     Err,
     Iter,
@@ -33,6 +33,7 @@ from itero import (
     Some,
     try_from_pages,
 )
+from itero.testing import OneShot
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -62,8 +63,8 @@ def pull(it: Iter[T], k: int, via_option: bool) -> list[T]:
 
 
 def assert_agrees_many(
-    build: Callable[[list[Source[T]]], Iter[U]],
-    reference: Callable[[list[Source[T]]], Iterator[U]],
+    build: Callable[[list[OneShot[T]]], Iter[U]],
+    reference: Callable[[list[OneShot[T]]], Iterator[U]],
     inputs: Sequence[Sequence[T]],
     k: int,
     via_option: bool,
@@ -74,11 +75,11 @@ def assert_agrees_many(
     and pulls its sources no more than the reference does when asked again (a generator
     reference never does; builtin ``zip``, like Rust's ``Zip``, pulls its first input again).
     """
-    ours_sources = [Source(xs) for xs in inputs]
+    ours_sources = [OneShot(xs) for xs in inputs]
     ours = build(ours_sources)
     assert [s.pulled for s in ours_sources] == [0] * len(inputs), "building pulled the source"
     got = pull(ours, k, via_option)
-    ref_sources = [Source(xs) for xs in inputs]
+    ref_sources = [OneShot(xs) for xs in inputs]
     ref_it = reference(ref_sources)
     expected = list(itertools.islice(ref_it, k))
     assert got == expected
@@ -94,8 +95,8 @@ def assert_agrees_many(
 
 
 def assert_agrees(
-    build: Callable[[Source[T]], Iter[U]],
-    reference: Callable[[Source[T]], Iterator[U]],
+    build: Callable[[OneShot[T]], Iter[U]],
+    reference: Callable[[OneShot[T]], Iterator[U]],
     items: Sequence[T],
     k: int,
     via_option: bool,
@@ -318,7 +319,7 @@ class TestFlatMap:
         assert Iter([1, 2, 3]).flat_map(checked).collect() == [20, 30]
 
     def test_inner_iterables_are_lazy(self) -> None:
-        inner = Source([1, 2, 3])
+        inner = OneShot([1, 2, 3])
         it = Iter([0]).flat_map(lambda _: inner)
         assert it.next() == Some(1)
         assert inner.pulled == 1
@@ -587,7 +588,7 @@ class TestFlatten:
 
 class TestInterleave:
     @staticmethod
-    def round_robin(sources: list[Source[int]]) -> Iterator[int]:
+    def round_robin(sources: list[OneShot[int]]) -> Iterator[int]:
         """more_itertools.interleave_longest, pulling each source only when its turn comes."""
         alive: list[Iterator[int]] = list(sources)
         while alive:
@@ -938,7 +939,7 @@ class TestPeekable:
     def test_interleaved_ops_match_a_list_model(
         self, xs: list[int], program: list[tuple[str, int]]
     ) -> None:
-        source = Source(xs)
+        source = OneShot(xs)
         it = Iter(source).peekable()
         pos = 0
         peeked = False
@@ -988,7 +989,7 @@ class TestPeekable:
         assert it.map(lambda x: x * 10).collect() == [10, 20, 30]
 
     def test_building_pulls_nothing(self) -> None:
-        source = Source([1])
+        source = OneShot([1])
         Iter(source).peekable()
         assert source.pulled == 0
 
@@ -1032,7 +1033,7 @@ class TestByRef:
 
     @given(ints, st.integers(0, 35))
     def test_take_then_continue(self, xs: list[int], n: int) -> None:
-        source = Source(xs)
+        source = OneShot(xs)
         it = Iter(source)
         assert it.by_ref().take(n).collect() == xs[:n]
         assert source.pulled == min(n, len(xs))
@@ -1391,7 +1392,7 @@ class TestProcessResults:
     def test_matches_the_reference_and_pulls_nothing_after_the_first_err(
         self, rs: list[Result[int, int]]
     ) -> None:
-        src = Source(rs)
+        src = OneShot(rs)
         got = Iter(src).process_results(lambda oks: oks.collect())
         assert got == self.reference(rs, list)
         first_err = next((i for i, r in enumerate(rs) if isinstance(r, Err)), None)
@@ -1410,7 +1411,7 @@ class TestProcessResults:
     def test_f_stopping_early_pulls_only_what_it_needs(
         self, rs: list[Result[int, int]], k: int
     ) -> None:
-        src = Source(rs)
+        src = OneShot(rs)
         got = Iter(src).process_results(lambda oks: oks.take(k).collect())
         needed = 0
         values: list[int] = []
@@ -1622,13 +1623,13 @@ class TestRandomPipelines:
     ) -> None:
         stages = [_stage(kind, p) for kind, p in plan]
 
-        def build(s: Source[int]) -> Iter[int]:
+        def build(s: OneShot[int]) -> Iter[int]:
             it = Iter(s)
             for ours, _ in stages:
                 it = ours(it)
             return it
 
-        def reference(s: Source[int]) -> Iterator[int]:
+        def reference(s: OneShot[int]) -> Iterator[int]:
             it: Iterator[int] = s
             for _, ref in stages:
                 it = ref(it)
@@ -1657,7 +1658,7 @@ class TestRandomPipelines:
     def test_by_ref_view_leaves_the_unpulled_rest(
         self, xs: list[int], plan: list[tuple[str, int]], k: int
     ) -> None:
-        source = Source(xs)
+        source = OneShot(xs)
         it = Iter(source)
         view = it.by_ref()
         for ours, _ in (_stage(kind, p) for kind, p in plan):

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from _helpers import Boom, Recorder, Source, Untouchable, boom
+from _helpers import Boom, Recorder, Untouchable, boom
 from itero import (
     Err,
     Iter,
@@ -42,6 +42,7 @@ from itero import (
     successors,
 )
 from itero._iter import MAX_DEPTH
+from itero.testing import OneShot
 
 T = TypeVar("T")
 
@@ -383,7 +384,7 @@ class TestConstruction:
 class TestNext:
     @given(st.lists(st.integers(), max_size=30), st.lists(st.booleans(), max_size=40))
     def test_mixed_protocols_walk_the_items(self, xs: list[int], how: list[bool]) -> None:
-        source = Source(xs)
+        source = OneShot(xs)
         it = Iter(source)
         pos = 0
         for via_option in how:
