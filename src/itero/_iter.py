@@ -149,6 +149,9 @@ from ._stages import (
     select as _select,
 )
 from ._stages import (
+    some_run as _some_run,
+)
+from ._stages import (
     some_value as _some_value,
 )
 from ._stages import (
@@ -260,7 +263,7 @@ def _raise_moved(it: object) -> NoReturn:
 _OPTION = "{}: f must return Some(...) or Nothing(), got {{}}"
 _FILTER_MAP = _Kinds({Some: True, Nothing: False}, _OPTION.format("filter_map"))
 _FIND_MAP = _Kinds({Some: True, Nothing: False}, _OPTION.format("find_map"))
-_MAP_WHILE = _Kinds({Some: True}, _OPTION.format("map_while"), end=Nothing)
+_MAP_WHILE_RUN = partial(_some_run, _OPTION.format("map_while"))
 _FROM_FN = _Kinds({Some: True}, _OPTION.format("from_fn"), end=Nothing)
 _SOURCE_NEXT = _Kinds(
     {Some: True}, "source.next() must return Some(...) or Nothing(), got {}", end=Nothing
@@ -912,8 +915,9 @@ class Iter(Generic[T_co]):
         [2, 4]
         """
         check_callable(f, "f")
-        it = map(_some_value, _select(map(f, self._stage("map_while")), _MAP_WHILE))
-        return self._then(_chain(it), _filtered(self._hint, 0))  # chain: ended for good
+        runs = groupby(map(f, self._stage("map_while")), type)  # one long run of Some
+        it = _chain.from_iterable(starmap(_MAP_WHILE_RUN, runs))  # ended for good
+        return self._then(it, _filtered(self._hint, 0))
 
     def scan(self, initial_state: S, f: Callable[[S, T_co], Option[tuple[S, U]]], /) -> Iter[U]:
         """Thread a state through the items: ``f(state, item)`` returns

@@ -68,6 +68,17 @@ class Kinds(dict[type, bool]):
         raise TypeError(self._message.format(cls.__name__))
 
 
+def some_run(message: str, cls: type, run: Iterator[Any]) -> Iterator[Any]:
+    """``map_while``'s view of a run of callback results of one type (``groupby(..., type)``):
+    the values of a run of ``Some``; a ``Nothing()`` ends the stream; any other type raises
+    ``TypeError(message)`` (formatted with its name). A Python call per run, not per item."""
+    if cls is Some:
+        return map(some_value, run)
+    if cls is Nothing:
+        raise StopIteration
+    raise TypeError(message.format(cls.__name__))
+
+
 def select(items: Iterator[Any], kinds: Kinds) -> Iterator[Any]:
     """The items of ``items`` whose type ``kinds`` keeps, raising on unknown types (all C:
     a ``tee`` pair in lockstep, so it holds one item)."""
