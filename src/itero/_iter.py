@@ -149,6 +149,9 @@ from ._stages import (
     select as _select,
 )
 from ._stages import (
+    some_items_run as _some_items_run,
+)
+from ._stages import (
     some_run as _some_run,
 )
 from ._stages import (
@@ -262,7 +265,7 @@ def _raise_moved(it: object) -> NoReturn:
 # other type raises a TypeError naming the callback and the type (see _stages.Kinds).
 _OPTION = "{}: f must return Some(...) or Nothing(), got {{}}"
 _FILTER_MAP = _Kinds({Some: True, Nothing: False}, _OPTION.format("filter_map"))
-_FIND_MAP = _Kinds({Some: True, Nothing: False}, _OPTION.format("find_map"))
+_FIND_MAP_RUN = partial(_some_items_run, _OPTION.format("find_map"))
 _MAP_WHILE_RUN = partial(_some_run, _OPTION.format("map_while"))
 _FROM_FN = _Kinds({Some: True}, _OPTION.format("from_fn"), end=Nothing)
 _SOURCE_NEXT = _Kinds(
@@ -1595,7 +1598,8 @@ class Iter(Generic[T_co]):
         Some(7)
         """
         check_callable(f, "f")
-        for o in _select(map(f, self._borrow()), _FIND_MAP):
+        runs = groupby(map(f, self._borrow()), type)  # no read-ahead past the first Some
+        for o in _chain.from_iterable(starmap(_FIND_MAP_RUN, runs)):
             return cast("Some[U]", o)
         return Nothing()
 

@@ -79,6 +79,17 @@ def some_run(message: str, cls: type, run: Iterator[Any]) -> Iterator[Any]:
     raise TypeError(message.format(cls.__name__))
 
 
+def some_items_run(message: str, cls: type, run: Iterator[Any]) -> Iterable[Any]:
+    """``find_map``'s view of a run of callback results of one type: the ``Some`` items of a
+    run of ``Some``, nothing for a run of ``Nothing()``, ``TypeError(message)`` for another
+    type. A Python call per run, not per item."""
+    if cls is Some:
+        return run
+    if cls is Nothing:
+        return ()
+    raise TypeError(message.format(cls.__name__))
+
+
 def select(items: Iterator[Any], kinds: Kinds) -> Iterator[Any]:
     """The items of ``items`` whose type ``kinds`` keeps, raising on unknown types (all C:
     a ``tee`` pair in lockstep, so it holds one item)."""
