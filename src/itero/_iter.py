@@ -134,6 +134,9 @@ from ._stages import (
     ok_value as _ok_value,
 )
 from ._stages import (
+    ok_values_run as _ok_values_run,
+)
+from ._stages import (
     partial_cmp as _partial_cmp,
 )
 from ._stages import (
@@ -1248,7 +1251,7 @@ class Iter(Generic[T_co]):
         check_callable(f, "f")
         found: list[Err[E]] = []
         runs = groupby(self._stage("process_results", _PY), type)
-        values = _chain.from_iterable(starmap(partial(_ok_run, found), runs))
+        values = _chain.from_iterable(starmap(partial(_ok_values_run, found), runs))
         result = f(self._then(values, _filtered(self._hint, 1), _PY))
         return found[0] if found else Ok(result)
 
@@ -1937,17 +1940,6 @@ class Peekable(Iter[T_co]):
 # ---------------------------------------------------------------------------------------------
 # construction helpers
 # ---------------------------------------------------------------------------------------------
-
-
-def _ok_run(found: list[Any], cls: type, run: Iterator[Any]) -> Iterator[Any]:
-    """``process_results``' view of a run of items of one type: the values of a run of ``Ok``;
-    at an ``Err``, record it in ``found`` and end the stream (pulling nothing more)."""
-    if cls is Ok:
-        return map(_ok_value, run)
-    if cls is Err:
-        found.append(next(run))
-        raise StopIteration
-    raise _not_result(next(run))
 
 
 def _wrap(it: Iterator[Any], close: tuple[Any, ...], depth: int, hint: Any) -> Iter[Any]:

@@ -90,6 +90,18 @@ def some_items_run(message: str, cls: type, run: Iterator[Any]) -> Iterable[Any]
     raise TypeError(message.format(cls.__name__))
 
 
+def ok_values_run(found: list[Any], cls: type, run: Iterator[Any]) -> Iterator[Any]:
+    """``process_results``' view of a run of items of one type: the values of a run of ``Ok``;
+    at an ``Err``, record it in ``found`` and end the stream (pulling nothing more); another
+    type raises ``TypeError``. A Python call per run, not per item."""
+    if cls is Ok:
+        return map(ok_value, run)
+    if cls is Err:
+        found.append(next(run))
+        raise StopIteration
+    raise not_result(next(run))
+
+
 def select(items: Iterator[Any], kinds: Kinds) -> Iterator[Any]:
     """The items of ``items`` whose type ``kinds`` keeps, raising on unknown types (all C:
     a ``tee`` pair in lockstep, so it holds one item)."""
