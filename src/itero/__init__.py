@@ -7,6 +7,8 @@ Some(2)
 Ok('fine')
 """
 
+from ._aiter import AsyncIter as AsyncIter
+from ._aiter import AsyncPeekable as AsyncPeekable
 from ._batching import ItemTooLarge as ItemTooLarge
 from ._errors import ItemTooLargeError as ItemTooLargeError
 from ._errors import MovedError as MovedError
@@ -48,6 +50,8 @@ from ._result import is_err as is_err
 from ._result import is_ok as is_ok
 
 __all__ = [
+    "AsyncIter",
+    "AsyncPeekable",
     "Err",
     "ItemTooLarge",
     "ItemTooLargeError",

@@ -10,7 +10,7 @@ import math
 import sys
 from typing import Any
 
-__all__ = ["check_callable", "check_count", "check_int", "check_number", "check_real"]
+__all__ = ["check_bool", "check_callable", "check_count", "check_int", "check_number", "check_real"]
 
 _MAXSIZE = sys.maxsize
 
@@ -26,6 +26,19 @@ def check_callable(value: object, name: str) -> None:
     """
     if not callable(value):
         raise TypeError(f"{name} must be callable, got {type(value).__name__}")
+
+
+def check_bool(value: object, name: str) -> bool:
+    """Return ``value`` if it is a bool; else raise naming the argument ``name``.
+
+    >>> check_bool(1, "ordered")
+    Traceback (most recent call last):
+        ...
+    TypeError: ordered must be a bool, got int
+    """
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
+    return value
 
 
 def check_int(value: object, name: str, minimum: int) -> int:
