@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from _helpers import Source
+from _helpers import Recorder as Source
 from itero import Iter, MovedError, Nothing, Some, count, repeat
 
 

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from _helpers import Boom, Recorder, Source, Untouchable
+from _helpers import Boom, Recorder, Untouchable
 from itero import Iter, Nothing
+from itero.testing import OneShot
 
 
 def pool_threads() -> list[threading.Thread]:
@@ -100,7 +101,7 @@ class TestBounds:
 
     @pytest.mark.parametrize("ordered", [True, False])
     def test_pulled_but_not_yielded_stays_within_twice_the_limit(self, ordered: bool) -> None:
-        source = Source(range(1000))
+        source = OneShot(range(1000))
         f = Tracker()
         peak = 0
         with Iter(source).map_concurrent(f, concurrency=3, ordered=ordered) as it:
