@@ -42,6 +42,7 @@ b'\\n\\x02hi\\n\\x00'
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
@@ -215,6 +216,45 @@ def _iter_batch(message: bytes) -> Iterator[bytes]:
 
 
 # ---------------------------------------------------------------------------------------------
+# sync or aio: which grpcio stack an object belongs to
+# ---------------------------------------------------------------------------------------------
+
+
+def _is_aio_context(context: object) -> bool:
+    """Whether ``context`` is a grpc.aio server's context (for an async or a plain handler).
+
+    grpcio's aio contexts are Cython classes that are not registered as subclasses of
+    ``grpc.aio.ServicerContext``, so they are recognised by their module as well.
+    """
+    return isinstance(context, grpc.aio.ServicerContext) or (
+        not isinstance(context, grpc.ServicerContext)
+        and type(context).__module__.startswith("grpc._cython")
+    )
+
+
+def _check_sync_context(context: object, function: str, aio_function: str) -> None:
+    if _is_aio_context(context):
+        raise TypeError(
+            f"{function} serves a grpc.server (sync) RPC, but this context belongs to a "
+            f"grpc.aio server: use {aio_function} in an async def servicer method instead"
+        )
+
+
+def _is_aio_call(call: object) -> bool:
+    return isinstance(call, grpc.aio.Call) or (
+        hasattr(call, "__aiter__") and not hasattr(call, "__iter__")
+    )
+
+
+def _check_sync_call(call: object, function: str, aio_function: str) -> None:
+    if _is_aio_call(call):
+        raise TypeError(
+            f"{function} reads a call of a grpc (sync) channel, but this is a grpc.aio call "
+            f"({type(call).__name__}): use {aio_function} instead"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
 # server side
 # ---------------------------------------------------------------------------------------------
 
@@ -317,10 +357,20 @@ def stream_batches(
         check_int(max_items, "max_items", 1)
     cancelled: threading.Event | None = None
     if context is not None:
+        _check_sync_context(context, "stream_batches", "astream_batches")
         cancelled = threading.Event()
         # The callback runs on grpcio's thread when the RPC terminates (for any reason, but
         # after a normal end nothing is pulled anyway). False: the RPC has already ended.
-        if not context.add_callback(cancelled.set):
+        registered = context.add_callback(cancelled.set)
+        if registered is not True and registered is not False:
+            # Not grpcio's sync server: reading None as "already ended" would send an empty
+            # stream with status OK.
+            raise TypeError(
+                f"stream_batches: context.add_callback returned {registered!r}, not a bool: "
+                "the context is not a grpc.server (sync) ServicerContext; on a grpc.aio server "
+                "use astream_batches"
+            )
+        if not registered:
             cancelled.set()
     release = CallOnce(partial(close_source, items))
     messages = _produce(items, serialize, cancelled, max_message_bytes, max_items, release)
@@ -362,6 +412,8 @@ def stream_handler(
         check_int(max_items, "max_items", 1)
 
     def respond(request: R, context: grpc.ServicerContext) -> Iter[bytes]:
+        # Checked before behavior runs: on a grpc.aio server, fail instead of streaming.
+        _check_sync_context(context, "stream_handler", "astream_handler")
         return stream_batches(
             behavior(request, context),
             serialize,
@@ -438,7 +490,8 @@ class RpcFailure:
         )
 
 
-def _check_client_args(call: object, deserialize: object) -> None:
+def _check_client_args(call: object, deserialize: object, function: str) -> None:
+    _check_sync_call(call, function, "a" + function)
     if not callable(getattr(call, "cancel", None)):
         raise TypeError(f"call must be a streaming call with cancel(), got {type(call).__name__}")
     if not callable(deserialize):
@@ -464,7 +517,7 @@ def iter_stream(call: StreamingCall, deserialize: Callable[[bytes], T], /) -> It
     >>> iter_stream(FakeCall(), bytes.decode).collect()
     ['a', 'b', 'c']
     """
-    _check_client_args(call, deserialize)
+    _check_client_args(call, deserialize, "iter_stream")
     items = map(deserialize, chain.from_iterable(map(_iter_batch, call)))
     # Cancelling a call that already ended is a no-op (grpcio returns False).
     return Iter(Closing(items, call.cancel))
@@ -505,7 +558,7 @@ def iter_stream_results(
     Ok('a')
     Err(RpcFailure(code=<StatusCode.UNKNOWN: (2, 'unknown')>, details=''))
     """
-    _check_client_args(call, deserialize)
+    _check_client_args(call, deserialize, "iter_stream_results")
     results = _results(call, deserialize)
     return Iter(Closing(results, call.cancel, results.close))
 
@@ -533,6 +586,22 @@ class ResponseTooLargeError(Exception):
         return "the response was too large for one message (RESOURCE_EXHAUSTED)"
 
 
+def _check_sync_fetch(fetch: object, function: str, aio_function: str) -> None:
+    if not callable(fetch):
+        raise TypeError(f"fetch must be callable, got {type(fetch).__name__}")
+    if inspect.iscoroutinefunction(fetch):
+        raise TypeError(
+            f"{function} takes a plain fetch function, but this fetch is async: use {aio_function}"
+        )
+
+
+def _discard_awaitable(awaitable: object) -> None:
+    """Close a coroutine that will never be awaited (no "never awaited" warning)."""
+    close = getattr(awaitable, "close", None)
+    if callable(close):
+        close()
+
+
 def resource_exhausted_as_too_large(
     fetch: Callable[[K | None, int], Page[T, K]], /
 ) -> Callable[[K | None, int], Page[T, K]]:
@@ -557,17 +626,23 @@ def resource_exhausted_as_too_large(
     itero.grpc.ResponseTooLargeError: the response was too large for one message \
 (RESOURCE_EXHAUSTED)
     """
-    if not callable(fetch):
-        raise TypeError(f"fetch must be callable, got {type(fetch).__name__}")
+    _check_sync_fetch(fetch, "resource_exhausted_as_too_large", "afrom_unary_pages")
 
     def fetch_or_too_large(token: K | None, limit: int) -> Page[T, K]:
         try:
-            return fetch(token, limit)
+            page = fetch(token, limit)
         except grpc.RpcError as error:
             code = getattr(error, "code", None)
             if callable(code) and code() == grpc.StatusCode.RESOURCE_EXHAUSTED:
                 raise ResponseTooLargeError(error) from error
             raise
+        if inspect.isawaitable(page):
+            _discard_awaitable(page)
+            raise TypeError(
+                "fetch returned an awaitable, not a Page: for an async fetch (a grpc.aio "
+                "stub) use afrom_unary_pages"
+            )
+        return page
 
     return fetch_or_too_large
 
@@ -602,6 +677,7 @@ def from_unary_pages(
     >>> from_unary_pages(fetch, page_size=8).collect()
     [0, 1, 2, 3, 4]
     """
+    _check_sync_fetch(fetch, "from_unary_pages", "afrom_unary_pages")
     return from_pages(
         resource_exhausted_as_too_large(fetch),
         page_size=page_size,
