@@ -23,6 +23,7 @@ from typing_extensions import assert_type
 from itero import Err, ItemTooLargeError, Iter, Nothing, Ok, OversizeItemError, Page, Result
 from itero.grpc import (
     DEFAULT_MAX_MESSAGE_BYTES,
+    MessageItemTooLargeError,
     ResponseTooLargeError,
     RpcFailure,
     StreamingCall,
@@ -457,9 +458,16 @@ class TestStreamBatches:
     def test_oversize_item_raises_after_the_items_before_it(self) -> None:
         messages = stream_batches([b"ab", b"c" * 20, b"d"], identity, max_message_bytes=10)
         assert next(messages) == encode_batch([b"ab"])
-        with pytest.raises(OversizeItemError) as info:
+        with pytest.raises(MessageItemTooLargeError) as info:
             next(messages)
-        assert (info.value.index, info.value.size, info.value.max_bytes) == (1, 22, 10)
+        assert isinstance(info.value, OversizeItemError)
+        error = info.value
+        assert (error.index, error.size, error.overhead, error.max_bytes) == (1, 20, 2, 10)
+        assert str(error) == (
+            "item at index 1 has 20 bytes (22 with its tag and length prefix), over "
+            "max_message_bytes=10: raise max_message_bytes (and grpc.max_receive_message_length "
+            "on the clients' channels, 4 MiB by default), or make the item smaller"
+        )
 
     def test_termination_callback_stops_production(self) -> None:
         ctx, context = fake_context()

@@ -43,12 +43,16 @@ b'\\n\\x02hi\\n\\x00'
 from __future__ import annotations
 
 import inspect
-import threading
-from collections.abc import Callable, Generator, Iterable, Iterator
+import io
+import math
+import operator
+import sys
+import time
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import chain, repeat
-from typing import Final, Protocol, TypeVar, final
+from itertools import chain
+from typing import Any, Final, Protocol, TypeVar, final, overload
 
 try:
     import grpc
@@ -57,7 +61,7 @@ except ImportError as _exc:  # pragma: no cover - exercised in a subprocess test
         "itero.grpc needs grpcio, which is not installed: pip install 'itero[grpc]'"
     ) from _exc
 
-from ._batching import CallOnce, Closing, batched_by_size, check_int, close_source
+from ._batching import CallOnce, Closing, OversizeItemError, check_int, close_source
 from ._iter import Iter
 from ._paging import Page, from_pages
 from ._result import Err, Ok, Result
@@ -80,6 +84,9 @@ __all__ = [
 T = TypeVar("T")
 K = TypeVar("K")
 R = TypeVar("R")
+B = TypeVar("B")
+B_co = TypeVar("B_co", covariant=True)
+T_co = TypeVar("T_co", covariant=True)
 
 DEFAULT_MAX_MESSAGE_BYTES: Final = 4 * 1024 * 1024 - 64 * 1024
 """The default largest streamed message: grpcio's default receive limit (4 MiB) less 64 KiB.
@@ -106,18 +113,25 @@ def _varint(n: int) -> bytes:
     return bytes(out)
 
 
-def _frame(payload: object, not_bytes: str = "serialize must return bytes") -> bytes:
-    """Return one item as it appears in a batch: tag, varint length, payload.
+_CACHED_HEADERS: Final = 1 << 14
+"""Headers of items shorter than this (at most 3 bytes) are cached once computed."""
 
-    ``not_bytes`` starts the ``TypeError`` message for a payload that is not bytes: it names
-    what the caller got wrong (``serialize``, or ``encode_batch``'s argument).
+
+class _Headers(dict[int, bytes]):
+    """``headers[n]``: the tag and varint length of an ``n``-byte item, cached for small ``n``.
+
+    A dict lookup is a C call: ``map(_header, map(len, payloads))`` frames items without a
+    Python frame per item (``__missing__`` runs once per new size).
     """
-    if not isinstance(payload, (bytes, bytearray)):
-        raise TypeError(f"{not_bytes}, got {type(payload).__name__}")
-    n = len(payload)
-    if n < 128:
-        return _SHORT_HEADERS[n] + payload
-    return b"\n" + _varint(n) + payload
+
+    def __missing__(self, n: int) -> bytes:
+        header = b"\n" + _varint(n)
+        if n < _CACHED_HEADERS:
+            self[n] = header
+        return header
+
+
+_header: Final = _Headers(enumerate(_SHORT_HEADERS)).__getitem__
 
 
 def encode_batch(payloads: Iterable[bytes | bytearray], /) -> bytes:
@@ -126,6 +140,7 @@ def encode_batch(payloads: Iterable[bytes | bytearray], /) -> bytes:
     Each payload becomes ``0x0A``, its length as a varint, then its bytes; the message is
     their concatenation, so an empty batch is ``b""``. ``stream_batches`` does this for you;
     use it to build a unary response in the same format (as a page of a paginated RPC).
+    One ``b"".join`` of cached headers and the payloads: no Python call per item.
 
     Raises:
         TypeError: if a payload is not ``bytes`` (or ``bytearray``).
@@ -135,7 +150,17 @@ def encode_batch(payloads: Iterable[bytes | bytearray], /) -> bytes:
     >>> len(encode_batch([b"x" * 300]))  # 1 tag byte + 2 length bytes + 300
     303
     """
-    return b"".join(map(_frame, payloads, repeat("payloads must be bytes or bytearray")))
+    items = payloads if payloads.__class__ is list else list(payloads)
+    try:
+        framed = zip(map(_header, map(len, items)), items)  # noqa: B905 - same length
+        return b"".join(chain.from_iterable(framed))
+    except TypeError:
+        for payload in items:
+            if not isinstance(payload, (bytes, bytearray)):
+                raise TypeError(
+                    f"payloads must be bytes or bytearray, got {type(payload).__name__}"
+                ) from None
+        raise  # pragma: no cover - every payload is bytes: not a payload's fault
 
 
 def _read_varint(message: bytes, pos: int) -> tuple[int, int]:
@@ -255,57 +280,205 @@ def _check_sync_call(call: object, function: str, aio_function: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# server side
+# server side: the packing algorithm (no I/O, no clock), shared by the sync and aio drivers
 # ---------------------------------------------------------------------------------------------
 
 
-def _framed_items(
-    items: Iterator[T],
-    serialize: Callable[[T], bytes],
-    cancelled: threading.Event | None,
-    failure: list[Exception],
-) -> Iterator[bytes]:
-    """Serialize and frame each item; stop at cancellation; record a failure and stop.
+class _Packer:
+    """Frames item payloads into batch messages of at most ``max_bytes`` bytes each.
 
-    Stopping (rather than raising) on a failure lets the batching ship the items that came
-    before it; ``_produce`` raises the failure after that last batch.
+    The message being filled is one ``io.BytesIO``: memory is the message's bytes, not one
+    object per item, and ``take()`` hands the buffer over as ``bytes`` without copying it
+    (``BytesIO.getvalue`` shrinks and shares its buffer when nothing else uses it). Pure: the
+    drivers decide when to pull, when to flush on time, and where messages go.
     """
-    try:
-        if cancelled is None:
-            for item in items:
-                yield _frame(serialize(item))
-        else:
-            is_set = cancelled.is_set
-            while not is_set():  # checked before every pull: production stops on cancel
-                try:
-                    item = next(items)
-                except StopIteration:
-                    return
-                yield _frame(serialize(item))
-    except Exception as exc:
-        failure.append(exc)
+
+    __slots__ = ("_buffer", "_count", "_max_bytes", "_max_items", "_used", "_write", "index")
+
+    def __init__(self, max_bytes: int, max_items: int | None) -> None:
+        self._max_bytes = max_bytes
+        self._max_items = sys.maxsize if max_items is None else max_items
+        self._buffer = io.BytesIO()
+        self._write = self._buffer.write
+        self._used = 0
+        self._count = 0
+        self.index = 0
+        """The source position of the next item (the number of items added so far)."""
+
+    @property
+    def count(self) -> int:
+        """The number of items in the message being filled."""
+        return self._count
+
+    def add(self, payload: bytes) -> bytes | None:
+        """Frame ``payload`` into the message; return the previous message if it was full.
+
+        Raises ``OversizeItemError`` (after nothing was added) if the framed item alone
+        exceeds ``max_bytes``, and ``TypeError`` if ``payload`` is not bytes.
+        """
+        if payload.__class__ is not bytes and not isinstance(payload, (bytes, bytearray)):
+            raise TypeError(f"serialize must return bytes, got {type(payload).__name__}")
+        n = len(payload)
+        header = _header(n)
+        size = len(header) + n
+        full: bytes | None = None
+        if self._used + size > self._max_bytes or self._count == self._max_items:
+            if size > self._max_bytes:
+                raise MessageItemTooLargeError(self.index, n, self._max_bytes, len(header))
+            full = self.take()
+        write = self._write
+        write(header)
+        write(payload)
+        self._used += size
+        self._count += 1
+        self.index += 1
+        return full
+
+    def take(self) -> bytes:
+        """Return the message filled so far (maybe empty) and start a new one."""
+        message = self._buffer.getvalue()
+        self._buffer = io.BytesIO()
+        self._write = self._buffer.write
+        self._used = 0
+        self._count = 0
+        return message
+
+
+class MessageItemTooLargeError(OversizeItemError):
+    """An item that does not fit in a message of its own: its framed size > ``max_message_bytes``.
+
+    Raised by ``stream_batches``/``stream_messages`` (and their aio twins) after the items
+    before it were sent. As an ``itero.OversizeItemError`` it has ``index`` (the item's
+    position in the source), ``size`` (its serialized size), ``overhead`` (its tag and length
+    prefix) and ``max_bytes``; its message says which limits to change.
+
+    >>> print(MessageItemTooLargeError(index=7, size=5_000_000, max_bytes=4_128_768, overhead=5))
+    item at index 7 has 5000000 bytes (5000005 with its tag and length prefix), over \
+max_message_bytes=4128768: raise max_message_bytes (and grpc.max_receive_message_length on the \
+clients' channels, 4 MiB by default), or make the item smaller
+    """
+
+    def __str__(self) -> str:
+        return (
+            f"item at index {self.index} has {self.size} bytes ({self.size + self.overhead} "
+            f"with its tag and length prefix), over max_message_bytes={self.max_bytes}: raise "
+            "max_message_bytes (and grpc.max_receive_message_length on the clients' channels, "
+            "4 MiB by default), or make the item smaller"
+        )
+
+
+def _until_set(flag: list[None], items: Iterator[T]) -> Iterator[T]:
+    """``items``, ending as soon as ``flag`` is non-empty (checked before every pull, in C).
+
+    ``iter(flag.__len__, 1)`` gives 0 until an element is appended; ``zip`` asks it before it
+    pulls ``items``, so once the flag is raised no further item is pulled.
+    """
+    return map(_second, zip(iter(flag.__len__, 1), items))  # noqa: B905 - ends first
+
+
+_second: Final = operator.itemgetter(1)
+
+
+# ---------------------------------------------------------------------------------------------
+# server side: sync driver
+# ---------------------------------------------------------------------------------------------
 
 
 def _produce(
-    items: Iterable[T],
+    source: Iterable[T],
+    flag: list[None] | None,
     serialize: Callable[[T], bytes],
-    cancelled: threading.Event | None,
     max_message_bytes: int,
     max_items: int | None,
+    max_delay: float | None,
     release: CallOnce,
 ) -> Generator[bytes, None, None]:
-    failure: list[Exception] = []
+    packer = _Packer(max_message_bytes, max_items)
+    add = packer.add
+    failure: Exception | None = None
     try:
-        framed = _framed_items(iter(items), serialize, cancelled, failure)
-        # map() keeps no reference to a batch once it is joined: while a message is being
-        # sent, only it and the next batch being filled are held.
-        yield from map(b"".join, batched_by_size(framed, max_message_bytes, max_items=max_items))
-        if failure:
-            raise failure[0]
+        try:
+            items = iter(source) if flag is None else _until_set(flag, iter(source))
+            if max_delay is None:
+                for item in items:
+                    full = add(serialize(item))
+                    if full is not None:
+                        yield full
+            else:
+                clock = time.monotonic
+                started = 0.0  # when the first item of the pending message arrived
+                for item in items:
+                    full = add(serialize(item))
+                    now = clock()
+                    if full is not None:
+                        yield full
+                        started = now
+                    elif packer.count == 1:
+                        started = now
+                    elif now - started >= max_delay:
+                        yield packer.take()
+        except Exception as exc:  # the source or serialize: send what came before it first
+            failure = exc
+        if packer.count:
+            yield packer.take()
+        if failure is not None:
+            raise failure
     finally:
         # Runs when the stream ends, fails, or is closed/dropped (grpcio stops iterating a
         # cancelled stream and drops it, which closes this generator): release the source.
+        del failure
         release()
+
+
+def _on_termination(context: grpc.ServicerContext, function: str) -> list[None]:
+    """A flag raised (made non-empty) when the RPC terminates, for ``_until_set``."""
+    _check_sync_context(context, function, "a" + function)
+    flag: list[None] = []
+    # The callback runs on grpcio's thread when the RPC terminates (for any reason; after a
+    # normal end nothing is pulled anyway). False: the RPC has already ended.
+    registered = context.add_callback(partial(flag.append, None))
+    if registered is not True and registered is not False:
+        # Not grpcio's sync server: reading None as "already ended" would send an empty
+        # stream with status OK.
+        raise TypeError(
+            f"{function}: context.add_callback returned {registered!r}, not a bool: the "
+            f"context is not a grpc.server (sync) ServicerContext; on a grpc.aio server use "
+            f"a{function}"
+        )
+    if not registered:
+        flag.append(None)
+    return flag
+
+
+def _check_stream_args(
+    max_message_bytes: object, max_items: object, max_delay: object
+) -> float | None:
+    check_int(max_message_bytes, "max_message_bytes", 1)
+    if max_items is not None:
+        check_int(max_items, "max_items", 1)
+    if max_delay is None:
+        return None
+    if not isinstance(max_delay, (int, float)) or isinstance(max_delay, bool):
+        raise TypeError(f"max_delay must be a number of seconds, got {type(max_delay).__name__}")
+    if not (max_delay >= 0 and math.isfinite(max_delay)):
+        raise ValueError(f"max_delay must be >= 0 and finite, got {max_delay}")
+    return float(max_delay)
+
+
+def _stream(
+    items: Iterable[T],
+    serialize: Callable[[T], bytes],
+    context: grpc.ServicerContext | None,
+    max_message_bytes: int,
+    max_items: int | None,
+    max_delay: float | None,
+    function: str,
+) -> Iter[bytes]:
+    flag = None if context is None else _on_termination(context, function)
+    release = CallOnce(partial(close_source, items))
+    messages = _produce(items, flag, serialize, max_message_bytes, max_items, max_delay, release)
+    # Closing before the first message never starts the generator: release the source too.
+    return Iter(Closing(messages, messages.close, release))
 
 
 def stream_batches(
@@ -316,25 +489,39 @@ def stream_batches(
     *,
     max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
     max_items: int | None = None,
+    max_delay: float | None = None,
 ) -> Iter[bytes]:
     """Pack ``items`` into batch messages of at most ``max_message_bytes`` each, lazily.
 
     Return it from a server-streaming handler registered with no response serializer (the
-    messages are already bytes), or use ``stream_handler``. Each item is ``serialize``-d and
-    framed as in ``encode_batch``; batches are filled greedily in order, so the client reads
-    the items back in order, each exactly once. Memory: one batch at a time.
+    messages are already bytes), or use ``stream_handler``; with protoc-generated code, use
+    ``stream_messages``. Each item is ``serialize``-d and framed as in ``encode_batch``;
+    batches are filled greedily in order, so the client reads the items back in order, each
+    exactly once.
+
+    Memory: the message being filled is one buffer of at most ``max_message_bytes`` (not one
+    object per item), handed to grpcio without a copy; with the message grpcio is still
+    sending, at most 2x ``max_message_bytes`` plus one item, whatever the item size.
+
+    Time: with ``max_delay`` (seconds), a partly filled message is sent as soon as an item
+    arrives ``max_delay`` or more after the first item of that message, so a slow source
+    still reaches the client before its deadline. The check runs when an item arrives: a
+    source that blocks for a long time between two items delays it (``astream_batches``
+    flushes on time even then).
 
     Cancellation: with ``context``, a callback registered with ``context.add_callback`` stops
-    production when the RPC ends early (client cancel, deadline): no item is pulled after
-    that. Whenever the stream ends (exhausted, failed, cancelled, closed, even before its first
-    message, or dropped by grpcio once started) the source's ``close()`` is called once, if it
-    has one (a generator, a file, an ``Iter``).
+    production when the RPC ends early (client cancel, deadline): ``items`` is not pulled
+    again after that. What ``items`` itself pulls from (the cursor under an
+    ``Iter(cursor).filter(rare)``) is not watched: wrap that source with ``cancellable`` to
+    stop it at the next pull. Whenever the stream ends (exhausted, failed, cancelled, closed,
+    even before its first message, or dropped by grpcio once started) the source's
+    ``close()`` is called once, if it has one (a generator, a file, an ``Iter``).
 
     Errors: if the source or ``serialize`` raises, the items before it are still sent (the
     pending batch is flushed), then the exception propagates to grpcio, which ends the RPC
     with ``UNKNOWN`` ("Exception iterating responses: ..."), or with the status given to
     ``context.abort``. An item whose framed size exceeds ``max_message_bytes`` raises
-    ``itero.OversizeItemError`` the same way, after the items before it.
+    ``itero.OversizeItemError`` (naming its position) the same way, after the items before it.
 
     Args:
         items: the items to send, in order.
@@ -342,9 +529,12 @@ def stream_batches(
         context: the handler's ``grpc.ServicerContext`` (None outside a server, e.g. tests).
         max_message_bytes: the largest message, >= 1 (the framing of each item included).
         max_items: the most items in a message (None: no limit).
+        max_delay: the longest a partly filled message waits for more items, in seconds
+            (None: until it is full).
 
     Raises:
-        TypeError, ValueError: at the call, for a bad argument (named in the message).
+        TypeError, ValueError: at the call, for a bad argument (named in the message), or a
+            ``grpc.aio`` context (use ``astream_batches``).
 
     >>> messages = stream_batches(["ab", "cd", "e"], str.encode, max_message_bytes=8)
     >>> [decode_batch(m) for m in messages]
@@ -352,30 +542,132 @@ def stream_batches(
     """
     if not callable(serialize):
         raise TypeError(f"serialize must be callable, got {type(serialize).__name__}")
-    check_int(max_message_bytes, "max_message_bytes", 1)
-    if max_items is not None:
-        check_int(max_items, "max_items", 1)
-    cancelled: threading.Event | None = None
-    if context is not None:
-        _check_sync_context(context, "stream_batches", "astream_batches")
-        cancelled = threading.Event()
-        # The callback runs on grpcio's thread when the RPC terminates (for any reason, but
-        # after a normal end nothing is pulled anyway). False: the RPC has already ended.
-        registered = context.add_callback(cancelled.set)
-        if registered is not True and registered is not False:
-            # Not grpcio's sync server: reading None as "already ended" would send an empty
-            # stream with status OK.
-            raise TypeError(
-                f"stream_batches: context.add_callback returned {registered!r}, not a bool: "
-                "the context is not a grpc.server (sync) ServicerContext; on a grpc.aio server "
-                "use astream_batches"
-            )
-        if not registered:
-            cancelled.set()
-    release = CallOnce(partial(close_source, items))
-    messages = _produce(items, serialize, cancelled, max_message_bytes, max_items, release)
-    # Closing before the first message never starts the generator: release the source too.
-    return Iter(Closing(messages, messages.close, release))
+    delay = _check_stream_args(max_message_bytes, max_items, max_delay)
+    return _stream(items, serialize, context, max_message_bytes, max_items, delay, "stream_batches")
+
+
+class SupportsSerializeToString(Protocol):
+    """A protobuf message, as far as ``stream_messages`` is concerned."""
+
+    def SerializeToString(self) -> bytes:
+        """Return the message's wire encoding."""
+        ...
+
+
+class BatchMessageType(Protocol[B_co]):
+    """A generated batch message class (``NodeBatch``), as far as ``stream_messages`` needs."""
+
+    def FromString(self, serialized: bytes, /) -> B_co:
+        """Parse a message."""
+        ...
+
+
+_serialize_message: Final = operator.methodcaller("SerializeToString")
+
+
+def _check_batch_type(batch_type: object) -> None:
+    descriptor = getattr(batch_type, "DESCRIPTOR", None)
+    fields = getattr(descriptor, "fields_by_number", None)
+    get_field = getattr(fields, "get", None)
+    if not callable(get_field) or not callable(getattr(batch_type, "FromString", None)):
+        raise TypeError(
+            f"batch_type must be a generated protobuf message class, got {batch_type!r}"
+        )
+    name = getattr(descriptor, "full_name", repr(batch_type))
+    field = get_field(1)
+    repeated = field is not None and (
+        field.is_repeated if hasattr(field, "is_repeated") else field.label == 3
+    )
+    if not repeated or getattr(field, "type", None) not in (11, 12):  # MESSAGE, BYTES
+        raise TypeError(
+            f"batch_type {name} must have a repeated message (or bytes) field number 1, as "
+            "in `message NodeBatch { repeated Node items = 1; }`: a batch message is the "
+            "concatenation of field-1 records"
+        )
+
+
+def stream_messages(
+    items: Iterable[SupportsSerializeToString],
+    batch_type: BatchMessageType[B],
+    /,
+    context: grpc.ServicerContext | None = None,
+    *,
+    max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
+    max_items: int | None = None,
+    max_delay: float | None = None,
+) -> Iter[B]:
+    """Stream protobuf ``items`` as ``batch_type`` messages of at most ``max_message_bytes``.
+
+    The one call of a protoc-generated server-streaming method whose response is a batch
+    message, ``message NodeBatch { repeated Node items = 1; }``::
+
+        def StreamNodes(self, request, context):
+            return stream_messages(self.nodes(request), NodeBatch, context)
+
+    Each item is serialized once and framed as field 1 of the batch; every message is then
+    a real ``batch_type`` instance (parsed from those bytes), which the generated code's
+    ``NodeBatch.SerializeToString`` sends unchanged. Wire compatibility: protobuf encodes
+    ``repeated Node items = 1`` as one length-delimited record per item (tag ``0x0A``, the
+    item's size as a varint, its bytes) and nothing else, so a batch of items is exactly the
+    concatenation of their records, the same bytes as ``stream_batches`` sends for the
+    serialized items, and its size is exactly the sum of the records' sizes (the bound is
+    exact). Ordering, memory, ``max_delay``, cancellation, closing and errors are as for
+    ``stream_batches``.
+
+    Raises:
+        TypeError: at the call, if ``batch_type`` has no repeated message field number 1,
+            or for a ``grpc.aio`` context (use ``astream_messages``); ValueError: a bad
+            limit (named in the message).
+
+    >>> from google.protobuf.descriptor_pb2 import FileDescriptorProto, FileDescriptorSet
+    >>> # message FileDescriptorSet { repeated FileDescriptorProto file = 1; }
+    >>> protos = [FileDescriptorProto(name=f"{name}.proto") for name in ("a", "b", "c")]
+    >>> for batch in stream_messages(protos, FileDescriptorSet, max_message_bytes=22):
+    ...     print([f.name for f in batch.file])
+    ['a.proto', 'b.proto']
+    ['c.proto']
+    """
+    _check_batch_type(batch_type)
+    delay = _check_stream_args(max_message_bytes, max_items, max_delay)
+    messages = _stream(
+        items,
+        _serialize_message,
+        context,
+        max_message_bytes,
+        max_items,
+        delay,
+        "stream_messages",
+    )
+    return messages.map(batch_type.FromString)
+
+
+def cancellable(items: Iterable[T], context: grpc.ServicerContext, /) -> Iter[T]:
+    """``items``, ending at the next pull once the RPC of ``context`` has terminated.
+
+    ``stream_batches`` stops pulling its own source when the client cancels or its deadline
+    passes, but a pipeline over a cursor (``Iter(cursor).filter(rare)``) may pull the cursor
+    many times for one item; wrap the cursor itself to stop that scan::
+
+        rows = cancellable(cursor, context)
+        return stream_messages(Iter(rows).filter(rare), NodeBatch, context)
+
+    The check (a flag raised by ``context.add_callback``) runs before every pull, in C: no
+    Python call per item. Closing the result closes ``items`` (if it has ``close()``).
+
+    >>> class FakeContext:  # the RPC ends after two items
+    ...     def add_callback(self, callback):
+    ...         self.end = callback
+    ...         return True
+    >>> context = FakeContext()
+    >>> rows = cancellable(range(10), context)
+    >>> next(rows), next(rows)
+    (0, 1)
+    >>> context.end()
+    >>> rows.collect()
+    []
+    """
+    flag = _on_termination(context, "cancellable")
+    return Iter(Closing(_until_set(flag, iter(items)), partial(close_source, items)))
 
 
 def stream_handler(
@@ -386,12 +678,16 @@ def stream_handler(
     request_deserializer: Callable[[bytes], R],
     max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
     max_items: int | None = None,
+    max_delay: float | None = None,
 ) -> grpc.RpcMethodHandler[R, bytes]:
     """Make a server-streaming method handler that streams ``behavior``'s items in batches.
 
     ``behavior(request, context)`` returns the items (an ``Iter``, a generator, a list...);
-    they are sent with ``stream_batches``, whose cancellation, closing and error behaviour
-    apply. Register the handler with ``grpc.method_handlers_generic_handler``.
+    they are sent with ``stream_batches``, whose memory, cancellation, closing and error
+    behaviour apply. Register the handler with ``grpc.method_handlers_generic_handler`` on a
+    ``grpc.server`` (for a ``grpc.aio`` server, use ``astream_handler``: this one fails with
+    a ``TypeError`` there instead of streaming nothing). With protoc-generated code, write
+    the servicer method with ``stream_messages`` instead.
 
     >>> import grpc
     >>> handler = stream_handler(
@@ -407,19 +703,19 @@ def stream_handler(
         raise TypeError(f"behavior must be callable, got {type(behavior).__name__}")
     if not callable(serialize):
         raise TypeError(f"serialize must be callable, got {type(serialize).__name__}")
-    check_int(max_message_bytes, "max_message_bytes", 1)
-    if max_items is not None:
-        check_int(max_items, "max_items", 1)
+    delay = _check_stream_args(max_message_bytes, max_items, max_delay)
 
     def respond(request: R, context: grpc.ServicerContext) -> Iter[bytes]:
         # Checked before behavior runs: on a grpc.aio server, fail instead of streaming.
         _check_sync_context(context, "stream_handler", "astream_handler")
-        return stream_batches(
+        return _stream(
             behavior(request, context),
             serialize,
             context,
-            max_message_bytes=max_message_bytes,
-            max_items=max_items,
+            max_message_bytes,
+            max_items,
+            delay,
+            "stream_batches",
         )
 
     handler: grpc.RpcMethodHandler[R, bytes] = grpc.unary_stream_rpc_method_handler(
@@ -494,20 +790,177 @@ def _check_client_args(call: object, deserialize: object, function: str) -> None
     _check_sync_call(call, function, "a" + function)
     if not callable(getattr(call, "cancel", None)):
         raise TypeError(f"call must be a streaming call with cancel(), got {type(call).__name__}")
-    if not callable(deserialize):
+    if deserialize is not None and not callable(deserialize):
         raise TypeError(f"deserialize must be callable, got {type(deserialize).__name__}")
 
 
-def iter_stream(call: StreamingCall, deserialize: Callable[[bytes], T], /) -> Iter[T]:
-    """Read a batched server stream (see ``stream_batches``) as a lazy ``Iter`` of items.
+class BatchMessage(Protocol[T_co]):
+    """A generated batch message, ``message NodeBatch { repeated Node items = 1; }``.
+
+    ``iter_stream(call)`` reads its ``items``; the field must be named ``items``.
+    """
+
+    @property
+    def items(self) -> Sequence[T_co]:
+        """The items of the batch, in order."""
+        ...
+
+
+class BatchStreamingCall(Protocol[T_co]):
+    """A generated stub's server-streaming call whose messages are batch messages.
+
+    ``stub.StreamNodes(request)`` is one when ``StreamNodes`` returns ``stream NodeBatch``.
+    """
+
+    def __iter__(self) -> Iterator[BatchMessage[T_co]]:
+        """Iterate the response messages."""
+        ...
+
+    def cancel(self) -> bool:
+        """Cancel the call (grpcio returns False when the call had already ended)."""
+        ...
+
+
+class StreamMessageTooLargeError(grpc.RpcError):
+    """A streamed message was larger than this client accepts (``RESOURCE_EXHAUSTED``).
+
+    A ``grpc.RpcError`` with the original ``code()`` and ``details()`` (the original error is
+    ``error`` and ``__cause__``); ``index`` is the position in the stream of the first item
+    of the message that was refused (the number of items in the messages before it), and the
+    message says which limit to change.
+
+    >>> print(StreamMessageTooLargeError(grpc.RpcError(), 1200))
+    the message after item 1199 of the stream (the item at index 1200 and the ones batched \
+with it) is larger than this channel accepts (RESOURCE_EXHAUSTED): pass a max_message_bytes no \
+larger than the channel's grpc.max_receive_message_length to the server's stream_messages or \
+stream_batches, or raise that channel option
+    """
+
+    def __init__(self, error: grpc.RpcError, index: int) -> None:
+        super().__init__(error, index)
+        self.error = error
+        self.index = index
+
+    def code(self) -> grpc.StatusCode:
+        """``RESOURCE_EXHAUSTED``."""
+        return grpc.StatusCode.RESOURCE_EXHAUSTED
+
+    def details(self) -> str:
+        """grpcio's details, as "Received message larger than max (5000 vs. 4096)"."""
+        return RpcFailure.from_rpc_error(self.error).details
+
+    def __str__(self) -> str:
+        details = self.details()
+        where = (
+            f"the message after item {self.index - 1} of the stream (the item at index "
+            f"{self.index} and the ones batched with it)"
+            if self.index
+            else "the first message of the stream (the item at index 0 and the ones batched "
+            "with it)"
+        )
+        return (
+            f"{where} is larger than this channel accepts (RESOURCE_EXHAUSTED"
+            f"{': ' + details if details else ''}): pass a max_message_bytes no larger than the "
+            "channel's grpc.max_receive_message_length to the server's stream_messages or "
+            "stream_batches, or raise that channel option"
+        )
+
+
+def _is_resource_exhausted(error: grpc.RpcError) -> bool:
+    code = getattr(error, "code", None)
+    return callable(code) and code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+
+
+def _unpack_bytes(message: object) -> list[bytes]:
+    if not isinstance(message, bytes):
+        raise TypeError(
+            f"the call's messages are {type(message).__name__}, not bytes: a generated stub "
+            "already parses them, so leave out deserialize (iter_stream(call) reads the "
+            "`items` of batch messages)"
+        )
+    return decode_batch(message)
+
+
+def _unpack_items(message: object) -> Sequence[object]:
+    try:
+        items: Sequence[object] = message.items  # type: ignore[attr-defined]
+    except AttributeError:
+        raise TypeError(
+            f"without deserialize, the call's messages must be batch messages with a repeated "
+            f"field `items` (message NodeBatch {{ repeated Node items = 1; }}), got "
+            f"{type(message).__name__}; for bytes messages pass deserialize"
+        ) from None
+    return items
+
+
+def _message_items(
+    call: Iterable[object],
+    unpack: Callable[[object], Sequence[Any]],
+    convert: Callable[[Any], Any] | None,
+) -> Generator[Iterable[Any], None, None]:
+    """Each message's items as ``Ok`` (``convert``-ed), then a failure as ``Err``."""
+    messages = iter(call)
+    while True:
+        try:
+            message = next(messages)
+        except StopIteration:
+            return
+        except grpc.RpcError as error:
+            yield (Err(RpcFailure.from_rpc_error(error)),)
+            return
+        items = unpack(message)
+        yield map(Ok, items if convert is None else map(convert, items))
+
+
+def _message_lists(
+    call: Iterable[object], unpack: Callable[[object], Sequence[Any]]
+) -> Generator[Sequence[Any], None, None]:
+    """Each message's items, in order; a failed RPC raises after them.
+
+    A ``RESOURCE_EXHAUSTED`` failure (a message over the client's receive limit) becomes a
+    ``StreamMessageTooLargeError`` naming the position of the message's first item.
+    """
+    messages = iter(call)
+    delivered = 0
+    while True:
+        try:
+            message = next(messages)
+        except StopIteration:
+            return
+        except grpc.RpcError as error:
+            if _is_resource_exhausted(error):
+                raise StreamMessageTooLargeError(error, delivered) from error
+            raise
+        items = unpack(message)
+        delivered += len(items)
+        yield items
+
+
+@overload
+def iter_stream(call: BatchStreamingCall[T], /) -> Iter[T]: ...
+@overload
+def iter_stream(call: StreamingCall, deserialize: Callable[[bytes], T], /) -> Iter[T]: ...
+def iter_stream(call: Any, deserialize: Callable[[bytes], Any] | None = None, /) -> Iter[Any]:
+    """Read a batched server stream as a lazy ``Iter`` of items.
+
+    With a protoc-generated stub, ``iter_stream(stub.StreamNodes(request))`` gives the
+    ``items`` of each ``NodeBatch`` (see ``stream_messages``) as one ``Iter[Node]``. With a
+    bytes call (``channel.unary_stream(method)(request)``, see ``stream_batches``), pass
+    ``deserialize`` to turn each item's bytes into a value.
 
     A message is read only when the consumer has used up the previous one, and one message is
     held at a time. Closing the ``Iter`` (``close()``, or leaving a ``with`` block early)
     cancels the call, so the server stops producing.
 
     Errors: a failed RPC raises its ``grpc.RpcError`` (with ``code()`` and ``details()``)
-    after every item of the messages before it; use ``iter_stream_results`` to get it as an
-    ``Err`` item instead. ``deserialize``'s exceptions propagate unchanged.
+    after every item of the messages before it; a message over this channel's receive limit
+    raises ``StreamMessageTooLargeError`` (a ``grpc.RpcError``) saying which limit to change.
+    Use ``iter_stream_results`` to get a failure as an ``Err`` item instead.
+    ``deserialize``'s exceptions propagate unchanged.
+
+    Raises:
+        TypeError: at the call, for a ``grpc.aio`` call (use ``aiter_stream``); while
+            iterating, for bytes messages without ``deserialize`` or parsed messages with it.
 
     >>> class FakeCall:  # a grpcio call, as far as iter_stream is concerned
     ...     def __iter__(self):
@@ -518,29 +971,24 @@ def iter_stream(call: StreamingCall, deserialize: Callable[[bytes], T], /) -> It
     ['a', 'b', 'c']
     """
     _check_client_args(call, deserialize, "iter_stream")
-    items = map(deserialize, chain.from_iterable(map(_iter_batch, call)))
+    unpack = _unpack_items if deserialize is None else _unpack_bytes
+    batches = _message_lists(call, unpack)
+    items: Iterator[Any] = chain.from_iterable(batches)
+    if deserialize is not None:
+        items = map(deserialize, items)
     # Cancelling a call that already ended is a no-op (grpcio returns False).
-    return Iter(Closing(items, call.cancel))
+    return Iter(Closing(items, call.cancel, batches.close))
 
 
-def _results(
-    call: StreamingCall, deserialize: Callable[[bytes], T]
-) -> Generator[Result[T, RpcFailure], None, None]:
-    messages = iter(call)
-    while True:
-        try:
-            message = next(messages)
-        except StopIteration:
-            return
-        except grpc.RpcError as error:
-            yield Err(RpcFailure.from_rpc_error(error))
-            return
-        yield from map(Ok, map(deserialize, _iter_batch(message)))
-
-
+@overload
+def iter_stream_results(call: BatchStreamingCall[T], /) -> Iter[Result[T, RpcFailure]]: ...
+@overload
 def iter_stream_results(
     call: StreamingCall, deserialize: Callable[[bytes], T], /
-) -> Iter[Result[T, RpcFailure]]:
+) -> Iter[Result[T, RpcFailure]]: ...
+def iter_stream_results(
+    call: Any, deserialize: Callable[[bytes], Any] | None = None, /
+) -> Iter[Result[Any, RpcFailure]]:
     """Like ``iter_stream``, with items as ``Ok`` and a failed RPC as a final ``Err`` item.
 
     Every item received before the failure comes out as ``Ok``; then
@@ -559,8 +1007,10 @@ def iter_stream_results(
     Err(RpcFailure(code=<StatusCode.UNKNOWN: (2, 'unknown')>, details=''))
     """
     _check_client_args(call, deserialize, "iter_stream_results")
-    results = _results(call, deserialize)
-    return Iter(Closing(results, call.cancel, results.close))
+    unpack = _unpack_items if deserialize is None else _unpack_bytes
+    batches = _message_items(call, unpack, deserialize)
+    results = chain.from_iterable(batches)
+    return Iter(Closing(results, call.cancel, batches.close))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -647,22 +1097,150 @@ def resource_exhausted_as_too_large(
     return fetch_or_too_large
 
 
+class ProtoMessage(Protocol):
+    """A generated protobuf message, as far as ``from_unary_pages`` needs of a request."""
+
+    def CopyFrom(self, other_msg: Any, /) -> None:
+        """Copy ``other_msg``'s fields into this message."""
+        ...
+
+
+Req = TypeVar("Req", bound=ProtoMessage)
+Resp = TypeVar("Resp")
+
+_NO_REQUEST: Final = object()
+
+
+def _field_names(message: object) -> list[str]:
+    fields = getattr(getattr(message, "DESCRIPTOR", None), "fields_by_name", None)
+    return sorted(fields) if fields is not None else []
+
+
+def _rpc_fetch(
+    rpc: Callable[[Req], Resp],
+    request: Req,
+    items: Callable[[Resp], Sequence[T]],
+    token_field: str,
+    limit_field: str,
+    next_token_field: str,
+) -> Callable[[str | None, int], Page[T, str]]:
+    """``fetch(token, limit)`` for a generated unary RPC and a request template."""
+    if not callable(rpc):
+        raise TypeError(f"rpc must be callable (a stub method), got {type(rpc).__name__}")
+    if isinstance(rpc, grpc.aio.UnaryUnaryMultiCallable):
+        raise TypeError(
+            "from_unary_pages calls a stub of a grpc (sync) channel, but this is a grpc.aio "
+            "stub method: use afrom_unary_pages"
+        )
+    if not callable(items):
+        raise TypeError(
+            f"items must be a function of the response, as lambda response: response.nodes, "
+            f"got {type(items).__name__}"
+        )
+    names = _field_names(request)
+    if not names and not hasattr(request, "DESCRIPTOR"):
+        raise TypeError(
+            f"request must be a generated protobuf message, got {type(request).__name__}"
+        )
+    for argument, field in (("token_field", token_field), ("limit_field", limit_field)):
+        if field not in names:
+            raise ValueError(
+                f"{argument}={field!r}: {type(request).__name__} has no such field "
+                f"(its fields: {', '.join(names)})"
+            )
+    request_type = type(request)
+    checked: list[bool] = []
+
+    def fetch(token: str | None, limit: int) -> Page[T, str]:
+        page_request = request_type()
+        page_request.CopyFrom(request)
+        if token is not None:
+            setattr(page_request, token_field, token)
+        setattr(page_request, limit_field, limit)
+        response = rpc(page_request)
+        if inspect.isawaitable(response):
+            _discard_awaitable(response)
+            raise TypeError(
+                "rpc returned an awaitable (a grpc.aio stub?): use afrom_unary_pages"
+            )
+        if not checked:
+            response_names = _field_names(response)
+            if next_token_field not in response_names:
+                raise ValueError(
+                    f"next_token_field={next_token_field!r}: {type(response).__name__} has no "
+                    f"such field (its fields: {', '.join(response_names)})"
+                )
+            checked.append(True)
+        next_token: str = getattr(response, next_token_field)
+        return Page(items(response), next_token)
+
+    return fetch
+
+
+@overload
 def from_unary_pages(
     fetch: Callable[[K | None, int], Page[T, K]],
     /,
     *,
     page_size: int,
-    start: K | None = None,
+    start: K | None = ...,
+    on_close: Callable[[], object] | None = ...,
+) -> Iter[T]: ...
+@overload
+def from_unary_pages(
+    rpc: Callable[[Req], Resp],
+    request: Req,
+    /,
+    *,
+    items: Callable[[Resp], Sequence[T]],
+    page_size: int,
+    token_field: str = ...,
+    limit_field: str = ...,
+    next_token_field: str = ...,
+    start: str | None = ...,
+    on_close: Callable[[], object] | None = ...,
+) -> Iter[T]: ...
+def from_unary_pages(
+    fetch: Callable[..., Any],
+    request: Any = _NO_REQUEST,
+    /,
+    *,
+    page_size: int,
+    items: Callable[[Any], Sequence[Any]] | None = None,
+    token_field: str = "page_token",
+    limit_field: str = "page_size",
+    next_token_field: str = "next_page_token",
+    start: Any = None,
     on_close: Callable[[], object] | None = None,
-) -> Iter[T]:
+) -> Iter[Any]:
     """Read a unary paginated RPC as one lazy ``Iter``, halving pages on ``RESOURCE_EXHAUSTED``.
 
-    ``fetch(token, limit)`` calls the RPC and returns an ``itero.Page``; this is
-    ``itero.from_pages`` (lazy, one page held at a time, ``on_close`` called once) with
-    ``resource_exhausted_as_too_large(fetch)``: a response too large for the client's receive
-    limit makes it retry the same token with half the limit, and keep the smaller limit.
-    Any other ``grpc.RpcError`` propagates unchanged; a page of one item still too large
-    raises ``itero.ItemTooLargeError``.
+    With a protoc-generated stub, name the fields and nothing else::
+
+        nodes = from_unary_pages(
+            stub.ListNodes, ListNodesRequest(kind="rack"), items=lambda r: r.nodes,
+            page_size=1000,
+        )
+
+    Each page's request is a copy of ``request`` with ``token_field`` (default
+    ``page_token``) set to the previous response's ``next_token_field`` (default
+    ``next_page_token``; empty on the last page) and ``limit_field`` (default ``page_size``)
+    to the current limit, as in Google's API design guide (AIP-158); ``items(response)`` gives
+    the page's items. Pass ``functools.partial(stub.ListNodes, timeout=10)`` for call options.
+
+    Or give ``fetch(token, limit)`` that calls the RPC and returns an ``itero.Page``.
+
+    Either way this is ``itero.from_pages`` (lazy, one page held at a time, ``on_close``
+    called once) with ``resource_exhausted_as_too_large(fetch)``: a response too large for the
+    client's receive limit makes it retry the same token with half the limit, and keep the
+    smaller limit. Any other ``grpc.RpcError`` propagates unchanged; a page of one item still
+    too large raises ``itero.ItemTooLargeError``, naming the token and, in its cause, the
+    sizes: raise the channel's ``grpc.max_receive_message_length`` for such an item.
+
+    Raises:
+        TypeError, ValueError: at the call, for a bad argument (named in the message), a
+            field name the request does not have, or an async fetch (use
+            ``afrom_unary_pages``).
 
     >>> from itero import Page
     >>> class Exhausted(grpc.RpcError):
@@ -677,6 +1255,17 @@ def from_unary_pages(
     >>> from_unary_pages(fetch, page_size=8).collect()
     [0, 1, 2, 3, 4]
     """
+    if request is not _NO_REQUEST:
+        if items is None:
+            raise TypeError(
+                "from_unary_pages(rpc, request, ...) needs items=, a function of the "
+                "response, as lambda response: response.nodes"
+            )
+        fetch = _rpc_fetch(fetch, request, items, token_field, limit_field, next_token_field)
+    elif items is not None:
+        raise TypeError(
+            "items= is for from_unary_pages(rpc, request, ...); a fetch returns Pages itself"
+        )
     _check_sync_fetch(fetch, "from_unary_pages", "afrom_unary_pages")
     return from_pages(
         resource_exhausted_as_too_large(fetch),
