@@ -595,9 +595,9 @@ class TestIterStreamWithoutServer:
 
     def test_bad_arguments_are_named(self) -> None:
         with pytest.raises(TypeError, match="call must be a streaming call with cancel"):
-            iter_stream([b""], identity)  # type: ignore[arg-type]
+            iter_stream([b""], identity)  # type: ignore[call-overload]
         with pytest.raises(TypeError, match="deserialize must be callable, got str"):
-            iter_stream_results(FakeCall([]), "x")  # type: ignore[arg-type]
+            iter_stream_results(FakeCall([]), "x")  # type: ignore[call-overload]
 
 
 class TestRpcFailure:

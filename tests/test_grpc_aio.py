@@ -140,7 +140,7 @@ class TestSyncAdaptersRefuseAio:
                         (iter_stream_results, "aiter_stream_results"),
                     ):
                         with pytest.raises(TypeError, match=f"grpc.aio call .*: use {twin}"):
-                            adapter(call, bytes)  # type: ignore[arg-type]
+                            adapter(call, bytes)  # type: ignore[call-overload]
                     call.cancel()
             finally:
                 await server.stop(None)

@@ -155,7 +155,8 @@ def encode_batch(payloads: Iterable[bytes | bytearray], /) -> bytes:
         framed = zip(map(_header, map(len, items)), items)  # noqa: B905 - same length
         return b"".join(chain.from_iterable(framed))
     except TypeError:
-        for payload in items:
+        checked: list[object] = list(items)
+        for payload in checked:
             if not isinstance(payload, (bytes, bytearray)):
                 raise TypeError(
                     f"payloads must be bytes or bytearray, got {type(payload).__name__}"
@@ -310,13 +311,13 @@ class _Packer:
         """The number of items in the message being filled."""
         return self._count
 
-    def add(self, payload: bytes) -> bytes | None:
+    def add(self, payload: object) -> bytes | None:
         """Frame ``payload`` into the message; return the previous message if it was full.
 
         Raises ``OversizeItemError`` (after nothing was added) if the framed item alone
         exceeds ``max_bytes``, and ``TypeError`` if ``payload`` is not bytes.
         """
-        if payload.__class__ is not bytes and not isinstance(payload, (bytes, bytearray)):
+        if not isinstance(payload, (bytes, bytearray)):
             raise TypeError(f"serialize must return bytes, got {type(payload).__name__}")
         n = len(payload)
         header = _header(n)
@@ -574,7 +575,7 @@ def _check_batch_type(batch_type: object) -> None:
             f"batch_type must be a generated protobuf message class, got {batch_type!r}"
         )
     name = getattr(descriptor, "full_name", repr(batch_type))
-    field = get_field(1)
+    field: Any = get_field(1)
     repeated = field is not None and (
         field.is_repeated if hasattr(field, "is_repeated") else field.label == 3
     )
@@ -881,9 +882,9 @@ def _unpack_bytes(message: object) -> list[bytes]:
     return decode_batch(message)
 
 
-def _unpack_items(message: object) -> Sequence[object]:
+def _unpack_items(message: Any) -> Sequence[object]:
     try:
-        items: Sequence[object] = message.items  # type: ignore[attr-defined]
+        items: Sequence[object] = message.items
     except AttributeError:
         raise TypeError(
             f"without deserialize, the call's messages must be batch messages with a repeated "
@@ -1117,12 +1118,13 @@ def _field_names(message: object) -> list[str]:
 
 
 def _rpc_fetch(
-    rpc: Callable[[Req], Resp],
+    rpc: grpc.UnaryUnaryMultiCallable[Req, Resp],
     request: Req,
     items: Callable[[Resp], Sequence[T]],
     token_field: str,
     limit_field: str,
     next_token_field: str,
+    timeout: float | None,
 ) -> Callable[[str | None, int], Page[T, str]]:
     """``fetch(token, limit)`` for a generated unary RPC and a request template."""
     if not callable(rpc):
@@ -1157,12 +1159,10 @@ def _rpc_fetch(
         if token is not None:
             setattr(page_request, token_field, token)
         setattr(page_request, limit_field, limit)
-        response = rpc(page_request)
+        response = rpc(page_request, timeout=timeout)
         if inspect.isawaitable(response):
             _discard_awaitable(response)
-            raise TypeError(
-                "rpc returned an awaitable (a grpc.aio stub?): use afrom_unary_pages"
-            )
+            raise TypeError("rpc returned an awaitable (a grpc.aio stub?): use afrom_unary_pages")
         if not checked:
             response_names = _field_names(response)
             if next_token_field not in response_names:
@@ -1188,7 +1188,7 @@ def from_unary_pages(
 ) -> Iter[T]: ...
 @overload
 def from_unary_pages(
-    rpc: Callable[[Req], Resp],
+    rpc: grpc.UnaryUnaryMultiCallable[Req, Resp],
     request: Req,
     /,
     *,
@@ -1197,11 +1197,12 @@ def from_unary_pages(
     token_field: str = ...,
     limit_field: str = ...,
     next_token_field: str = ...,
+    timeout: float | None = ...,
     start: str | None = ...,
     on_close: Callable[[], object] | None = ...,
 ) -> Iter[T]: ...
 def from_unary_pages(
-    fetch: Callable[..., Any],
+    fetch: Any,
     request: Any = _NO_REQUEST,
     /,
     *,
@@ -1210,6 +1211,7 @@ def from_unary_pages(
     token_field: str = "page_token",
     limit_field: str = "page_size",
     next_token_field: str = "next_page_token",
+    timeout: float | None = None,
     start: Any = None,
     on_close: Callable[[], object] | None = None,
 ) -> Iter[Any]:
@@ -1226,7 +1228,7 @@ def from_unary_pages(
     ``page_token``) set to the previous response's ``next_token_field`` (default
     ``next_page_token``; empty on the last page) and ``limit_field`` (default ``page_size``)
     to the current limit, as in Google's API design guide (AIP-158); ``items(response)`` gives
-    the page's items. Pass ``functools.partial(stub.ListNodes, timeout=10)`` for call options.
+    the page's items; ``timeout`` (seconds) applies to each call.
 
     Or give ``fetch(token, limit)`` that calls the RPC and returns an ``itero.Page``.
 
@@ -1261,10 +1263,13 @@ def from_unary_pages(
                 "from_unary_pages(rpc, request, ...) needs items=, a function of the "
                 "response, as lambda response: response.nodes"
             )
-        fetch = _rpc_fetch(fetch, request, items, token_field, limit_field, next_token_field)
-    elif items is not None:
+        fetch = _rpc_fetch(
+            fetch, request, items, token_field, limit_field, next_token_field, timeout
+        )
+    elif items is not None or timeout is not None:
         raise TypeError(
-            "items= is for from_unary_pages(rpc, request, ...); a fetch returns Pages itself"
+            "items= and timeout= are for from_unary_pages(rpc, request, ...); a fetch makes "
+            "its calls and Pages itself"
         )
     _check_sync_fetch(fetch, "from_unary_pages", "afrom_unary_pages")
     return from_pages(
