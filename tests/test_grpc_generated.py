@@ -8,21 +8,13 @@ server. The grpc.aio twins are in test_grpc_aio.py.
 from __future__ import annotations
 
 import gc
+import itertools
 import tracemalloc
 from collections.abc import Iterator
 
 import grpc
 import inventory_pb2_grpc
 import pytest
-from _grpc_inventory import (
-    GRPC_DEFAULT_RECEIVE_LIMIT,
-    WAIT,
-    Recorder,
-    Settings,
-    framed_size,
-    node,
-    start_sync_server,
-)
 from inventory_pb2 import (
     ListAllNodesRequest,
     ListNodesRequest,
@@ -31,6 +23,14 @@ from inventory_pb2 import (
     StreamNodesRequest,
 )
 
+from _grpc_inventory import (
+    WAIT,
+    Recorder,
+    Settings,
+    framed_size,
+    node,
+    start_sync_server,
+)
 from itero import Err, ItemTooLargeError, Ok, OversizeItemError
 from itero.grpc import (
     DEFAULT_MAX_MESSAGE_BYTES,
@@ -88,12 +88,12 @@ class TestWireFormat:
         assert all(b.ByteSize() <= 4096 for b in batches)
         assert [n for b in batches for n in b.items] == items
         # greedy: the next batch's first item would not have fitted
-        for batch, following in zip(batches, batches[1:], strict=False):
+        for batch, following in itertools.pairwise(batches):
             assert batch.ByteSize() + framed_size(following.items[0]) > 4096
 
     def test_batch_type_without_repeated_field_1_is_refused(self) -> None:
         with pytest.raises(TypeError, match=r"must have a repeated message \(or bytes\) field"):
-            stream_messages([], Node)  # type: ignore[arg-type]
+            stream_messages([], Node)
         with pytest.raises(TypeError, match="must be a generated protobuf message class"):
             stream_messages([], bytes)  # type: ignore[arg-type]
 
