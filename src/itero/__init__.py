@@ -7,6 +7,7 @@ Some(2)
 Ok('fine')
 """
 
+from ._aiter import AsyncIter as AsyncIter
 from ._batching import OversizeItem as OversizeItem
 from ._batching import OversizeItemError as OversizeItemError
 from ._batching import batched_by_size as batched_by_size
@@ -48,6 +49,7 @@ from ._result import is_err as is_err
 from ._result import is_ok as is_ok
 
 __all__ = [
+    "AsyncIter",
     "Err",
     "ItemTooLargeError",
     "Iter",
