@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 
 import grpc
@@ -26,8 +26,8 @@ from inventory_pb2 import (
     StreamNodesRequest,
 )
 
-from itero import Iter, cut_page
-from itero.grpc import DEFAULT_MAX_MESSAGE_BYTES, stream_messages
+from itero import AsyncIter, Iter, cut_page
+from itero.grpc import DEFAULT_MAX_MESSAGE_BYTES, astream_messages, stream_messages
 
 KINDS = ("rack", "server", "switch")
 GRPC_DEFAULT_RECEIVE_LIMIT = 4 * 1024 * 1024
@@ -102,6 +102,24 @@ class Recorder:
         finally:
             production.closed.set()
 
+    async def anodes(self, start: int = 0) -> AsyncIterator[Node]:
+        """The nodes from id ``start`` from an async source (as an async database driver)."""
+        production = Production()
+        self.productions.append(production)
+        settings = self.settings
+        try:
+            for i in range(start, settings.total):
+                if i == settings.fail_at:
+                    raise RuntimeError(f"storage failed at {i}")
+                if settings.seconds_per_node:
+                    await asyncio.sleep(settings.seconds_per_node)
+                elif i % 1024 == 0:
+                    await asyncio.sleep(0)  # a driver awaits now and then
+                production.produced += 1
+                yield node(i)
+        finally:
+            production.closed.set()
+
     def record(self, batch: NodeBatch) -> NodeBatch:
         self.sent_sizes.append(batch.ByteSize())
         return batch
@@ -153,6 +171,62 @@ class SyncInventory(inventory_pb2_grpc.InventoryServicer):
 def abort_if(n: Node, abort_at: int, context: grpc.ServicerContext) -> None:
     if n.id == abort_at:
         context.abort(grpc.StatusCode.FAILED_PRECONDITION, f"shelf moved at {abort_at}")
+
+
+class AioInventory(inventory_pb2_grpc.InventoryServicer):
+    """The generated servicer on a grpc.aio server: async methods, an async source."""
+
+    def __init__(self, recorder: Recorder) -> None:
+        self.recorder = recorder
+
+    async def StreamNodes(
+        self,
+        request: StreamNodesRequest,
+        context: grpc.aio.ServicerContext[StreamNodesRequest, NodeBatch],
+    ) -> AsyncIterator[NodeBatch]:
+        settings = self.recorder.settings
+        nodes = AsyncIter(self.recorder.anodes())
+        if request.kind:
+            nodes = nodes.filter(lambda n: n.kind == request.kind)
+        if settings.abort_at is not None:
+            abort_at = settings.abort_at
+            nodes = nodes.take_while(lambda n: n.id != abort_at)
+        batches = astream_messages(
+            nodes,
+            NodeBatch,
+            context,
+            max_message_bytes=settings.max_message_bytes,
+            max_delay=settings.max_delay,
+        )
+        async with batches:
+            async for batch in batches:
+                yield self.recorder.record(batch)
+        if settings.abort_at is not None:
+            await context.abort(
+                grpc.StatusCode.FAILED_PRECONDITION, f"shelf moved at {settings.abort_at}"
+            )
+
+    async def ListNodes(
+        self,
+        request: ListNodesRequest,
+        context: grpc.aio.ServicerContext[ListNodesRequest, ListNodesResponse],
+    ) -> ListNodesResponse:
+        return self.recorder.page(request)
+
+    async def ListAllNodes(
+        self,
+        request: ListAllNodesRequest,
+        context: grpc.aio.ServicerContext[ListAllNodesRequest, ListAllNodesResponse],
+    ) -> ListAllNodesResponse:
+        return ListAllNodesResponse(nodes=list(self.recorder.nodes()))
+
+
+async def start_aio_server(recorder: Recorder) -> tuple[grpc.aio.Server, int]:
+    server = grpc.aio.server()
+    inventory_pb2_grpc.add_InventoryServicer_to_server(AioInventory(recorder), server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    return server, port
 
 
 def start_sync_server(recorder: Recorder) -> tuple[grpc.Server, int]:

@@ -42,17 +42,28 @@ b'\\n\\x02hi\\n\\x00'
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import io
 import math
 import operator
 import sys
 import time
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterable,
+    Iterator,
+    Sequence,
+)
 from dataclasses import dataclass
 from functools import partial
 from itertools import chain
-from typing import Any, Final, Protocol, TypeVar, final, overload
+from typing import Any, Final, Protocol, TypeVar, cast, final, overload
 
 try:
     import grpc
@@ -61,9 +72,10 @@ except ImportError as _exc:  # pragma: no cover - exercised in a subprocess test
         "itero.grpc needs grpcio, which is not installed: pip install 'itero[grpc]'"
     ) from _exc
 
+from ._aiter import AsyncIter
 from ._batching import CallOnce, Closing, OversizeItemError, check_int, close_source
 from ._iter import Iter
-from ._paging import Page, from_pages
+from ._paging import ItemTooLargeError, Page, RepeatedTokenError, from_pages
 from ._result import Err, Ok, Result
 
 __all__ = [
@@ -294,11 +306,23 @@ class _Packer:
     drivers decide when to pull, when to flush on time, and where messages go.
     """
 
-    __slots__ = ("_buffer", "_count", "_max_bytes", "_max_items", "_used", "_write", "index")
+    __slots__ = (
+        "_buffer",
+        "_count",
+        "_max_bytes",
+        "_max_delay",
+        "_max_items",
+        "_started",
+        "_used",
+        "_write",
+        "index",
+    )
 
-    def __init__(self, max_bytes: int, max_items: int | None) -> None:
+    def __init__(self, max_bytes: int, max_items: int | None, max_delay: float = math.inf) -> None:
         self._max_bytes = max_bytes
         self._max_items = sys.maxsize if max_items is None else max_items
+        self._max_delay = max_delay
+        self._started = 0.0  # when the first item of the message being filled arrived
         self._buffer = io.BytesIO()
         self._write = self._buffer.write
         self._used = 0
@@ -334,6 +358,25 @@ class _Packer:
         self._count += 1
         self.index += 1
         return full
+
+    def push(self, payload: object, now: float) -> bytes | None:
+        """``add`` at time ``now``: also return the message once it has waited ``max_delay``.
+
+        The message being filled is due when an item arrives ``max_delay`` or more after its
+        first item; it is returned with that item in it.
+        """
+        full = self.add(payload)
+        if full is not None or self._count == 1:
+            self._started = now
+            return full
+        if now - self._started >= self._max_delay:
+            return self.take()
+        return None
+
+    @property
+    def deadline(self) -> float:
+        """When the message being filled is due (``inf`` when it is empty)."""
+        return self._started + self._max_delay if self._count else math.inf
 
     def take(self) -> bytes:
         """Return the message filled so far (maybe empty) and start a new one."""
@@ -394,30 +437,24 @@ def _produce(
     max_delay: float | None,
     release: CallOnce,
 ) -> Generator[bytes, None, None]:
-    packer = _Packer(max_message_bytes, max_items)
-    add = packer.add
+    packer = _Packer(max_message_bytes, max_items, math.inf if max_delay is None else max_delay)
     failure: Exception | None = None
     try:
         try:
             items = iter(source) if flag is None else _until_set(flag, iter(source))
             if max_delay is None:
+                add = packer.add
                 for item in items:
                     full = add(serialize(item))
                     if full is not None:
                         yield full
             else:
+                push = packer.push
                 clock = time.monotonic
-                started = 0.0  # when the first item of the pending message arrived
                 for item in items:
-                    full = add(serialize(item))
-                    now = clock()
+                    full = push(serialize(item), clock())
                     if full is not None:
                         yield full
-                        started = now
-                    elif packer.count == 1:
-                        started = now
-                    elif now - started >= max_delay:
-                        yield packer.take()
         except Exception as exc:  # the source or serialize: send what came before it first
             failure = exc
         if packer.count:
@@ -1117,6 +1154,61 @@ def _field_names(message: object) -> list[str]:
     return sorted(fields) if fields is not None else []
 
 
+def _page_codec(
+    request: Any,
+    items: Callable[[Any], Sequence[T]],
+    token_field: str,
+    limit_field: str,
+    next_token_field: str,
+) -> tuple[Callable[[str | None, int], Any], Callable[[Any], Page[T, str]]]:
+    """The request of each page (from a template) and the ``Page`` of each response."""
+    if not callable(items):
+        raise TypeError(
+            f"items must be a function of the response, as lambda response: response.nodes, "
+            f"got {type(items).__name__}"
+        )
+    names = _field_names(request)
+    if not callable(getattr(request, "CopyFrom", None)):
+        raise TypeError(
+            f"request must be a generated protobuf message, got {type(request).__name__}"
+        )
+    for argument, field in (("token_field", token_field), ("limit_field", limit_field)):
+        if field not in names:
+            raise ValueError(
+                f"{argument}={field!r}: {type(request).__name__} has no such field "
+                f"(its fields: {', '.join(names)})"
+            )
+    request_type = cast("Callable[[], Any]", type(request))
+    checked: list[bool] = []
+
+    def make_request(token: str | None, limit: int) -> Any:
+        page_request = request_type()
+        page_request.CopyFrom(request)
+        if token is not None:
+            setattr(page_request, token_field, token)
+        setattr(page_request, limit_field, limit)
+        return page_request
+
+    def make_page(response: Any) -> Page[T, str]:
+        if not checked:
+            if inspect.isawaitable(response):
+                _discard_awaitable(response)
+                raise TypeError(
+                    "rpc returned an awaitable (a grpc.aio stub?): use afrom_unary_pages"
+                )
+            response_names = _field_names(response)
+            if next_token_field not in response_names:
+                raise ValueError(
+                    f"next_token_field={next_token_field!r}: {type(response).__name__} has no "
+                    f"such field (its fields: {', '.join(response_names)})"
+                )
+            checked.append(True)
+        next_token: str = getattr(response, next_token_field)
+        return Page(items(response), next_token)
+
+    return make_request, make_page
+
+
 def _rpc_fetch(
     rpc: grpc.UnaryUnaryMultiCallable[Req, Resp],
     request: Req,
@@ -1134,45 +1226,12 @@ def _rpc_fetch(
             "from_unary_pages calls a stub of a grpc (sync) channel, but this is a grpc.aio "
             "stub method: use afrom_unary_pages"
         )
-    if not callable(items):
-        raise TypeError(
-            f"items must be a function of the response, as lambda response: response.nodes, "
-            f"got {type(items).__name__}"
-        )
-    names = _field_names(request)
-    if not names and not hasattr(request, "DESCRIPTOR"):
-        raise TypeError(
-            f"request must be a generated protobuf message, got {type(request).__name__}"
-        )
-    for argument, field in (("token_field", token_field), ("limit_field", limit_field)):
-        if field not in names:
-            raise ValueError(
-                f"{argument}={field!r}: {type(request).__name__} has no such field "
-                f"(its fields: {', '.join(names)})"
-            )
-    request_type = type(request)
-    checked: list[bool] = []
+    make_request, make_page = _page_codec(
+        request, items, token_field, limit_field, next_token_field
+    )
 
     def fetch(token: str | None, limit: int) -> Page[T, str]:
-        page_request = request_type()
-        page_request.CopyFrom(request)
-        if token is not None:
-            setattr(page_request, token_field, token)
-        setattr(page_request, limit_field, limit)
-        response = rpc(page_request, timeout=timeout)
-        if inspect.isawaitable(response):
-            _discard_awaitable(response)
-            raise TypeError("rpc returned an awaitable (a grpc.aio stub?): use afrom_unary_pages")
-        if not checked:
-            response_names = _field_names(response)
-            if next_token_field not in response_names:
-                raise ValueError(
-                    f"next_token_field={next_token_field!r}: {type(response).__name__} has no "
-                    f"such field (its fields: {', '.join(response_names)})"
-                )
-            checked.append(True)
-        next_token: str = getattr(response, next_token_field)
-        return Page(items(response), next_token)
+        return make_page(rpc(make_request(token, limit), timeout=timeout))
 
     return fetch
 
@@ -1279,3 +1338,740 @@ def from_unary_pages(
         start=start,
         on_close=on_close,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# grpc.aio: which objects belong to it
+# ---------------------------------------------------------------------------------------------
+
+
+def _check_aio_context(context: object, function: str, sync_function: str) -> None:
+    if isinstance(context, grpc.ServicerContext):
+        raise TypeError(
+            f"{function} serves a grpc.aio RPC, but this context belongs to a grpc.server "
+            f"(sync) server: use {sync_function}"
+        )
+    if type(context).__name__ == "_SyncServicerContext":
+        raise TypeError(
+            f"{function} was called from a plain def method on a grpc.aio server, which "
+            "grpc.aio runs as a sync generator: make the method an async generator, as "
+            f"`async for batch in {function}(...): yield batch`"
+        )
+    if not callable(getattr(context, "add_done_callback", None)):
+        raise TypeError(
+            f"context must be a grpc.aio ServicerContext (with add_done_callback), got "
+            f"{type(context).__name__}"
+        )
+
+
+def _check_aio_call(call: object, function: str, sync_function: str) -> None:
+    if not _is_aio_call(call) and (
+        isinstance(call, grpc.Call) or hasattr(call, "__iter__") or hasattr(call, "__next__")
+    ):
+        raise TypeError(
+            f"{function} reads a call of a grpc.aio channel, but this is a grpc (sync) call "
+            f"({type(call).__name__}): use {sync_function} instead"
+        )
+    if not callable(getattr(call, "read", None)) or not callable(getattr(call, "cancel", None)):
+        raise TypeError(
+            f"call must be a grpc.aio server-streaming call (with read() and cancel()), got "
+            f"{type(call).__name__}"
+        )
+
+
+def _raise_flag(flag: list[None], _context: object) -> None:
+    flag.append(None)
+
+
+def _aio_termination_flag(context: Any, function: str) -> list[None]:
+    """A flag raised (made non-empty) when the aio RPC of ``context`` terminates."""
+    _check_aio_context(context, function, function[1:])
+    flag: list[None] = []
+    context.add_done_callback(partial(_raise_flag, flag))
+    done = getattr(context, "done", None)
+    if callable(done) and done():
+        flag.append(None)
+    return flag
+
+
+async def _aclose_source(source: object) -> None:
+    """Close ``source``: ``await source.aclose()``, else ``source.close()``, if it has one."""
+    aclose: Callable[[], Awaitable[object]] | None = getattr(source, "aclose", None)
+    if callable(aclose):
+        await aclose()
+    else:
+        close_source(source)
+
+
+class _AsyncClosing:
+    """An async source for ``AsyncIter``: iterates ``gen``; ``aclose()`` also runs ``release``.
+
+    A never-started async generator ignores ``aclose()`` (its ``finally`` never runs), so the
+    upstream source is released here as well, at most once either way.
+    """
+
+    __slots__ = ("_gen", "_release")
+
+    def __init__(
+        self, gen: AsyncGenerator[Any, None], release: Callable[[], Awaitable[None]]
+    ) -> None:
+        self._gen = gen
+        self._release = release
+
+    def __aiter__(self) -> AsyncIterator[Any]:
+        return self._gen
+
+    async def aclose(self) -> None:
+        try:
+            await self._gen.aclose()
+        finally:
+            await self._release()
+
+
+class _AsyncOnce:
+    """``await release()`` runs ``f()`` the first time only."""
+
+    __slots__ = ("_f",)
+
+    def __init__(self, f: Callable[[], Awaitable[None]]) -> None:
+        self._f: Callable[[], Awaitable[None]] | None = f
+
+    async def __call__(self) -> None:
+        f, self._f = self._f, None
+        if f is not None:
+            await f()
+
+
+# ---------------------------------------------------------------------------------------------
+# grpc.aio: server side (the same _Packer as the sync driver)
+# ---------------------------------------------------------------------------------------------
+
+
+async def _aproduce(
+    source: AsyncIterable[T] | Iterable[T],
+    flag: list[None] | None,
+    serialize: Callable[[T], bytes],
+    max_message_bytes: int,
+    max_items: int | None,
+    max_delay: float | None,
+    release: _AsyncOnce,
+) -> AsyncGenerator[bytes, None]:
+    packer = _Packer(max_message_bytes, max_items, math.inf if max_delay is None else max_delay)
+    failure: Exception | None = None
+    pending: asyncio.Future[T] | None = None
+    try:
+        try:
+            if not isinstance(source, AsyncIterable):
+                # A sync source is pulled on the event loop, as the sync driver pulls it.
+                items = iter(source) if flag is None else _until_set(flag, iter(source))
+                push = packer.push
+                clock = time.monotonic
+                for item in items:
+                    full = push(serialize(item), clock())
+                    if full is not None:
+                        yield full
+            elif max_delay is None:
+                add = packer.add
+                async for item in source:
+                    full = add(serialize(item))
+                    if full is not None:
+                        yield full
+                    if flag:  # checked before every pull
+                        break
+            else:
+                # On time even while the source is waiting: the pull runs as a task, and a
+                # message that falls due meanwhile is sent without waiting for it.
+                loop = asyncio.get_running_loop()
+                anext_items = source.__aiter__().__anext__
+                while not flag:
+                    pending = asyncio.ensure_future(anext_items())
+                    while not pending.done():
+                        timeout = packer.deadline - loop.time()
+                        if timeout == math.inf:
+                            await asyncio.wait((pending,))
+                        elif timeout > 0:
+                            await asyncio.wait((pending,), timeout=timeout)
+                        else:
+                            yield packer.take()
+                    task, pending = pending, None
+                    try:
+                        item = task.result()
+                    except StopAsyncIteration:
+                        break
+                    full = packer.push(serialize(item), loop.time())
+                    if full is not None:
+                        yield full
+        except Exception as exc:  # the source or serialize: send what came before it first
+            failure = exc
+        if packer.count:
+            yield packer.take()
+        if failure is not None:
+            raise failure
+    finally:
+        del failure
+        if pending is not None:  # closed while a pull was running: cancel it, then close
+            pending.cancel()
+            await asyncio.wait((pending,))
+            if not pending.cancelled():
+                pending.exception()  # retrieved: no "exception was never retrieved"
+        await release()
+
+
+def _astream(
+    items: AsyncIterable[T] | Iterable[T],
+    serialize: Callable[[T], bytes],
+    context: object,
+    max_message_bytes: int,
+    max_items: int | None,
+    max_delay: float | None,
+    function: str,
+) -> AsyncIter[bytes]:
+    flag = None if context is None else _aio_termination_flag(context, function)
+    if not isinstance(cast(object, items), (AsyncIterable, Iterable)):
+        raise TypeError(f"items must be iterable or async iterable, got {type(items).__name__}")
+    release = _AsyncOnce(partial(_aclose_source, items))
+    gen = _aproduce(items, flag, serialize, max_message_bytes, max_items, max_delay, release)
+    return AsyncIter(_AsyncClosing(gen, release))
+
+
+def astream_batches(
+    items: AsyncIterable[T] | Iterable[T],
+    serialize: Callable[[T], bytes],
+    /,
+    context: grpc.aio.ServicerContext[Any, Any] | None = None,
+    *,
+    max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
+    max_items: int | None = None,
+    max_delay: float | None = None,
+) -> AsyncIter[bytes]:
+    """The grpc.aio twin of ``stream_batches``: an ``AsyncIter`` of batch messages.
+
+    ``items`` is an async iterable (an ``AsyncIter``, an async generator) or a plain one
+    (pulled on the event loop). Yield its messages from an ``async def`` handler registered
+    with no response serializer, or use ``astream_handler``. Packing, memory, ordering and
+    errors are ``stream_batches``'s (one algorithm, ``_Packer``). With ``max_delay`` and an
+    async source, a due message is sent on time even while the source is still waiting (each
+    pull then runs as a task).
+
+    Cancellation: with ``context``, ``context.add_done_callback`` stops the pulls when the RPC
+    ends; grpc.aio cancels the handler, and closing the ``AsyncIter`` (``async with``, or
+    its finalization) closes the source (``aclose()`` or ``close()``), exactly once.
+
+    Raises:
+        TypeError, ValueError: at the call, for a bad argument (named), or a sync
+            ``grpc.ServicerContext`` (use ``stream_batches``).
+
+    >>> import asyncio
+    >>> async def words():
+    ...     for w in ["ab", "cd", "e"]:
+    ...         yield w
+    >>> async def main():
+    ...     messages = astream_batches(words(), str.encode, max_message_bytes=8)
+    ...     return [decode_batch(m) async for m in messages]
+    >>> asyncio.run(main())
+    [[b'ab', b'cd'], [b'e']]
+    """
+    if not callable(serialize):
+        raise TypeError(f"serialize must be callable, got {type(serialize).__name__}")
+    delay = _check_stream_args(max_message_bytes, max_items, max_delay)
+    return _astream(
+        items, serialize, context, max_message_bytes, max_items, delay, "astream_batches"
+    )
+
+
+def astream_messages(
+    items: AsyncIterable[SupportsSerializeToString] | Iterable[SupportsSerializeToString],
+    batch_type: BatchMessageType[B],
+    /,
+    context: grpc.aio.ServicerContext[Any, Any] | None = None,
+    *,
+    max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
+    max_items: int | None = None,
+    max_delay: float | None = None,
+) -> AsyncIter[B]:
+    """The grpc.aio twin of ``stream_messages``: an ``AsyncIter`` of batch messages.
+
+    The body of a generated servicer's async streaming method::
+
+        async def StreamNodes(self, request, context):
+            async with astream_messages(self.nodes(request), NodeBatch, context) as batches:
+                async for batch in batches:
+                    yield batch
+
+    (grpc.aio needs the method to be an async generator; ``async with`` closes the source as
+    soon as the client cancels.) Everything else is as for ``stream_messages`` and
+    ``astream_batches``.
+
+    >>> import asyncio
+    >>> from google.protobuf.descriptor_pb2 import FileDescriptorProto, FileDescriptorSet
+    >>> protos = [FileDescriptorProto(name=f"{name}.proto") for name in ("a", "b", "c")]
+    >>> async def main():
+    ...     batches = astream_messages(protos, FileDescriptorSet, max_message_bytes=22)
+    ...     return [[f.name for f in batch.file] async for batch in batches]
+    >>> asyncio.run(main())
+    [['a.proto', 'b.proto'], ['c.proto']]
+    """
+    _check_batch_type(batch_type)
+    delay = _check_stream_args(max_message_bytes, max_items, max_delay)
+    messages = _astream(
+        items,
+        _serialize_message,
+        context,
+        max_message_bytes,
+        max_items,
+        delay,
+        "astream_messages",
+    )
+    return messages.map(batch_type.FromString)
+
+
+async def _acancellable(
+    items: AsyncIterable[T] | Iterable[T], flag: list[None]
+) -> AsyncGenerator[T, None]:
+    if isinstance(items, AsyncIterable):
+        async for item in items:
+            yield item
+            if flag:
+                return
+    else:
+        for item in _until_set(flag, iter(items)):
+            yield item
+
+
+def acancellable(
+    items: AsyncIterable[T] | Iterable[T], context: grpc.aio.ServicerContext[Any, Any], /
+) -> AsyncIter[T]:
+    """The grpc.aio twin of ``cancellable``: ``items``, ending at the next pull after the RPC.
+
+    The flag is raised by ``context.add_done_callback``. Closing the ``AsyncIter`` closes
+    ``items``.
+
+    >>> import asyncio
+    >>> class FakeContext:  # the RPC ends after two items
+    ...     def add_done_callback(self, callback):
+    ...         self.end = lambda: callback(self)
+    >>> async def main():
+    ...     context = FakeContext()
+    ...     rows = acancellable(range(10), context)
+    ...     first = [await rows.__anext__(), await rows.__anext__()]
+    ...     context.end()
+    ...     return first, await rows.collect()
+    >>> asyncio.run(main())
+    ([0, 1], [])
+    """
+    flag = _aio_termination_flag(context, "acancellable")
+    release = _AsyncOnce(partial(_aclose_source, items))
+    return AsyncIter(_AsyncClosing(_acancellable(items, flag), release))
+
+
+def astream_handler(
+    behavior: Callable[[R, grpc.aio.ServicerContext[R, bytes]], AsyncIterable[T] | Iterable[T]],
+    /,
+    serialize: Callable[[T], bytes],
+    *,
+    request_deserializer: Callable[[bytes], R],
+    max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
+    max_items: int | None = None,
+    max_delay: float | None = None,
+) -> grpc.RpcMethodHandler[R, bytes]:
+    """The grpc.aio twin of ``stream_handler``: register it on a ``grpc.aio`` server.
+
+    ``behavior(request, context)`` returns the items, async (an ``AsyncIter``, an async
+    generator) or not; they are sent with ``astream_batches``. The handler is an async
+    generator function, as grpc.aio requires; on a sync ``grpc.server`` it fails (grpcio
+    cannot iterate it) instead of streaming anything.
+
+    >>> handler = astream_handler(
+    ...     lambda request, context: range(int(request)),
+    ...     lambda i: str(i).encode(),
+    ...     request_deserializer=bytes.decode,
+    ... )
+    >>> handler.response_streaming, handler.request_streaming
+    (True, False)
+    """
+    if not callable(behavior):
+        raise TypeError(f"behavior must be callable, got {type(behavior).__name__}")
+    if not callable(serialize):
+        raise TypeError(f"serialize must be callable, got {type(serialize).__name__}")
+    delay = _check_stream_args(max_message_bytes, max_items, max_delay)
+
+    async def respond(
+        request: R, context: grpc.aio.ServicerContext[R, bytes]
+    ) -> AsyncGenerator[bytes, None]:
+        _check_aio_context(context, "astream_handler", "stream_handler")
+        messages = _astream(
+            behavior(request, context),
+            serialize,
+            context,
+            max_message_bytes,
+            max_items,
+            delay,
+            "astream_batches",
+        )
+        async with messages:
+            async for message in messages:
+                yield message
+
+    handler: grpc.RpcMethodHandler[R, bytes] = grpc.unary_stream_rpc_method_handler(
+        respond,
+        request_deserializer=request_deserializer,
+    )
+    return handler
+
+
+# ---------------------------------------------------------------------------------------------
+# grpc.aio: client side
+# ---------------------------------------------------------------------------------------------
+
+
+class AioStreamingCall(Protocol):
+    """What ``aiter_stream`` needs of a grpc.aio server-streaming call: ``read()``, ``cancel()``.
+
+    ``stub.StreamNodes(request)`` on a ``grpc.aio`` channel is one.
+    """
+
+    def read(self) -> Awaitable[object]:
+        """The next message, or ``grpc.aio.EOF``."""
+        ...
+
+    def cancel(self) -> bool:
+        """Cancel the call."""
+        ...
+
+
+class AioBatchStreamingCall(Protocol[T_co]):
+    """A generated grpc.aio stub's streaming call whose messages are batch messages.
+
+    ``__aiter__`` gives the item type; ``aiter_stream`` reads with ``read()``.
+    """
+
+    def __aiter__(self) -> AsyncIterator[BatchMessage[T_co]]:
+        """Iterate the response messages."""
+        ...
+
+    def read(self) -> Awaitable[object]:
+        """The next message, or ``grpc.aio.EOF``."""
+        ...
+
+    def cancel(self) -> bool:
+        """Cancel the call."""
+        ...
+
+
+async def _amessage_lists(
+    call: AioStreamingCall, unpack: Callable[[object], Sequence[Any]]
+) -> AsyncGenerator[Iterator[Any], None]:
+    """Each message's items; a failed RPC raises after them (as ``_message_lists``)."""
+    read = call.read
+    eof = grpc.aio.EOF
+    delivered = 0
+    while True:
+        try:
+            message = await read()
+        except grpc.RpcError as error:
+            if _is_resource_exhausted(error):
+                raise StreamMessageTooLargeError(error, delivered) from error
+            raise
+        if message is eof:
+            return
+        items = unpack(message)
+        delivered += len(items)
+        # iter(): protobuf's repeated containers iterate by __getitem__, with no __iter__
+        # attribute, which AsyncIter.flatten asks for.
+        yield iter(items)
+
+
+async def _amessage_items(
+    call: AioStreamingCall,
+    unpack: Callable[[object], Sequence[Any]],
+    convert: Callable[[Any], Any] | None,
+) -> AsyncGenerator[Iterable[Any], None]:
+    """Each message's items as ``Ok`` (``convert``-ed), then a failure as ``Err``."""
+    read = call.read
+    eof = grpc.aio.EOF
+    while True:
+        try:
+            message = await read()
+        except grpc.RpcError as error:
+            yield (Err(RpcFailure.from_rpc_error(error)),)
+            return
+        if message is eof:
+            return
+        items = unpack(message)
+        yield map(Ok, items if convert is None else map(convert, items))
+
+
+async def _cancel_call(call: AioStreamingCall) -> None:
+    call.cancel()
+
+
+def _check_aio_client_args(call: object, deserialize: object, function: str) -> None:
+    _check_aio_call(call, function, function[1:])
+    if deserialize is not None and not callable(deserialize):
+        raise TypeError(f"deserialize must be callable, got {type(deserialize).__name__}")
+
+
+@overload
+def aiter_stream(call: AioBatchStreamingCall[T], /) -> AsyncIter[T]: ...
+@overload
+def aiter_stream(call: AioStreamingCall, deserialize: Callable[[bytes], T], /) -> AsyncIter[T]: ...
+def aiter_stream(call: Any, deserialize: Callable[[bytes], Any] | None = None, /) -> AsyncIter[Any]:
+    """The grpc.aio twin of ``iter_stream``: a lazy ``AsyncIter`` of the stream's items.
+
+    ``aiter_stream(stub.StreamNodes(request))`` on a grpc.aio channel gives the ``items`` of
+    each ``NodeBatch``; pass ``deserialize`` for a bytes call. One message is read (``await
+    call.read()``) when the consumer has used up the previous one; consumers such as
+    ``count()`` or ``for_each()`` run one loop over each message's items. Closing the
+    ``AsyncIter`` (``aclose()``, ``async with``) cancels the call. Errors are
+    ``iter_stream``'s.
+
+    >>> import asyncio
+    >>> class FakeCall:  # a grpc.aio call, as far as aiter_stream is concerned
+    ...     def __init__(self):
+    ...         self.messages = [encode_batch([b"a", b"b"]), encode_batch([b"c"])]
+    ...     async def read(self):
+    ...         return self.messages.pop(0) if self.messages else grpc.aio.EOF
+    ...     def cancel(self):
+    ...         return False
+    >>> asyncio.run(aiter_stream(FakeCall(), bytes.decode).collect())
+    ['a', 'b', 'c']
+    """
+    _check_aio_client_args(call, deserialize, "aiter_stream")
+    unpack = _unpack_items if deserialize is None else _unpack_bytes
+    gen = _amessage_lists(call, unpack)
+    items: AsyncIter[Any] = AsyncIter(_AsyncClosing(gen, partial(_cancel_call, call))).flatten()
+    return items if deserialize is None else items.map(deserialize)
+
+
+@overload
+def aiter_stream_results(call: AioBatchStreamingCall[T], /) -> AsyncIter[Result[T, RpcFailure]]: ...
+@overload
+def aiter_stream_results(
+    call: AioStreamingCall, deserialize: Callable[[bytes], T], /
+) -> AsyncIter[Result[T, RpcFailure]]: ...
+def aiter_stream_results(
+    call: Any, deserialize: Callable[[bytes], Any] | None = None, /
+) -> AsyncIter[Result[Any, RpcFailure]]:
+    """The grpc.aio twin of ``iter_stream_results``: items as ``Ok``, a failure as a last ``Err``.
+
+    >>> import asyncio
+    >>> class FailingCall:
+    ...     def __init__(self):
+    ...         self.sent = False
+    ...     async def read(self):
+    ...         if not self.sent:
+    ...             self.sent = True
+    ...             return encode_batch([b"a"])
+    ...         raise grpc.RpcError()
+    ...     def cancel(self):
+    ...         return False
+    >>> asyncio.run(aiter_stream_results(FailingCall(), bytes.decode).collect())
+    [Ok('a'), Err(RpcFailure(code=<StatusCode.UNKNOWN: (2, 'unknown')>, details=''))]
+    """
+    _check_aio_client_args(call, deserialize, "aiter_stream_results")
+    unpack = _unpack_items if deserialize is None else _unpack_bytes
+    gen = _amessage_items(call, unpack, deserialize)
+    return AsyncIter(_AsyncClosing(gen, partial(_cancel_call, call))).flatten()
+
+
+# ---------------------------------------------------------------------------------------------
+# grpc.aio: client side, unary paginated RPCs
+# ---------------------------------------------------------------------------------------------
+
+
+async def _apages(
+    fetch: Callable[[K | None, int], Awaitable[Page[T, K]]],
+    page_size: int,
+    start: K | None,
+    release: _AsyncOnce,
+) -> AsyncGenerator[Iterator[T], None]:
+    """The pages' items of an async ``fetch``, as ``from_pages`` with ``too_large`` set.
+
+    TEMPORARY: the loop of ``itero._paging._pages`` for an async ``fetch`` (halving on
+    ``ResponseTooLargeError``, ``ItemTooLargeError`` at limit 1, the last-page rule, the
+    repeated-token check), until ``afrom_pages`` (issue 12, part 3) drives the shared core;
+    ``afrom_unary_pages`` will then call it instead.
+    """
+    token = start
+    limit = page_size
+    saved: object = start
+    steps = 0
+    power = 1
+    try:
+        while True:
+            while True:
+                try:
+                    page = await fetch(token, limit)
+                    break
+                except ResponseTooLargeError as exc:
+                    if limit == 1:
+                        raise ItemTooLargeError(token) from exc
+                    limit //= 2
+            if page.__class__ is not Page:
+                raise TypeError(f"fetch must return a Page, got {type(page).__name__}")
+            next_token = page.next_token
+            items = page.items
+            del page
+            if items:
+                yield iter(items)  # iter(): see _amessage_lists
+            del items
+            if next_token is None or (isinstance(next_token, (str, bytes)) and not next_token):
+                return
+            if next_token == token or next_token == saved:
+                raise RepeatedTokenError(next_token)
+            steps += 1
+            if steps == power:
+                saved = next_token
+                power *= 2
+                steps = 0
+            token = next_token
+    finally:
+        await release()
+
+
+def _atoo_large(
+    fetch: Callable[[K | None, int], Awaitable[Page[T, K]]],
+) -> Callable[[K | None, int], Awaitable[Page[T, K]]]:
+    async def fetch_or_too_large(token: K | None, limit: int) -> Page[T, K]:
+        try:
+            return await fetch(token, limit)
+        except grpc.RpcError as error:
+            if _is_resource_exhausted(error):
+                raise ResponseTooLargeError(error) from error
+            raise
+
+    return fetch_or_too_large
+
+
+def _arpc_fetch(
+    rpc: grpc.aio.UnaryUnaryMultiCallable[Req, Resp],
+    request: Req,
+    items: Callable[[Resp], Sequence[T]],
+    token_field: str,
+    limit_field: str,
+    next_token_field: str,
+    timeout: float | None,
+) -> Callable[[str | None, int], Awaitable[Page[T, str]]]:
+    """``fetch(token, limit)`` for a generated grpc.aio unary RPC and a request template."""
+    make_request, make_page = _page_codec(
+        request, items, token_field, limit_field, next_token_field
+    )
+
+    async def fetch(token: str | None, limit: int) -> Page[T, str]:
+        return make_page(await rpc(make_request(token, limit), timeout=timeout))
+
+    return fetch
+
+
+@overload
+def afrom_unary_pages(
+    fetch: Callable[[K | None, int], Awaitable[Page[T, K]]],
+    /,
+    *,
+    page_size: int,
+    start: K | None = ...,
+    on_close: Callable[[], object] | None = ...,
+) -> AsyncIter[T]: ...
+@overload
+def afrom_unary_pages(
+    rpc: grpc.aio.UnaryUnaryMultiCallable[Req, Resp],
+    request: Req,
+    /,
+    *,
+    items: Callable[[Resp], Sequence[T]],
+    page_size: int,
+    token_field: str = ...,
+    limit_field: str = ...,
+    next_token_field: str = ...,
+    timeout: float | None = ...,
+    start: str | None = ...,
+    on_close: Callable[[], object] | None = ...,
+) -> AsyncIter[T]: ...
+def afrom_unary_pages(
+    fetch: Any,
+    request: Any = _NO_REQUEST,
+    /,
+    *,
+    page_size: int,
+    items: Callable[[Any], Sequence[Any]] | None = None,
+    token_field: str = "page_token",
+    limit_field: str = "page_size",
+    next_token_field: str = "next_page_token",
+    timeout: float | None = None,
+    start: Any = None,
+    on_close: Callable[[], object] | None = None,
+) -> AsyncIter[Any]:
+    """The grpc.aio twin of ``from_unary_pages``: an ``AsyncIter`` of a paginated RPC's items.
+
+    With a generated grpc.aio stub::
+
+        nodes = afrom_unary_pages(
+            stub.ListNodes, ListNodesRequest(), items=lambda r: r.nodes, page_size=1000
+        )
+
+    or with ``async def fetch(token, limit) -> Page``. A page is fetched when the consumer
+    reaches it, one page is held at a time, the limit is halved on ``RESOURCE_EXHAUSTED``,
+    and ``on_close`` (sync, or returning an awaitable) runs once when it ends or is closed.
+
+    >>> import asyncio
+    >>> from itero import Page
+    >>> async def fetch(token: int | None, limit: int) -> Page[int, int]:
+    ...     first = token or 0
+    ...     stop = min(first + limit, 5)
+    ...     return Page(list(range(first, stop)), stop if stop < 5 else None)
+    >>> asyncio.run(afrom_unary_pages(fetch, page_size=2).collect())
+    [0, 1, 2, 3, 4]
+    """
+    if request is not _NO_REQUEST:
+        if items is None:
+            raise TypeError(
+                "afrom_unary_pages(rpc, request, ...) needs items=, a function of the "
+                "response, as lambda response: response.nodes"
+            )
+        if isinstance(fetch, grpc.UnaryUnaryMultiCallable):
+            raise TypeError(
+                "afrom_unary_pages calls a stub of a grpc.aio channel, but this is a grpc "
+                "(sync) stub method: use from_unary_pages"
+            )
+        rpc: Any = fetch
+        if not callable(rpc):
+            raise TypeError(f"rpc must be callable (a stub method), got {type(rpc).__name__}")
+        fetch = _arpc_fetch(
+            fetch, request, items, token_field, limit_field, next_token_field, timeout
+        )
+    elif items is not None or timeout is not None:
+        raise TypeError(
+            "items= and timeout= are for afrom_unary_pages(rpc, request, ...); a fetch makes "
+            "its calls and Pages itself"
+        )
+    elif not callable(checked := fetch):
+        raise TypeError(f"fetch must be callable, got {type(checked).__name__}")
+    elif not _is_async_function(fetch):
+        raise TypeError(
+            "afrom_unary_pages takes an async fetch (async def), but this fetch is a plain "
+            "function: use from_unary_pages"
+        )
+    check_int(page_size, "page_size", 1)
+    if on_close is not None and not callable(on_close):
+        raise TypeError(f"on_close must be callable or None, got {type(on_close).__name__}")
+    release = _AsyncOnce(partial(_acall_on_close, on_close))
+    afetch = cast("Callable[[Any, int], Awaitable[Page[Any, Any]]]", fetch)
+    gen = _apages(_atoo_large(afetch), page_size, start, release)
+    pages: AsyncIter[Iterator[Any]] = AsyncIter(_AsyncClosing(gen, release))
+    return pages.flatten()
+
+
+def _is_async_function(f: object) -> bool:
+    if inspect.iscoroutinefunction(f) or inspect.iscoroutinefunction(
+        getattr(f, "__call__", None)  # noqa: B004 - an object with async __call__
+    ):
+        return True
+    func = getattr(f, "func", None)  # functools.partial
+    return func is not None and _is_async_function(func)
+
+
+async def _acall_on_close(on_close: Callable[[], object] | None) -> None:
+    if on_close is not None:
+        result = on_close()
+        if inspect.isawaitable(result):
+            await result
