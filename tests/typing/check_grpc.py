@@ -9,7 +9,7 @@ for pyright.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from concurrent import futures
 
 import grpc
@@ -25,9 +25,14 @@ from inventory_pb2 import (
 )
 from typing_extensions import assert_type
 
-from itero import Iter, Result
+from itero import AsyncIter, Iter, Result
 from itero.grpc import (
     RpcFailure,
+    acancellable,
+    afrom_unary_pages,
+    aiter_stream,
+    aiter_stream_results,
+    astream_messages,
     cancellable,
     from_unary_pages,
     iter_stream,
@@ -102,3 +107,53 @@ def client(channel: grpc.Channel) -> None:
         items=lambda r: r.nodes,
         page_size=10,
     )
+
+
+async def all_nodes_async() -> AsyncIterator[Node]:
+    yield Node(id=1, name="n1")
+
+
+class AioInventory(inventory_pb2_grpc.InventoryServicer):
+    """A generated servicer on a grpc.aio server: async generator and coroutine methods."""
+
+    async def StreamNodes(
+        self,
+        request: StreamNodesRequest,
+        context: grpc.aio.ServicerContext[StreamNodesRequest, NodeBatch],
+    ) -> AsyncIterator[NodeBatch]:
+        nodes = acancellable(all_nodes_async(), context).filter(lambda n: n.kind == "rack")
+        batches = astream_messages(nodes, NodeBatch, context, max_delay=0.5)
+        assert_type(batches, AsyncIter[NodeBatch])
+        async with batches:
+            async for batch in batches:
+                yield batch
+
+    async def ListNodes(
+        self,
+        request: ListNodesRequest,
+        context: grpc.aio.ServicerContext[ListNodesRequest, ListNodesResponse],
+    ) -> ListNodesResponse:
+        return ListNodesResponse()
+
+    async def ListAllNodes(
+        self,
+        request: ListAllNodesRequest,
+        context: grpc.aio.ServicerContext[ListAllNodesRequest, ListAllNodesResponse],
+    ) -> ListAllNodesResponse:
+        return ListAllNodesResponse()
+
+
+async def aio_client(channel: grpc.aio.Channel) -> None:
+    server = grpc.aio.server()
+    inventory_pb2_grpc.add_InventoryServicer_to_server(AioInventory(), server)
+
+    stub = inventory_pb2_grpc.InventoryStub(channel)
+    nodes = aiter_stream(stub.StreamNodes(StreamNodesRequest(kind="rack")))
+    assert_type(nodes, AsyncIter[Node])
+    assert_type(await nodes.collect(), list[Node])
+    results = aiter_stream_results(stub.StreamNodes(StreamNodesRequest()))
+    assert_type(results, AsyncIter[Result[Node, RpcFailure]])
+    pages = afrom_unary_pages(
+        stub.ListNodes, ListNodesRequest(), items=lambda r: r.nodes, page_size=1000, timeout=10
+    )
+    assert_type(pages, AsyncIter[Node])
