@@ -31,7 +31,7 @@ from _grpc_inventory import (
     node,
     start_sync_server,
 )
-from itero import Err, ItemTooLargeError, Ok, OversizeItemError
+from itero import Err, ItemTooLargeError, Ok, OversizeItemError, batched_by_size
 from itero.grpc import (
     DEFAULT_MAX_MESSAGE_BYTES,
     RpcFailure,
@@ -104,6 +104,23 @@ class TestWireFormat:
         with pytest.raises(OversizeItemError, match="item at index 1 has 5005 bytes") as info:
             next(batches)
         assert "raise max_message_bytes" in str(info.value)
+
+
+class TestBatchingProtobufMessages:
+    def test_default_len_on_a_message_says_to_pass_size(self) -> None:
+        with pytest.raises(TypeError, match=r"has no len\(\)\): pass size=") as info:
+            batched_by_size([node(0)], 100).collect()
+        assert "size=lambda m: m.ByteSize()" in str(info.value)
+        assert "object of type 'Node' has no len()" in str(info.value)
+
+    def test_byte_size_plus_tag_and_prefix_bounds_a_repeated_field_exactly(self) -> None:
+        # Nodes under 128 bytes: 1 tag byte and 1 length byte each.
+        items = nodes(1000)
+        assert all(n.ByteSize() < 128 for n in items)
+        batches = batched_by_size(items, 4096, size=lambda m: m.ByteSize(), item_overhead=2)
+        for batch in batches:
+            assert NodeBatch(items=batch).ByteSize() == sum(n.ByteSize() + 2 for n in batch)
+            assert NodeBatch(items=batch).ByteSize() <= 4096
 
 
 class TestProblemUnaryListAll:

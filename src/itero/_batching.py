@@ -275,6 +275,26 @@ def _batches(
         yield batch if strict else Ok(batch)
 
 
+def _explain_len(batches: Generator[Any, None, None], size: object) -> Generator[Any, None, None]:
+    """``batches``, with the default ``size=len`` failing on an item without ``len()`` explained.
+
+    A protobuf message has no ``len()``: the error says to pass ``size=`` (per batch, not per
+    item: ``yield from`` passes each batch through).
+    """
+    try:
+        yield from batches
+    except TypeError as exc:
+        message = str(exc)
+        if size is len and message.startswith("object of type ") and message.endswith("len()"):
+            raise TypeError(
+                f"batched_by_size measures items with len() by default, and this item has none "
+                f"({message}): pass size=, the encoded size of an item (for a protobuf message, "
+                "size=lambda m: m.ByteSize(), with item_overhead= for its tag and length "
+                "prefix in a repeated field: 2 bytes below 128 bytes, 3 below 16 KiB)"
+            ) from exc
+        raise
+
+
 @overload
 def batched_by_size(
     iterable: Iterable[SizedT],
@@ -348,6 +368,7 @@ max_bytes=4 even in a batch of its own
 
     _validate_batching(max_bytes, size, max_items, batch_overhead, item_overhead)
     batches = _batches(iterable, max_bytes, size, max_items, batch_overhead, item_overhead, True)
+    batches = _explain_len(batches, size)
     return Iter(Closing(batches, batches.close, partial(close_source, iterable)))
 
 
@@ -400,6 +421,7 @@ def try_batched_by_size(
 
     _validate_batching(max_bytes, size, max_items, batch_overhead, item_overhead)
     batches = _batches(iterable, max_bytes, size, max_items, batch_overhead, item_overhead, False)
+    batches = _explain_len(batches, size)
     return Iter(Closing(batches, batches.close, partial(close_source, iterable)))
 
 
