@@ -8,6 +8,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from concurrent import futures
@@ -27,6 +28,7 @@ from itero.grpc import (
     ResponseTooLargeError,
     RpcFailure,
     StreamingCall,
+    cancellable,
     decode_batch,
     encode_batch,
     from_unary_pages,
@@ -506,8 +508,69 @@ class TestStreamBatches:
                 lambda r, c: [], identity, request_deserializer=bytes, max_message_bytes=-1
             )
 
+    @pytest.mark.parametrize("item_size", [1, 100, 10_000])
+    def test_peak_memory_within_3x_the_message_size_whatever_the_item_size(
+        self, item_size: int
+    ) -> None:
+        """One buffer per message, not one object per item (1-byte items were 40x before)."""
+        limit = 256 * 1024
+        payload = b"x" * item_size
+        n = 3 * limit // (item_size + 2) + 10  # three messages and a bit
+        gc.collect()
+        tracemalloc.start()
+        try:
+            held = b""
+            count = 0
+            for message in stream_batches(range(n), lambda i: payload, max_message_bytes=limit):
+                held = message  # as grpcio, which holds a message while it asks for the next
+                count += len(decode_batch(held)) if len(held) < 64 else 1
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert count >= 4
+        assert peak < 3 * limit
+
+    def test_max_delay_flushes_a_partly_filled_message_when_an_item_arrives_late(self) -> None:
+        def slow() -> Iterator[bytes]:
+            yield b"a"
+            yield b"b"
+            time.sleep(0.05)
+            yield b"c"  # arrives 50 ms after the first item of its message: due
+            yield b"d"
+
+        messages = stream_batches(slow(), identity, max_delay=0.01)
+        assert [decode_batch(m) for m in messages] == [[b"a", b"b", b"c"], [b"d"]]
+        assert decode_batch(encode_batch([b"d"])) == [b"d"]
+
+    def test_max_delay_is_checked(self) -> None:
+        with pytest.raises(ValueError, match="max_delay must be >= 0 and finite, got -1"):
+            stream_batches([], identity, max_delay=-1)
+        with pytest.raises(TypeError, match="max_delay must be a number of seconds, got str"):
+            stream_batches([], identity, max_delay="1")  # type: ignore[arg-type]
+
     def test_default_limit_is_four_mib_less_a_margin(self) -> None:
         assert DEFAULT_MAX_MESSAGE_BYTES == 4 * 1024 * 1024 - 64 * 1024
+
+
+class TestCancellable:
+    def test_no_pull_after_the_rpc_ended_and_close_closes_the_source(self) -> None:
+        ctx, context = fake_context()
+        source = RecordingSource(ListRequest(count=1000), None)
+        rows = cancellable(source, context)
+        rare = Iter(rows).filter(lambda r: r.startswith(b"resource-00000009"))
+        assert rare.by_ref().take(1).collect() == [resource(9)]
+        assert source.produced == 10
+        ctx.terminate()
+        assert rare.collect() == []
+        assert source.produced == 10  # not pulled again: the scan stopped
+        rows.close()
+        assert source.closed.is_set()
+
+    def test_rpc_already_ended_nothing_pulled(self) -> None:
+        _, context = fake_context(accept=False)
+        source = RecordingSource(ListRequest(count=10), None)
+        assert cancellable(source, context).collect() == []
+        assert source.produced == 0
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,16 +2,23 @@
 
 A list RPC that returns everything in one response fails for everyone once the response
 outgrows gRPC's maximum message size (grpcio's default receive limit is 4 MiB:
-``RESOURCE_EXHAUSTED``, "Received message larger than max"). This module makes the fix a few
-lines, with grpcio's generic handlers and no code generation:
+``RESOURCE_EXHAUSTED``, "Received message larger than max"). This module makes the fix one
+call per method, with protoc-generated code or with grpcio's generic handlers:
 
-- server: ``stream_batches`` / ``stream_handler`` turn an iterable into a server-streaming
-  response whose messages never exceed ``max_message_bytes`` (default
-  ``DEFAULT_MAX_MESSAGE_BYTES``, 4 MiB less 64 KiB);
-- client: ``iter_stream`` / ``iter_stream_results`` turn the call back into a lazy ``Iter``
-  of items; closing it cancels the call;
-- client of a unary paginated RPC: ``from_unary_pages`` halves the page size whenever the
-  server's answer is ``RESOURCE_EXHAUSTED``.
+- server: ``stream_messages`` (generated batch messages, ``message NodeBatch { repeated Node
+  items = 1; }``) / ``stream_batches`` / ``stream_handler`` (bytes) turn an iterable into a
+  server-streaming response whose messages never exceed ``max_message_bytes`` (default
+  ``DEFAULT_MAX_MESSAGE_BYTES``, 4 MiB less 64 KiB), with ``max_delay`` for slow sources
+  and ``cancellable`` for scans that must stop when the client goes away;
+- client: ``iter_stream`` / ``iter_stream_results`` turn the call (a generated stub's, or a
+  bytes one) back into a lazy ``Iter`` of items; closing it cancels the call;
+- client of a unary paginated RPC: ``from_unary_pages`` follows the page tokens of a
+  generated request/response (or of any ``fetch``) and halves the page size whenever the
+  answer is ``RESOURCE_EXHAUSTED``;
+- grpc.aio: the same, ``a``-prefixed, on ``AsyncIter`` (``astream_messages``,
+  ``astream_batches``, ``astream_handler``, ``acancellable``, ``aiter_stream``,
+  ``aiter_stream_results``, ``afrom_unary_pages``). A sync adapter given an aio object, or the
+  reverse, is a ``TypeError`` naming the right function.
 
 Wire format of one streamed message (a *batch*): the protobuf encoding of
 
@@ -25,8 +32,13 @@ definition; ``decode_batch`` skips fields it does not know, as protobuf does. An
 ``n`` bytes takes exactly ``1 + varint_size(n) + n`` bytes of a batch, and a batch has no
 other overhead, so the size bound is exact.
 
+A generated ``NodeBatch`` is that same encoding with ``Node`` records: protobuf writes each
+element of a repeated message field as one length-delimited record, so a batch message is the
+concatenation of field-1 records, and ``stream_messages`` frames and sizes it exactly.
+
 Typing: the grpc boundary is typed with the ``types-grpcio`` stubs (mypy needs them; pyright
-ships them). This module's signatures have no ``Any``. With no (de)serializer given, the stubs
+ships them); generated stubs are typed by mypy-protobuf's ``_pb2_grpc.pyi``. With no
+(de)serializer given, the stubs
 cannot infer a multicallable's message types: annotate it, as in
 ``rpc: grpc.UnaryStreamMultiCallable[bytes, bytes] = channel.unary_stream(method)``.
 
@@ -80,9 +92,26 @@ from ._result import Err, Ok, Result
 
 __all__ = [
     "DEFAULT_MAX_MESSAGE_BYTES",
+    "AioBatchStreamingCall",
+    "AioStreamingCall",
+    "BatchMessage",
+    "BatchMessageType",
+    "BatchStreamingCall",
+    "MessageItemTooLargeError",
+    "ProtoMessage",
     "ResponseTooLargeError",
     "RpcFailure",
+    "StreamMessageTooLargeError",
     "StreamingCall",
+    "SupportsSerializeToString",
+    "acancellable",
+    "afrom_unary_pages",
+    "aiter_stream",
+    "aiter_stream_results",
+    "astream_batches",
+    "astream_handler",
+    "astream_messages",
+    "cancellable",
     "decode_batch",
     "encode_batch",
     "from_unary_pages",
@@ -91,6 +120,7 @@ __all__ = [
     "resource_exhausted_as_too_large",
     "stream_batches",
     "stream_handler",
+    "stream_messages",
 ]
 
 T = TypeVar("T")
@@ -585,7 +615,13 @@ def stream_batches(
 
 
 class SupportsSerializeToString(Protocol):
-    """A protobuf message, as far as ``stream_messages`` is concerned."""
+    """A protobuf message, as far as ``stream_messages`` is concerned.
+
+    >>> from google.protobuf.wrappers_pb2 import StringValue
+    >>> message: SupportsSerializeToString = StringValue(value="a")
+    >>> message.SerializeToString()
+    b'\\n\\x01a'
+    """
 
     def SerializeToString(self) -> bytes:
         """Return the message's wire encoding."""
@@ -593,7 +629,13 @@ class SupportsSerializeToString(Protocol):
 
 
 class BatchMessageType(Protocol[B_co]):
-    """A generated batch message class (``NodeBatch``), as far as ``stream_messages`` needs."""
+    """A generated batch message class (``NodeBatch``), as far as ``stream_messages`` needs.
+
+    >>> from google.protobuf.descriptor_pb2 import FileDescriptorSet
+    >>> batch_type: BatchMessageType[FileDescriptorSet] = FileDescriptorSet
+    >>> batch_type.FromString(b"") == FileDescriptorSet()
+    True
+    """
 
     def FromString(self, serialized: bytes, /) -> B_co:
         """Parse a message."""
@@ -836,6 +878,12 @@ class BatchMessage(Protocol[T_co]):
     """A generated batch message, ``message NodeBatch { repeated Node items = 1; }``.
 
     ``iter_stream(call)`` reads its ``items``; the field must be named ``items``.
+
+    >>> class Batch:  # a generated NodeBatch, as far as iter_stream is concerned
+    ...     items = ("a", "b")
+    >>> batch: BatchMessage[str] = Batch()
+    >>> list(batch.items)
+    ['a', 'b']
     """
 
     @property
@@ -848,6 +896,17 @@ class BatchStreamingCall(Protocol[T_co]):
     """A generated stub's server-streaming call whose messages are batch messages.
 
     ``stub.StreamNodes(request)`` is one when ``StreamNodes`` returns ``stream NodeBatch``.
+
+    >>> class Batch:
+    ...     def __init__(self, *items: str) -> None:
+    ...         self.items = items
+    >>> class Call:
+    ...     def __iter__(self) -> Iterator[Batch]:
+    ...         return iter([Batch("a", "b"), Batch("c")])
+    ...     def cancel(self) -> bool:
+    ...         return False
+    >>> iter_stream(Call()).collect()
+    ['a', 'b', 'c']
     """
 
     def __iter__(self) -> Iterator[BatchMessage[T_co]]:
@@ -1136,7 +1195,15 @@ def resource_exhausted_as_too_large(
 
 
 class ProtoMessage(Protocol):
-    """A generated protobuf message, as far as ``from_unary_pages`` needs of a request."""
+    """A generated protobuf message, as far as ``from_unary_pages`` needs of a request.
+
+    >>> from google.protobuf.wrappers_pb2 import StringValue
+    >>> request: ProtoMessage = StringValue()
+    >>> request.CopyFrom(StringValue(value="template"))
+    >>> request
+    value: "template"
+    <BLANKLINE>
+    """
 
     def CopyFrom(self, other_msg: Any, /) -> None:
         """Copy ``other_msg``'s fields into this message."""
@@ -1145,8 +1212,6 @@ class ProtoMessage(Protocol):
 
 Req = TypeVar("Req", bound=ProtoMessage)
 Resp = TypeVar("Resp")
-
-_NO_REQUEST: Final = object()
 
 
 def _field_names(message: object) -> list[str]:
@@ -1262,7 +1327,7 @@ def from_unary_pages(
 ) -> Iter[T]: ...
 def from_unary_pages(
     fetch: Any,
-    request: Any = _NO_REQUEST,
+    request: Any = None,
     /,
     *,
     page_size: int,
@@ -1316,7 +1381,7 @@ def from_unary_pages(
     >>> from_unary_pages(fetch, page_size=8).collect()
     [0, 1, 2, 3, 4]
     """
-    if request is not _NO_REQUEST:
+    if request is not None:
         if items is None:
             raise TypeError(
                 "from_unary_pages(rpc, request, ...) needs items=, a function of the "
@@ -1728,6 +1793,18 @@ class AioStreamingCall(Protocol):
     """What ``aiter_stream`` needs of a grpc.aio server-streaming call: ``read()``, ``cancel()``.
 
     ``stub.StreamNodes(request)`` on a ``grpc.aio`` channel is one.
+
+    >>> import asyncio
+    >>> class Call:
+    ...     def __init__(self) -> None:
+    ...         self.messages = [encode_batch([b"x"])]
+    ...     async def read(self) -> object:
+    ...         return self.messages.pop() if self.messages else grpc.aio.EOF
+    ...     def cancel(self) -> bool:
+    ...         return False
+    >>> call: AioStreamingCall = Call()
+    >>> asyncio.run(aiter_stream(call, bytes.decode).collect())
+    ['x']
     """
 
     def read(self) -> Awaitable[object]:
@@ -1743,6 +1820,21 @@ class AioBatchStreamingCall(Protocol[T_co]):
     """A generated grpc.aio stub's streaming call whose messages are batch messages.
 
     ``__aiter__`` gives the item type; ``aiter_stream`` reads with ``read()``.
+
+    >>> import asyncio
+    >>> class Batch:
+    ...     items = ("a", "b")
+    >>> class Call:
+    ...     def __init__(self) -> None:
+    ...         self.messages = [Batch()]
+    ...     def __aiter__(self) -> AsyncIterator[Batch]:
+    ...         raise NotImplementedError  # for the types only
+    ...     async def read(self) -> object:
+    ...         return self.messages.pop() if self.messages else grpc.aio.EOF
+    ...     def cancel(self) -> bool:
+    ...         return False
+    >>> asyncio.run(aiter_stream(Call()).collect())
+    ['a', 'b']
     """
 
     def __aiter__(self) -> AsyncIterator[BatchMessage[T_co]]:
@@ -1989,7 +2081,7 @@ def afrom_unary_pages(
 ) -> AsyncIter[T]: ...
 def afrom_unary_pages(
     fetch: Any,
-    request: Any = _NO_REQUEST,
+    request: Any = None,
     /,
     *,
     page_size: int,
@@ -2022,7 +2114,7 @@ def afrom_unary_pages(
     >>> asyncio.run(afrom_unary_pages(fetch, page_size=2).collect())
     [0, 1, 2, 3, 4]
     """
-    if request is not _NO_REQUEST:
+    if request is not None:
         if items is None:
             raise TypeError(
                 "afrom_unary_pages(rpc, request, ...) needs items=, a function of the "
