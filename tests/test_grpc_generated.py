@@ -109,7 +109,7 @@ class TestWireFormat:
 class TestBatchingProtobufMessages:
     def test_default_len_on_a_message_says_to_pass_size(self) -> None:
         with pytest.raises(TypeError, match=r"has no len\(\)\): pass size=") as info:
-            batched_by_size([node(0)], 100).collect()
+            batched_by_size([node(0)], 100).collect()  # type: ignore[type-var]
         assert "size=lambda m: m.ByteSize()" in str(info.value)
         assert "object of type 'Node' has no len()" in str(info.value)
 
