@@ -28,6 +28,8 @@ from itero.grpc import (
     ResponseTooLargeError,
     RpcFailure,
     StreamingCall,
+    _iter_batch,
+    _varint,
     cancellable,
     decode_batch,
     encode_batch,
@@ -302,6 +304,32 @@ class TestDecodeBatch:
     @given(payloads)
     def test_round_trip(self, items: list[bytes]) -> None:
         assert decode_batch(encode_batch(items)) == items
+
+    @given(
+        st.lists(
+            st.one_of(
+                st.binary(max_size=200).map(lambda b: b"\x0a" + _varint(len(b)) + b),
+                st.integers(0, 2**63).map(lambda n: b"\x10" + _varint(n)),
+                st.binary(min_size=8, max_size=8).map(lambda b: b"\x19" + b),
+                st.binary(min_size=4, max_size=4).map(lambda b: b"\x2d" + b),
+                st.binary(max_size=20).map(lambda b: b"\x22" + _varint(len(b)) + b),
+            ),
+            max_size=20,
+        ).map(b"".join),
+        st.integers(min_value=0, max_value=5),
+    )
+    def test_protobuf_parser_and_python_loop_agree(self, message: bytes, cut: int) -> None:
+        """decode_batch (protobuf's C parser when installed) against the Python loop."""
+        for candidate in (message, message[: len(message) - cut]):
+            try:
+                expected: list[bytes] | str = list(_iter_batch(candidate))
+            except ValueError:
+                expected = "ValueError"
+            try:
+                got: list[bytes] | str = decode_batch(candidate)
+            except ValueError:
+                got = "ValueError"
+            assert got == expected
 
     def test_unknown_fields_of_every_wire_type_are_skipped(self) -> None:
         message = (

@@ -192,10 +192,12 @@ def encode_batch(payloads: Iterable[bytes | bytearray], /) -> bytes:
     >>> len(encode_batch([b"x" * 300]))  # 1 tag byte + 2 length bytes + 300
     303
     """
-    items = payloads if payloads.__class__ is list else list(payloads)
+    items = payloads if isinstance(payloads, list) else list(payloads)
     try:
-        framed = zip(map(_header, map(len, items)), items)  # noqa: B905 - same length
-        return b"".join(chain.from_iterable(framed))
+        pieces: list[bytes | bytearray] = [b""] * (2 * len(items))
+        pieces[::2] = map(_header, map(len, items))  # headers at even positions
+        pieces[1::2] = items  # payloads at odd ones
+        return b"".join(pieces)
     except TypeError:
         checked: list[object] = list(items)
         for payload in checked:
@@ -224,11 +226,51 @@ def _read_varint(message: bytes, pos: int) -> tuple[int, int]:
             raise ValueError("malformed batch: varint longer than 10 bytes")
 
 
+def _load_protobuf_parser() -> tuple[Callable[[bytes], Any], type[Exception]] | None:
+    """``Batch.FromString`` for ``message Batch { repeated bytes items = 1; }``, or None.
+
+    Built at run time in a private descriptor pool (no generated code) when protobuf's C
+    implementation (upb) is installed: it parses a batch in C, several times faster than the
+    Python loop. None without protobuf, or with its pure-Python implementation.
+    """
+    try:
+        from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+        from google.protobuf.internal import api_implementation
+        from google.protobuf.message import DecodeError
+    except ImportError:
+        return None
+    if api_implementation.Type() != "upb":
+        return None
+    proto = descriptor_pb2.FileDescriptorProto(
+        name="itero/grpc_batch.proto", package="itero.grpc", syntax="proto3"
+    )
+    proto.message_type.add(name="Batch").field.add(
+        name="items",
+        number=1,
+        type=descriptor_pb2.FieldDescriptorProto.TYPE_BYTES,
+        label=descriptor_pb2.FieldDescriptorProto.LABEL_REPEATED,
+    )
+    pool = descriptor_pool.DescriptorPool()
+    pool.Add(proto)
+    batch_class: Any = message_factory.GetMessageClass(
+        pool.FindMessageTypeByName("itero.grpc.Batch")
+    )
+    parse: Callable[[bytes], Any] = batch_class.FromString
+    return parse, DecodeError
+
+
+_parsers: list[tuple[Callable[[bytes], Any], type[Exception]] | None] = []
+"""The protobuf parser, once looked for (empty until the first ``decode_batch``)."""
+
+
 def decode_batch(message: bytes, /) -> list[bytes]:
     """Decode a batch message into its item payloads, in order.
 
     The inverse of ``encode_batch``. As a protobuf parser would, it skips fields other than
-    ``items = 1`` (wire types 0, 1, 2 and 5), so a sender may add fields later.
+    ``items = 1`` (wire types 0, 1, 2 and 5), so a sender may add fields later. When protobuf's
+    C implementation is installed, it does the parsing (no Python call per item; it also skips
+    deprecated group fields, which the Python loop rejects); a message it rejects is decoded
+    again in Python, which names the fault.
 
     Raises:
         ValueError: if the message is not a valid encoding (truncated, or a group wire type).
@@ -242,6 +284,15 @@ def decode_batch(message: bytes, /) -> list[bytes]:
         ...
     ValueError: malformed batch: an item of 5 bytes runs past the end of the message
     """
+    if not _parsers:
+        _parsers.append(_load_protobuf_parser())
+    parser = _parsers[0]
+    if parser is not None and message.__class__ is bytes:
+        parse, decode_error = parser
+        try:
+            return list(parse(message).items)
+        except decode_error:
+            pass  # malformed: the Python loop below says how
     return list(_iter_batch(message))
 
 
