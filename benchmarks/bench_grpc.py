@@ -122,9 +122,10 @@ def server_process(count: int) -> Iterator[int]:
         assert process.stdout is not None
         yield int(process.stdout.readline())
     finally:
-        assert process.stdin is not None
+        assert process.stdin is not None and process.stdout is not None
         process.stdin.close()
         process.wait(timeout=30)
+        process.stdout.close()
 
 
 class AioClient:
