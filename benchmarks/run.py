@@ -2,7 +2,7 @@
 
     python benchmarks/run.py                      # full run (about 3 minutes on 2 cores)
     python benchmarks/run.py --quick              # smaller sizes, fewer repeats (about 30 s)
-    python benchmarks/run.py --only iter,kit      # sections: option_result, iter, async, kit, grpc, peers
+    python benchmarks/run.py --only iter,kit      # sections: see SECTIONS (grpc is issue 12)
     python benchmarks/run.py --markdown-out benchmarks/RESULTS.md
 
 Tables go to stdout (and to ``--markdown-out``); progress goes to stderr.
