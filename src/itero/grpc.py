@@ -1352,6 +1352,23 @@ def _rpc_fetch(
     return fetch
 
 
+def _rpc_mode(request: object, items: object, timeout: object, function: str) -> bool:
+    """Whether ``function`` was called as ``(rpc, request, items=...)`` (else with a fetch)."""
+    if request is not None:
+        if items is None:
+            raise TypeError(
+                f"{function}(rpc, request, ...) needs items=, a function of the response, as "
+                "lambda response: response.nodes"
+            )
+        return True
+    if items is not None or timeout is not None:
+        raise TypeError(
+            f"items= and timeout= are for {function}(rpc, request, ...); a fetch makes its "
+            "calls and Pages itself"
+        )
+    return False
+
+
 @overload
 def from_unary_pages(
     fetch: Callable[[K | None, int], Page[T, K]],
@@ -1432,19 +1449,10 @@ def from_unary_pages(
     >>> from_unary_pages(fetch, page_size=8).collect()
     [0, 1, 2, 3, 4]
     """
-    if request is not None:
-        if items is None:
-            raise TypeError(
-                "from_unary_pages(rpc, request, ...) needs items=, a function of the "
-                "response, as lambda response: response.nodes"
-            )
+    if _rpc_mode(request, items, timeout, "from_unary_pages"):
+        assert items is not None
         fetch = _rpc_fetch(
             fetch, request, items, token_field, limit_field, next_token_field, timeout
-        )
-    elif items is not None or timeout is not None:
-        raise TypeError(
-            "items= and timeout= are for from_unary_pages(rpc, request, ...); a fetch makes "
-            "its calls and Pages itself"
         )
     _check_sync_fetch(fetch, "from_unary_pages", "afrom_unary_pages")
     return from_pages(
@@ -2165,12 +2173,8 @@ def afrom_unary_pages(
     >>> asyncio.run(afrom_unary_pages(fetch, page_size=2).collect())
     [0, 1, 2, 3, 4]
     """
-    if request is not None:
-        if items is None:
-            raise TypeError(
-                "afrom_unary_pages(rpc, request, ...) needs items=, a function of the "
-                "response, as lambda response: response.nodes"
-            )
+    if _rpc_mode(request, items, timeout, "afrom_unary_pages"):
+        assert items is not None
         if isinstance(fetch, grpc.UnaryUnaryMultiCallable):
             raise TypeError(
                 "afrom_unary_pages calls a stub of a grpc.aio channel, but this is a grpc "
@@ -2181,11 +2185,6 @@ def afrom_unary_pages(
             raise TypeError(f"rpc must be callable (a stub method), got {type(rpc).__name__}")
         fetch = _arpc_fetch(
             fetch, request, items, token_field, limit_field, next_token_field, timeout
-        )
-    elif items is not None or timeout is not None:
-        raise TypeError(
-            "items= and timeout= are for afrom_unary_pages(rpc, request, ...); a fetch makes "
-            "its calls and Pages itself"
         )
     elif not callable(checked := fetch):
         raise TypeError(f"fetch must be callable, got {type(checked).__name__}")
