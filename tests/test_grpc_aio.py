@@ -59,12 +59,27 @@ WAIT = 30.0  # seconds: a bound on waiting, never an assertion on time
 
 
 def run(main: Callable[[], Awaitable[T]]) -> T:
-    """Run ``main()`` in a fresh event loop (as asyncio.run), failing after WAIT seconds."""
+    """Run ``main()`` in a fresh event loop (as asyncio.run), failing after WAIT seconds.
+
+    Fails if a task is left pending when ``main`` returns (asyncio.run would cancel it
+    silently) or if the loop reports an error (a task destroyed while pending, an exception
+    never retrieved).
+    """
+    reported: list[dict[str, object]] = []
 
     async def bounded() -> T:
-        return await asyncio.wait_for(main(), WAIT)
+        loop = asyncio.get_running_loop()
+        loop.set_exception_handler(lambda _loop, context: reported.append(context))
+        result = await asyncio.wait_for(main(), WAIT)
+        for _ in range(3):  # let finalizers scheduled by the last closes run
+            await asyncio.sleep(0)
+        pending = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        assert pending == [], f"tasks left pending: {pending}"
+        return result
 
-    return asyncio.run(bounded())
+    result = asyncio.run(bounded())
+    assert reported == [], f"the event loop reported: {reported}"
+    return result
 
 
 def numbers(request: bytes, context: grpc.ServicerContext) -> Iterable[int]:
