@@ -43,6 +43,7 @@ from itero.grpc import (
     astream_batches,
     astream_handler,
     astream_messages,
+    decode_batch,
     encode_batch,
     from_unary_pages,
     iter_stream,
@@ -603,3 +604,71 @@ class TestAstreamHandler:
                 await server.stop(None)
 
         assert run(main) == list(range(25))
+
+    def test_on_a_sync_server_it_fails_naming_stream_handler(self) -> None:
+        handler = astream_handler(lambda r, c: range(5), number_bytes, request_deserializer=bytes)
+        server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+        server.add_generic_rpc_handlers(
+            [grpc.method_handlers_generic_handler("demo.Numbers", {"List": handler})]
+        )
+        port = server.add_insecure_port("127.0.0.1:0")
+        server.start()
+        try:
+            with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+                rpc: grpc.UnaryStreamMultiCallable[bytes, bytes]
+                rpc = channel.unary_stream("/demo.Numbers/List")
+                with pytest.raises(grpc.RpcError) as info:
+                    iter_stream(rpc(b"5", timeout=WAIT), int).collect()
+        finally:
+            server.stop(None).wait(WAIT)
+        assert info.value.code() == grpc.StatusCode.UNKNOWN
+        assert "registered on a grpc.server (sync) server: use stream_handler" in str(
+            info.value.details()
+        )
+
+
+class TestAstreamBatches:
+    def test_max_delay_with_an_async_source_that_ends(self) -> None:
+        async def words() -> AsyncIterator[str]:
+            for w in ("ab", "cd"):
+                yield w
+            await asyncio.sleep(0.05)  # the pending message falls due meanwhile
+            yield "e"
+
+        async def main() -> list[list[bytes]]:
+            messages = astream_batches(words(), str.encode, max_delay=0.01)
+            return [decode_batch(m) async for m in messages]
+
+        assert run(main) == [[b"ab", b"cd"], [b"e"]]
+
+    def test_closing_before_the_first_message_closes_the_source(self) -> None:
+        closed: list[str] = []
+
+        async def words() -> AsyncIterator[str]:
+            try:
+                yield "never"  # pragma: no cover - never pulled
+            finally:
+                closed.append("closed")  # pragma: no cover
+
+        class Source:
+            def __aiter__(self) -> AsyncIterator[str]:
+                return words()
+
+            async def aclose(self) -> None:
+                closed.append("aclose")
+
+        async def main() -> None:
+            messages = astream_batches(Source(), str.encode)
+            await messages.aclose()
+            await messages.aclose()
+
+        run(main)
+        assert closed == ["aclose"]
+
+    def test_bad_arguments_are_named(self) -> None:
+        with pytest.raises(TypeError, match="serialize must be callable, got int"):
+            astream_batches([], 3)  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="max_message_bytes must be >= 1, got 0"):
+            astream_batches([], number_bytes, max_message_bytes=0)
+        with pytest.raises(TypeError, match="items must be iterable or async iterable, got int"):
+            astream_batches(3, number_bytes)  # type: ignore[arg-type]

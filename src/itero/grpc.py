@@ -1802,8 +1802,8 @@ def astream_handler(
 
     ``behavior(request, context)`` returns the items, async (an ``AsyncIter``, an async
     generator) or not; they are sent with ``astream_batches``. The handler is an async
-    generator function, as grpc.aio requires; on a sync ``grpc.server`` it fails (grpcio
-    cannot iterate it) instead of streaming anything.
+    generator function to grpc.aio, as it requires; registered on a sync ``grpc.server``, it
+    fails with a ``TypeError`` naming ``stream_handler`` instead of streaming anything.
 
     >>> handler = astream_handler(
     ...     lambda request, context: range(int(request)),
@@ -1837,10 +1837,38 @@ def astream_handler(
                 yield message
 
     handler: grpc.RpcMethodHandler[R, bytes] = grpc.unary_stream_rpc_method_handler(
-        respond,
+        _AsyncStreamMethod(respond),
         request_deserializer=request_deserializer,
     )
     return handler
+
+
+class _AsyncStreamMethod:
+    """``respond`` (an async generator function) for grpc.aio; a ``TypeError`` for grpc.server.
+
+    grpc.aio tells an async streaming handler from a plain one by its code flags
+    (``inspect.isasyncgenfunction``, which reads ``__code__`` and the function attributes),
+    so they are copied here; grpcio's sync server just calls the handler, and would get an
+    async generator it cannot iterate. Called with a sync context, this raises instead, and
+    the RPC ends with ``UNKNOWN`` naming ``stream_handler``.
+    """
+
+    def __init__(self, respond: Callable[..., AsyncGenerator[bytes, None]]) -> None:
+        self._respond = respond
+        self.__name__ = respond.__name__
+        self.__qualname__ = respond.__qualname__
+        self.__code__ = respond.__code__
+        self.__defaults__ = respond.__defaults__
+        self.__kwdefaults__ = respond.__kwdefaults__
+        self.__annotations__ = respond.__annotations__
+
+    def __call__(self, request: Any, context: Any) -> AsyncGenerator[bytes, None]:
+        if isinstance(context, grpc.ServicerContext):
+            raise TypeError(
+                "astream_handler makes a grpc.aio handler, but it was registered on a "
+                "grpc.server (sync) server: use stream_handler"
+            )
+        return self._respond(request, context)
 
 
 # ---------------------------------------------------------------------------------------------
