@@ -3,7 +3,8 @@
 ``run(main)`` runs ``main()`` in a fresh event loop whose exception handler records every report
 ("Task was destroyed but it is pending", "Task exception was never retrieved", ...), turns
 warnings ("coroutine ... was never awaited") into errors, and fails the test if any report
-arrived or if a task created inside ``main`` is still pending when it returns.
+arrived, if a task created inside ``main`` is still pending when it returns, or if an async
+generator it started is neither finished nor closed.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ def run(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
                 await asyncio.sleep(0)
             leftover = asyncio.all_tasks() - before
             assert not leftover, f"tasks outlived the test: {leftover}"
+            live = [g for g in getattr(loop, "_asyncgens", ()) if g.ag_frame is not None]
+            assert not live, f"async generators left open: {live}"
 
     with warnings.catch_warnings():
         warnings.simplefilter("error")

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from _async_helpers import ASource, agen, run
 from _helpers import Boom, Recorder, Untouchable
-from itero import AsyncIter, Err, Iter, MovedError, Nothing, Ok, Option, Some
+from itero import AsyncIter, AsyncPeekable, Err, Iter, MovedError, Nothing, Ok, Option, Some
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -69,6 +69,7 @@ STAGES: dict[str, Callable[[Any], Any]] = {
     "interleave": lambda it: it.interleave([-1, -2]),
     "merge": lambda it: it.merge([0, 5]),
     "fuse": lambda it: it.fuse(),
+    "peekable": lambda it: it.peekable(),
     "cycle": lambda it: it.cycle().take(7),
     "map_ok": lambda it: it.map(Ok).map_ok(lambda v: v + 1).map(lambda r: r.unwrap()),
     "oks": lambda it: it.map(lambda x: Ok(x) if x % 2 else Err(x)).oks(),
@@ -643,3 +644,53 @@ class TestIteratorFunctions:
             return await AsyncIter(gen()).map_async(_sleepy).collect()
 
         assert run(main) == [1, 2]
+
+
+class TestPeekable:
+    @given(
+        xs=st.lists(st.integers(0, 5), max_size=8),
+        calls=st.lists(st.sampled_from(["peek", "next", "next_if", "next_if_eq"]), max_size=12),
+        source=st.sampled_from(sorted(SOURCES)),
+    )
+    def test_matches_iter_peekable(self, xs: list[int], calls: list[str], source: str) -> None:
+        def call(it: Any, name: str) -> Any:
+            if name == "next_if":
+                return it.next_if(lambda x: x % 2 == 0)
+            if name == "next_if_eq":
+                return it.next_if_eq(1)
+            return getattr(it, name)()
+
+        sync = Iter(list(xs)).peekable()
+        expected = [call(sync, name) for name in calls]
+        expected_rest = sync.collect()
+
+        async def main() -> tuple[list[Any], list[int]]:
+            it = AsyncIter(SOURCES[source](list(xs))).map(abs).peekable()
+            got = [await call(it, name) for name in calls]
+            return got, await it.collect()
+
+        assert run(main) == (expected, expected_rest)
+
+    def test_a_borrow_shares_the_peek_buffer(self) -> None:
+        async def main() -> tuple[Option[int], Option[int], list[int]]:
+            it = AsyncPeekable(agen([1, 2, 3]))
+            borrow = it.by_ref()
+            assert isinstance(borrow, AsyncPeekable)
+            peeked = await borrow.peek()
+            return peeked, await it.next(), await it.collect()
+
+        assert run(main) == (Some(1), Some(1), [2, 3])
+
+    def test_closing_closes_the_source_and_empties(self) -> None:
+        async def main() -> tuple[int, Option[int]]:
+            source = ASource([1, 2])
+            it = AsyncIter(source).peekable()
+            assert await it.peek() == Some(1)
+            await it.aclose()
+            return source.closed, await it.peek()
+
+        assert run(main) == (1, Nothing())
+
+    def test_next_if_takes_a_sync_predicate(self) -> None:
+        with pytest.raises(TypeError, match="sync callback"):
+            AsyncIter([1]).peekable().next_if(_acall)  # type: ignore[unused-coroutine]

@@ -19,11 +19,11 @@ from hypothesis import strategies as st
 from _helpers import Recorder
 from itero import (
     Err,
+    ItemTooLarge,
+    ItemTooLargeError,
     Iter,
     MovedError,
     Ok,
-    OversizeItem,
-    OversizeItemError,
     PipelineTooDeepError,
     Result,
     batched_by_size,
@@ -42,9 +42,9 @@ def reference(
     max_items: int | None = None,
     batch_overhead: int = 0,
     item_overhead: int = 0,
-) -> list[Result[list[str], OversizeItem[str]]]:
+) -> list[Result[list[str], ItemTooLarge[str]]]:
     """Greedy batching written out plainly (the specification)."""
-    out: list[Result[list[str], OversizeItem[str]]] = []
+    out: list[Result[list[str], ItemTooLarge[str]]] = []
     batch: list[str] = []
     total = batch_overhead
     for index, item in enumerate(items):
@@ -54,7 +54,7 @@ def reference(
             out.append(Ok(batch))
             batch, total = [], batch_overhead
         if batch_overhead + s > max_bytes:
-            out.append(Err(OversizeItem(index, item, size(item), max_bytes)))
+            out.append(Err(ItemTooLarge(index, item, size(item), max_bytes)))
             continue
         batch.append(item)
         total += s
@@ -139,7 +139,7 @@ class TestBatchedBySize:
     def test_oversize_item_raises_after_the_batch_before_it(self) -> None:
         it = batched_by_size(["ab", "c", "toolong", "d"], 4)
         assert next(it) == ["ab", "c"]
-        with pytest.raises(OversizeItemError) as info:
+        with pytest.raises(ItemTooLargeError) as info:
             next(it)
         assert (info.value.index, info.value.size, info.value.max_bytes) == (2, 7, 4)
         assert info.value.overhead == 0
@@ -151,7 +151,7 @@ class TestBatchedBySize:
 
     def test_oversize_counts_overheads(self) -> None:
         # "abc" is 3 bytes, but with 1 + 1 of overhead a batch of it alone is 5 > 4.
-        with pytest.raises(OversizeItemError) as info:
+        with pytest.raises(ItemTooLargeError) as info:
             batched_by_size(["abc"], 4, batch_overhead=1, item_overhead=1).collect()
         assert (info.value.index, info.value.size, info.value.overhead) == (0, 3, 2)
         assert str(info.value) == (
@@ -162,7 +162,7 @@ class TestBatchedBySize:
     def test_oversize_index_with_max_items(self) -> None:
         it = batched_by_size(["a", "b", "c", "toolong"], 4, max_items=2)
         assert [next(it), next(it)] == [["a", "b"], ["c"]]
-        with pytest.raises(OversizeItemError) as info:
+        with pytest.raises(ItemTooLargeError) as info:
             next(it)
         assert info.value.index == 3
 
@@ -272,15 +272,15 @@ class TestTryBatchedBySize:
         got = try_batched_by_size(["ab", "c", "far too long", "d"], 4).collect()
         assert got == [
             Ok(["ab", "c"]),
-            Err(OversizeItem(index=2, item="far too long", size=12, max_bytes=4)),
+            Err(ItemTooLarge(index=2, item="far too long", size=12, max_bytes=4)),
             Ok(["d"]),
         ]
 
     def test_consecutive_oversize_items(self) -> None:
         got = try_batched_by_size(["xxxxx", "yyyyy", "a"], 4).collect()
         assert got == [
-            Err(OversizeItem(0, "xxxxx", 5, 4)),
-            Err(OversizeItem(1, "yyyyy", 5, 4)),
+            Err(ItemTooLarge(0, "xxxxx", 5, 4)),
+            Err(ItemTooLarge(1, "yyyyy", 5, 4)),
             Ok(["a"]),
         ]
 
@@ -466,7 +466,7 @@ class TestIterMethods:
 
     def test_try_batched_by_size(self) -> None:
         got = Iter(["ab", "xxxxx", "c"]).try_batched_by_size(4).collect()
-        assert got == [Ok(["ab"]), Err(OversizeItem(1, "xxxxx", 5, 4)), Ok(["c"])]
+        assert got == [Ok(["ab"]), Err(ItemTooLarge(1, "xxxxx", 5, 4)), Ok(["c"])]
 
     def test_rate_limited(self) -> None:
         clock = FakeClock()

@@ -28,6 +28,7 @@ _SPAN = re.compile(r"`(?:itero\.)?([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)")
 _QUALIFIERS: dict[str, tuple[str, ...]] = {
     "Iter": ("Iter",),
     "AsyncIter": ("AsyncIter",),
+    "AsyncPeekable": ("AsyncPeekable", "AsyncIter"),
     "Peekable": ("Peekable", "Iter"),
     "Some": ("Some", "Option"),
     "Nothing": ("Nothing", "Option"),
@@ -95,7 +96,7 @@ class TestEveryPublicNameIsDocumented:
         ]
         assert missing == [], f"docs/api.md does not list: {missing}"
 
-    @pytest.mark.parametrize("module_name", ["grpc", "strategies"])
+    @pytest.mark.parametrize("module_name", ["grpc", "strategies", "testing"])
     def test_submodules(self, module_name: str) -> None:
         module = submodule(module_name)
         names = documented()
@@ -114,6 +115,7 @@ class TestEveryDocumentedNameExists:
         classes: dict[str, tuple[object, ...]] = {
             "Iter": (getattr(itero, "Iter", None),),
             "AsyncIter": (getattr(itero, "AsyncIter", None),),
+            "AsyncPeekable": (getattr(itero, "AsyncPeekable", None),),
             "Peekable": (getattr(itero, "Peekable", None),),
             "Some": (itero.Some,),
             "Nothing": (itero.Nothing,),
@@ -134,7 +136,7 @@ class TestEveryDocumentedNameExists:
                 stale.append(name)
         assert stale == [], f"docs/api.md lists names the code does not have: {stale}"
 
-    @pytest.mark.parametrize("module_name", ["grpc", "strategies"])
+    @pytest.mark.parametrize("module_name", ["grpc", "strategies", "testing"])
     def test_submodule_names(self, module_name: str) -> None:
         module = submodule(module_name)
         stale = [
@@ -395,17 +397,45 @@ def render_api() -> str:
                 for m in methods
                 if not m.startswith("_")
             ]
+        async_peekable = getattr(itero, "AsyncPeekable", None)
+        if isinstance(async_peekable, type):
+            out += ["", "### AsyncPeekable", ""]
+            out += top(["AsyncPeekable"])
+            own = [m for m in public_attributes(async_peekable) if not hasattr(async_cls, m)]
+            out += [
+                _line(_member_label("AsyncPeekable", async_peekable, m), getattr(async_peekable, m))
+                for m in own
+            ]
 
     out += ["", "## Kit: pagination and page cutting", ""]
-    out += top(of_module("itero._paging"))
+    out += top(
+        [
+            "Page",
+            "from_pages",
+            "try_from_pages",
+            "cut_page",
+            "PaginationError",
+            "RepeatedTokenError",
+            "PageItemTooLargeError",
+        ]
+    )
     out += ["", "## Kit: size-bounded batching and rate limiting", ""]
-    out += top(of_module("itero._batching"))
+    out += top(
+        [
+            "batched_by_size",
+            "try_batched_by_size",
+            "ItemTooLargeError",
+            "ItemTooLarge",
+            "rate_limited",
+        ]
+    )
     rest = top(list(itero.__all__))
     if rest:
         out += ["", "## Other names", "", *rest]
 
     for module_name, title, blurb in (
         ("grpc", "itero.grpc", "Extra `itero[grpc]`; `import itero` never imports grpc."),
+        ("testing", "itero.testing", "Test doubles for code built on itero; no extra needed."),
         (
             "strategies",
             "itero.strategies",

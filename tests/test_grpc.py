@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typing_extensions import assert_type
 
-from itero import Err, ItemTooLargeError, Iter, Nothing, Ok, OversizeItemError, Page, Result
+from itero import Err, ItemTooLargeError, Iter, Nothing, Ok, Page, PageItemTooLargeError, Result
 from itero.grpc import (
     DEFAULT_MAX_MESSAGE_BYTES,
     MessageItemTooLargeError,
@@ -490,7 +490,7 @@ class TestStreamBatches:
         assert next(messages) == encode_batch([b"ab"])
         with pytest.raises(MessageItemTooLargeError) as info:
             next(messages)
-        assert isinstance(info.value, OversizeItemError)
+        assert isinstance(info.value, ItemTooLargeError)
         error = info.value
         assert (error.index, error.size, error.overhead, error.max_bytes) == (1, 20, 2, 10)
         assert str(error) == (
@@ -823,7 +823,7 @@ class TestFixPagination:
             rpc(b"%d" % N_LARGE, timeout=WAIT)  # always too large
             raise AssertionError("unreachable")  # pragma: no cover
 
-        with pytest.raises(ItemTooLargeError) as info:
+        with pytest.raises(PageItemTooLargeError) as info:
             from_unary_pages(fetch, page_size=4).collect()
         assert limits == [4, 2, 1]
         assert isinstance(info.value.__cause__, ResponseTooLargeError)

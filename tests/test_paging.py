@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 from _helpers import Source
 from itero import (
     Err,
-    ItemTooLargeError,
     Iter,
     Ok,
     Page,
+    PageItemTooLargeError,
     PaginationError,
     RepeatedTokenError,
     cut_page,
@@ -249,7 +249,7 @@ class TestAdaptivePageSize:
         backend = Backend(list(range(6)), thresholds={3: 0})
         it = from_pages(backend.fetch, page_size=3, too_large=TooLarge)
         assert [next(it) for _ in range(3)] == [0, 1, 2]
-        with pytest.raises(ItemTooLargeError) as info:
+        with pytest.raises(PageItemTooLargeError) as info:
             next(it)
         assert info.value.token == 3
         assert str(info.value) == (
@@ -347,7 +347,7 @@ class TestTryFromPages:
         assert got[:2] == [Ok(1), Ok(2)]
         assert len(got) == 3
         assert isinstance(got[2], Err)
-        assert isinstance(got[2].error, ItemTooLargeError)
+        assert isinstance(got[2].error, PageItemTooLargeError)
         assert got[2].error.token == 2
 
     def test_base_exceptions_propagate(self) -> None:

@@ -8,15 +8,17 @@ Ok('fine')
 """
 
 from ._aiter import AsyncIter as AsyncIter
-from ._batching import OversizeItem as OversizeItem
-from ._batching import OversizeItemError as OversizeItemError
-from ._batching import batched_by_size as batched_by_size
-from ._batching import rate_limited as rate_limited
-from ._batching import try_batched_by_size as try_batched_by_size
+from ._aiter import AsyncPeekable as AsyncPeekable
+from ._batching import ItemTooLarge as ItemTooLarge
+from ._errors import ItemTooLargeError as ItemTooLargeError
+from ._errors import MovedError as MovedError
+from ._errors import PageItemTooLargeError as PageItemTooLargeError
+from ._errors import PaginationError as PaginationError
+from ._errors import PipelineTooDeepError as PipelineTooDeepError
+from ._errors import RepeatedTokenError as RepeatedTokenError
+from ._errors import UnwrapError as UnwrapError
 from ._iter import Iter as Iter
-from ._iter import MovedError as MovedError
 from ._iter import Peekable as Peekable
-from ._iter import PipelineTooDeepError as PipelineTooDeepError
 from ._iter import SupportsNext as SupportsNext
 from ._iter import count as count
 from ._iter import empty as empty
@@ -26,23 +28,22 @@ from ._iter import once_with as once_with
 from ._iter import repeat as repeat
 from ._iter import repeat_with as repeat_with
 from ._iter import successors as successors
+from ._kit import batched_by_size as batched_by_size
+from ._kit import from_pages as from_pages
+from ._kit import rate_limited as rate_limited
+from ._kit import try_batched_by_size as try_batched_by_size
+from ._kit import try_from_pages as try_from_pages
 from ._option import Nothing as Nothing
 from ._option import Option as Option
 from ._option import Some as Some
 from ._option import from_optional as from_optional
 from ._option import is_nothing as is_nothing
 from ._option import is_some as is_some
-from ._paging import ItemTooLargeError as ItemTooLargeError
 from ._paging import Page as Page
-from ._paging import PaginationError as PaginationError
-from ._paging import RepeatedTokenError as RepeatedTokenError
 from ._paging import cut_page as cut_page
-from ._paging import from_pages as from_pages
-from ._paging import try_from_pages as try_from_pages
 from ._result import Err as Err
 from ._result import Ok as Ok
 from ._result import Result as Result
-from ._result import UnwrapError as UnwrapError
 from ._result import catch as catch
 from ._result import catch_call as catch_call
 from ._result import is_err as is_err
@@ -50,16 +51,17 @@ from ._result import is_ok as is_ok
 
 __all__ = [
     "AsyncIter",
+    "AsyncPeekable",
     "Err",
+    "ItemTooLarge",
     "ItemTooLargeError",
     "Iter",
     "MovedError",
     "Nothing",
     "Ok",
     "Option",
-    "OversizeItem",
-    "OversizeItemError",
     "Page",
+    "PageItemTooLargeError",
     "PaginationError",
     "Peekable",
     "PipelineTooDeepError",

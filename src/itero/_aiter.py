@@ -42,26 +42,20 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, NoReturn, TypeVar, cast
 
 from typing_extensions import Self, TypeGuard, TypeIs
 
-from ._iter import (
-    Iter,
-    MovedError,
-    _and_then_ok,
-    _check_callable,
-    _check_count,
-    _err_error,
-    _inspect_err,
-    _is_err,
-    _is_ok,
-    _keep_ok,
-    _map_err,
-    _map_ok,
-    _ok_value,
-    _SupportsProd,
-    _SupportsSum,
-)
+from ._checks import check_bool, check_callable, check_count, check_int
+from ._errors import MovedError
+from ._iter import Iter, _SupportsProd, _SupportsSum
 from ._option import Nothing, Option, Some
 from ._result import Err, Ok
-from ._threads import check_concurrency, check_ordered
+from ._stages import and_then_ok as _and_then_ok
+from ._stages import err_error as _err_error
+from ._stages import inspect_err as _inspect_err
+from ._stages import is_err as _is_err
+from ._stages import is_ok as _is_ok
+from ._stages import keep_ok as _keep_ok
+from ._stages import map_err as _map_err
+from ._stages import map_ok as _map_ok
+from ._stages import ok_value as _ok_value
 from ._window import Window
 
 if TYPE_CHECKING:
@@ -129,7 +123,7 @@ def _is_async_callable(f: object) -> bool:
 
 def _check_sync(name: str, f: object, method: str, twin: str | None) -> None:
     """``f`` must be a plain (sync) callable: a coroutine function needs the ``_async`` twin."""
-    _check_callable(name, f)
+    check_callable(f, name)
     if _is_async_callable(f):
         if twin is not None:
             raise TypeError(
@@ -663,6 +657,14 @@ class AsyncIter(Generic[T_co]):
             return self._sync_then("intersperse", it.intersperse(sep))
         return self._then(_intersperse_gen(self._astage("intersperse"), sep))
 
+    @overload
+    def zip_longest(
+        self, *others: AsyncIterable[U] | Iterable[U]
+    ) -> AsyncIter[tuple[T_co | U | None, ...]]: ...
+    @overload
+    def zip_longest(
+        self, *others: AsyncIterable[U] | Iterable[U], fillvalue: V
+    ) -> AsyncIter[tuple[T_co | U | V, ...]]: ...
     def zip_longest(
         self, *others: AsyncIterable[Any] | Iterable[Any], fillvalue: Any = None
     ) -> AsyncIter[tuple[Any, ...]]:
@@ -715,11 +717,12 @@ class AsyncIter(Generic[T_co]):
             return self._sync_then("fuse", it.fuse())
         return self._then(_fuse_gen(self._astage("fuse")))
 
-    def by_ref(self) -> AsyncIter[T_co]:
+    def by_ref(self) -> Self:
         """Borrow this ``AsyncIter``: a new one over the same items that does not move it.
 
         Items taken through the borrow are gone from this one. Closing the borrow closes only
-        the stages built on it, not this pipeline's.
+        the stages built on it, not this pipeline's. The borrow of an ``AsyncPeekable`` is an
+        ``AsyncPeekable`` sharing its peek buffer.
 
         >>> async def main():
         ...     it = AsyncIter([1, 2, 3, 4])
@@ -729,12 +732,25 @@ class AsyncIter(Generic[T_co]):
         ([1, 2], [3, 4])
         """
         it = self._iter_only()
-        new: AsyncIter[Any] = _new(AsyncIter)
+        new: Self = _new(type(self))
         new._ops = ()
         new._res = _Res()
         new._cell = None
         new._it = it.by_ref() if it is not None else self._ait()
         return new
+
+    def peekable(self) -> AsyncPeekable[T_co]:
+        """Return an ``AsyncPeekable`` that can look at the next item without consuming it.
+
+        Memory: at most one item waits in the peek buffer.
+
+        >>> async def main():
+        ...     it = AsyncIter([1, 2]).peekable()
+        ...     return await it.peek(), await it.next(), await it.peek()
+        >>> asyncio.run(main())
+        (Some(1), Some(1), Some(2))
+        """
+        return AsyncPeekable(self)
 
     # ----------------------------------------------------------------------------------------
     # adapters that map
@@ -838,7 +854,7 @@ class AsyncIter(Generic[T_co]):
         it = self._iter_only()
         if it is not None:
             return self._sync_then("take", it.take(n))
-        n = _check_count("n", n, 0)
+        n = check_count(n, "n", 0)
         return self._then(_take_gen(self._astage("take"), n))
 
     def skip(self, n: int) -> AsyncIter[T_co]:
@@ -850,7 +866,7 @@ class AsyncIter(Generic[T_co]):
         it = self._iter_only()
         if it is not None:
             return self._sync_then("skip", it.skip(n))
-        n = _check_count("n", n, 0)
+        n = check_count(n, "n", 0)
         drop = partial(next, _chain(_repeat(True, n), _repeat(False)))
         return self._op("skip", "skip", False, drop)
 
@@ -887,7 +903,7 @@ class AsyncIter(Generic[T_co]):
         it = self._iter_only()
         if it is not None:
             return self._sync_then("step_by", it.step_by(step))
-        step = _check_count("step", step, 1)
+        step = check_count(step, "step", 1)
         drop = partial(next, _cycle((False, *([True] * (step - 1)))))
         return self._op("step_by", "skip", False, drop)
 
@@ -906,7 +922,7 @@ class AsyncIter(Generic[T_co]):
         it = self._iter_only()
         if it is not None:
             return self._sync_then("chunks", it.chunks(n))
-        n = _check_count("n", n, 1)
+        n = check_count(n, "n", 1)
         return self._then(_chunks_gen(self._astage("chunks"), n))
 
     def windows(self, n: int) -> AsyncIter[tuple[T_co, ...]]:
@@ -920,7 +936,7 @@ class AsyncIter(Generic[T_co]):
         it = self._iter_only()
         if it is not None:
             return self._sync_then("windows", it.windows(n))
-        n = _check_count("n", n, 1)
+        n = check_count(n, "n", 1)
         return self._then(_windows_gen(self._astage("windows"), n))
 
     def chunk_by(self, key: Callable[[T_co], K], /) -> AsyncIter[tuple[K, list[T_co]]]:
@@ -1122,9 +1138,9 @@ class AsyncIter(Generic[T_co]):
         >>> asyncio.run(unordered.collect())
         [6, 4, 2]
         """
-        _check_callable("f", f)
-        limit = check_concurrency(concurrency)
-        ordered = check_ordered(ordered)
+        check_callable(f, "f")
+        limit = check_int(concurrency, "concurrency", 1)
+        ordered = check_bool(ordered, "ordered")
         if limit == 1:
             return self._op("map_async", "map", True, f)
         return self._then(_concurrent_gen(self._astage("map_async"), f, limit, ordered))
@@ -1145,9 +1161,9 @@ class AsyncIter(Generic[T_co]):
         >>> asyncio.run(AsyncIter(["1", "x"]).try_map_async(parse, concurrency=2).collect())
         [Ok(1), Err(ValueError("invalid literal for int() with base 10: 'x'"))]
         """
-        _check_callable("f", f)
-        limit = check_concurrency(concurrency)
-        ordered = check_ordered(ordered)
+        check_callable(f, "f")
+        limit = check_int(concurrency, "concurrency", 1)
+        ordered = check_bool(ordered, "ordered")
         g = partial(_try_call, f)
         if limit == 1:
             return self._op("try_map_async", "map", True, g)
@@ -1161,7 +1177,7 @@ class AsyncIter(Generic[T_co]):
         >>> asyncio.run(AsyncIter(range(5)).filter_async(even).collect())
         [0, 2, 4]
         """
-        _check_callable("pred", pred)
+        check_callable(pred, "pred")
         return self._op("filter_async", "filter", True, pred)
 
     def filter_map_async(self, f: Callable[[T_co], Awaitable[Option[U]]], /) -> AsyncIter[U]:
@@ -1172,7 +1188,7 @@ class AsyncIter(Generic[T_co]):
         >>> asyncio.run(AsyncIter(["1", "x"]).filter_map_async(parse).collect())
         [1]
         """
-        _check_callable("f", f)
+        check_callable(f, "f")
         return self._op("filter_map_async", "filter_map", True, f)
 
     @overload
@@ -1190,7 +1206,7 @@ class AsyncIter(Generic[T_co]):
         >>> asyncio.run(AsyncIter([1, 2]).flat_map_async(pages).collect())
         ['1.0', '2.0', '2.1']
         """
-        _check_callable("f", f)
+        check_callable(f, "f")
         return self._then(_flat_map_async_gen(self._astage("flat_map_async"), f))
 
     def inspect_async(self, f: Callable[[T_co], Awaitable[object]], /) -> AsyncIter[T_co]:
@@ -1202,7 +1218,7 @@ class AsyncIter(Generic[T_co]):
         saw 1
         [1]
         """
-        _check_callable("f", f)
+        check_callable(f, "f")
         return self._op("inspect_async", "inspect", True, f)
 
     def take_while_async(self, pred: Callable[[T_co], Awaitable[object]], /) -> AsyncIter[T_co]:
@@ -1213,7 +1229,7 @@ class AsyncIter(Generic[T_co]):
         >>> asyncio.run(AsyncIter([1, 2, 5, 1]).take_while_async(small).collect())
         [1, 2]
         """
-        _check_callable("pred", pred)
+        check_callable(pred, "pred")
         return self._op("take_while_async", "take_while", True, pred)
 
     def fold_async(
@@ -1226,7 +1242,7 @@ class AsyncIter(Generic[T_co]):
         >>> asyncio.run(AsyncIter([1, 2, 3]).fold_async(10, add))
         16
         """
-        _check_callable("f", f)
+        check_callable(f, "f")
         return _fold_async(self._take_over("fold_async"), init, f)
 
     def for_each_async(
@@ -1242,8 +1258,8 @@ class AsyncIter(Generic[T_co]):
         1
         2
         """
-        _check_callable("f", f)
-        limit = check_concurrency(concurrency)
+        check_callable(f, "f")
+        limit = check_int(concurrency, "concurrency", 1)
         p = self._take_over("for_each_async")
         if limit == 1:
             return _drain(p._op("for_each_async", "inspect", True, f))
@@ -1545,7 +1561,7 @@ class AsyncIter(Generic[T_co]):
         >>> asyncio.run(AsyncIter("abc").nth(1))
         Some('b')
         """
-        n = _check_count("n", n, 0)
+        n = check_count(n, "n", 0)
         return self._search(_ITER.nth, _nth, n)
 
     # ----------------------------------------------------------------------------------------
@@ -1686,6 +1702,114 @@ class AsyncIter(Generic[T_co]):
             raise TypeError(f"other must be iterable, got {type(other).__name__}")
         o._usable()
         return _compare(self._take_over(method), o._take_over(method), method)
+
+
+class _Peeker:
+    """An async iterator with a one-item look-ahead buffer (the iterator of an AsyncPeekable)."""
+
+    __slots__ = ("_buf", "_src")
+
+    def __init__(self, src: AsyncIterator[Any]) -> None:
+        self._src = src
+        self._buf: Any = _END
+
+    def __aiter__(self) -> _Peeker:
+        return self
+
+    def __anext__(self) -> Awaitable[Any]:
+        buf = self._buf
+        if buf is _END:
+            return self._src.__anext__()  # (the source's own awaitable: no extra frame)
+        self._buf = _END
+        return _call(_identity, buf)
+
+    async def peek(self) -> Any:
+        """The next item, left in the buffer (``_END`` at the end)."""
+        if self._buf is _END:
+            self._buf = await anext(self._src, _END)
+        return self._buf
+
+
+def _identity(x: T) -> T:
+    return x
+
+
+class AsyncPeekable(AsyncIter[T_co]):
+    """An ``AsyncIter`` that can look at its next item without consuming it
+    (``AsyncIter.peekable()``).
+
+    The peeked item waits in a one-item buffer, so every ``AsyncIter`` method works unchanged
+    on an ``AsyncPeekable``; adapters built on it are plain ``AsyncIter``s.
+
+    >>> async def main():
+    ...     p = AsyncPeekable([1, 2, 3])
+    ...     return (await p.peek(), await p.next_if(lambda x: x > 5), await p.next_if_eq(1),
+    ...             await p.collect())
+    >>> asyncio.run(main())
+    (Some(1), Nothing(), Some(1), [2, 3])
+    """
+
+    __slots__ = ()
+
+    def __init__(
+        self, source: AsyncIterable[T_co] | Iterable[T_co] | Iter[T_co] | AsyncIter[T_co]
+    ) -> None:
+        super().__init__(source)
+        self._it = _Peeker(self._ait())
+        self._cell = None
+
+    def _peeker(self) -> _Peeker | None:
+        it = self._usable()
+        return it if isinstance(it, _Peeker) else None  # (None once closed)
+
+    def peek(self) -> Coroutine[Any, Any, Option[T_co]]:
+        """Return the next item without consuming it, or ``Nothing()``. Does not move.
+
+        >>> async def main():
+        ...     p = AsyncIter("ab").peekable()
+        ...     return await p.peek(), await p.peek(), await p.collect()
+        >>> asyncio.run(main())
+        (Some('a'), Some('a'), ['a', 'b'])
+        """
+        return _peek(self._peeker(), None, _END)
+
+    def next_if(self, pred: Callable[[T_co], object], /) -> Coroutine[Any, Any, Option[T_co]]:
+        """Consume and return the next item if ``pred`` is true for it; else ``Nothing()``.
+
+        >>> async def main():
+        ...     p = AsyncIter([1, 5]).peekable()
+        ...     return await p.next_if(lambda x: x < 3), await p.next_if(lambda x: x < 3)
+        >>> asyncio.run(main())
+        (Some(1), Nothing())
+        """
+        _check_sync("pred", pred, "next_if", None)
+        return _peek(self._peeker(), pred, _END)
+
+    def next_if_eq(self, value: object, /) -> Coroutine[Any, Any, Option[T_co]]:
+        """Consume and return the next item if it equals ``value``; else ``Nothing()``.
+
+        >>> async def main():
+        ...     p = AsyncIter("ab").peekable()
+        ...     return await p.next_if_eq("b"), await p.next_if_eq("a"), await p.collect()
+        >>> asyncio.run(main())
+        (Nothing(), Some('a'), ['b'])
+        """
+        return _peek(self._peeker(), None, value)
+
+
+async def _peek(peeker: _Peeker | None, pred: Any, value: Any) -> Option[Any]:
+    """``peek`` (no ``pred``, ``value`` is ``_END``), ``next_if`` or ``next_if_eq``."""
+    if peeker is None:
+        return Nothing()
+    x = await peeker.peek()
+    if x is _END:
+        return Nothing()
+    if pred is None and value is _END:
+        return Some(x)
+    if pred(x) if pred is not None else x == value:
+        peeker._buf = _END
+        return Some(x)
+    return Nothing()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ work without importing ``itero.strategies``. ``Option`` and ``Result`` are union
 ``Some``, ``Nothing``, ``Ok`` and ``Err`` one by one is what lets ``from_type`` resolve them
 (``Peekable[int]`` works too).
 
-This module stays small: ``itero.strategies`` is imported only when ``from_type`` first needs an
-``Iter``. Importing ``itero`` never imports this module (nor Hypothesis).
+This module stays small and below ``itero.strategies`` (which builds on it); importing ``itero``
+never imports this module (nor Hypothesis).
 """
 
 from __future__ import annotations
@@ -21,8 +21,11 @@ from hypothesis import strategies as st
 from ._iter import Iter, Peekable
 from ._option import Nothing, Some
 from ._result import Err, Ok
+from .testing import OneShot
 
-__all__ = ["_hypothesis_setup_hook"]
+__all__ = ["_hypothesis_setup_hook", "iter_strategy"]
+
+T = TypeVar("T")
 
 _Unspecified = TypeVar("_Unspecified")
 """Stands for a missing type argument (bare ``Some``): Hypothesis draws it like a TypeVar."""
@@ -72,10 +75,18 @@ def _err(generic: type[Err[Any]]) -> st.SearchStrategy[Err[Any]]:
     return _argument(generic).map(Err)
 
 
-def _iter(generic: type[Iter[Any]]) -> st.SearchStrategy[Iter[Any]]:
-    from .strategies import iters
+def iter_strategy(
+    values: st.SearchStrategy[T], *, min_size: int = 0, max_size: int | None = None
+) -> st.SearchStrategy[Iter[T]]:
+    """Iters over lists of ``values``, read from the list or a ``OneShot`` (``strategies.iters``
+    checks the arguments and documents the rest)."""
+    lists = st.lists(values, min_size=min_size, max_size=max_size)
+    sources: st.SearchStrategy[list[T] | OneShot[T]] = st.one_of(lists, lists.map(OneShot))
+    return sources.map(Iter)
 
-    return iters(_argument(generic))
+
+def _iter(generic: type[Iter[Any]]) -> st.SearchStrategy[Iter[Any]]:
+    return iter_strategy(_argument(generic))
 
 
 def _peekable(generic: type[Peekable[Any]]) -> st.SearchStrategy[Peekable[Any]]:

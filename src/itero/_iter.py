@@ -38,7 +38,7 @@ from itertools import (
     repeat as _repeat,
 )
 from math import prod
-from operator import attrgetter, itemgetter, le, length_hint, ne
+from operator import itemgetter, le
 from time import monotonic as _monotonic
 from time import sleep as _sleep
 from types import TracebackType
@@ -56,14 +56,115 @@ from typing import (
 
 from typing_extensions import Never, Self, TypeGuard, TypeIs
 
-from . import _batching, _threads
+from . import _threads
+from ._batching import ItemTooLarge, Packer, SizedT
+from ._checks import check_callable, check_count
+from ._drivers import batches as _batches
+from ._drivers import paced as _paced
+from ._errors import MovedError, PipelineTooDeepError
+from ._hints import (
+    FROM_BASE as _FROM_BASE,
+)
+from ._hints import (
+    INFINITE as _INFINITE,
+)
+from ._hints import (
+    NO_ITEMS as _NO_ITEMS,
+)
+from ._hints import (
+    PLAIN_SOURCES as _PLAIN_SOURCES,
+)
+from ._hints import (
+    UNKNOWN_LENGTH as _UNKNOWN_LENGTH,
+)
+from ._hints import (
+    bounds as _bounds,
+)
+from ._hints import (
+    filtered as _filtered,
+)
+from ._hints import (
+    source_hint as _source_hint,
+)
+from ._hints import (
+    start_of as _start,
+)
+from ._hints import (
+    touch as _touch,
+)
+from ._hints import (
+    unary as _unary,
+)
 from ._option import Nothing, Option, Some
+from ._pacing import Pacer
 from ._result import Err, Ok
+from ._stages import (
+    END as _END,
+)
+from ._stages import (
+    and_then_ok as _and_then_ok,
+)
+from ._stages import (
+    err_error as _err_error,
+)
+from ._stages import (
+    first_difference as _first_difference,
+)
+from ._stages import (
+    inspect_err as _inspect_err,
+)
+from ._stages import (
+    is_err as _is_err,
+)
+from ._stages import (
+    is_ok as _is_ok,
+)
+from ._stages import (
+    is_some as _is_some,
+)
+from ._stages import (
+    keep_ok as _keep_ok,
+)
+from ._stages import (
+    key_and_list as _key_and_list,
+)
+from ._stages import (
+    map_err as _map_err,
+)
+from ._stages import (
+    map_ok as _map_ok,
+)
+from ._stages import (
+    not_result as _not_result,
+)
+from ._stages import (
+    ok_value as _ok_value,
+)
+from ._stages import (
+    partial_cmp as _partial_cmp,
+)
+from ._stages import (
+    pull_values as _pull_values,
+)
+from ._stages import (
+    round_robin as _round_robin,
+)
+from ._stages import (
+    scan as _scan,
+)
+from ._stages import (
+    some_value as _some_value,
+)
+from ._stages import (
+    successors as _successors,
+)
+from ._stages import (
+    unique as _unique,
+)
 
 if TYPE_CHECKING:
     from _typeshed import SupportsRichComparison, SupportsRichComparisonT
 
-    from ._batching import OversizeItem, SizedT
     from ._result import Result
 
 T = TypeVar("T")
@@ -117,33 +218,6 @@ _PY = 2
 # ---------------------------------------------------------------------------------------------
 
 
-class MovedError(RuntimeError):
-    """An ``Iter`` was used after it was moved into an adapter or a consumer.
-
-    >>> it = Iter([1, 2])
-    >>> doubled = it.map(lambda x: x * 2)
-    >>> it.next()
-    Traceback (most recent call last):
-    ...
-    itero._iter.MovedError: this Iter was moved into .map(); call .by_ref() to keep using it
-    """
-
-
-class PipelineTooDeepError(RecursionError):
-    """A pipeline was built with more chained stages than ``Iter`` allows (``MAX_DEPTH``).
-
-    CPython runs nested C iterators on the C stack; a chain of ~100,000 stages crashes the
-    interpreter instead of raising, so ``Iter`` refuses to build one deeper than its limit.
-
-    >>> it = Iter([1])
-    >>> for _ in range(2000):
-    ...     it = it.map(abs)
-    Traceback (most recent call last):
-    ...
-    itero._iter.PipelineTooDeepError: pipeline too deep: an Iter may chain at most 512 stages ...
-    """
-
-
 class _Moved:
     """The iterator slot of a moved ``Iter``: every use raises ``MovedError``."""
 
@@ -186,415 +260,6 @@ def _too_deep() -> PipelineTooDeepError:
         f"pipeline too deep: an Iter may chain at most {MAX_DEPTH} stages"
         " (a stage written in Python counts as 2); build it from a loop over data instead"
     )
-
-
-def _check_callable(name: str, value: object) -> None:
-    if not callable(value):
-        raise TypeError(f"{name} must be callable, got {type(value).__name__}")
-
-
-def _check_count(name: str, value: object, minimum: int) -> int:
-    """Validate a count argument; return it capped at ``sys.maxsize``, the most ``islice`` and
-    ``repeat`` accept (no iterator yields more items, so the cap changes no result)."""
-    if type(value) is not int:
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return min(value, _MAXSIZE)
-
-
-class _Stop:
-    """A private sentinel that compares unequal to everything."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "<end>"
-
-
-_END: Any = _Stop()
-
-
-# ---------------------------------------------------------------------------------------------
-# Option / Result plumbing (C-level accessors where possible)
-# ---------------------------------------------------------------------------------------------
-
-
-# C-level getters of the held value (the slots behind the ``value``/``error`` properties, which
-# this module also reads directly as ``r._value``/``r._error`` in its Python-level helpers).
-_some_value: Callable[[Any], Any] = attrgetter("_value")
-_ok_value: Callable[[Any], Any] = attrgetter("_value")
-_err_error: Callable[[Any], Any] = attrgetter("_error")
-_is_some: Callable[[object], bool] = Some.__instancecheck__
-_is_ok: Callable[[object], bool] = Ok.__instancecheck__
-_is_err: Callable[[object], bool] = Err.__instancecheck__
-
-
-def _not_result(r: object) -> TypeError:
-    return TypeError(f"expected an Ok or an Err item, got {type(r).__name__}")
-
-
-def _map_ok(f: Callable[[Any], Any], r: Any) -> Any:
-    cls = r.__class__
-    if cls is Ok:
-        return Ok(f(r._value))
-    if cls is Err:
-        return r
-    raise _not_result(r)
-
-
-def _map_err(f: Callable[[Any], Any], r: Any) -> Any:
-    cls = r.__class__
-    if cls is Err:
-        return Err(f(r._error))
-    if cls is Ok:
-        return r
-    raise _not_result(r)
-
-
-def _and_then_ok(f: Callable[[Any], Any], r: Any) -> Any:
-    cls = r.__class__
-    if cls is Ok:
-        return f(r._value)
-    if cls is Err:
-        return r
-    raise _not_result(r)
-
-
-def _keep_ok(pred: Callable[[Any], object], r: Any) -> bool:
-    cls = r.__class__
-    if cls is Ok:
-        return bool(pred(r._value))
-    if cls is Err:
-        return True
-    raise _not_result(r)
-
-
-def _inspect_err(f: Callable[[Any], object], r: Any) -> Any:
-    cls = r.__class__
-    if cls is Err:
-        f(r._error)
-    elif cls is not Ok:
-        raise _not_result(r)
-    return r
-
-
-def _pull_values(f: Callable[[], Any]) -> Iterator[Any]:
-    """The values of ``f()`` up to its first non-``Some`` result (``from_fn``, ``SupportsNext``)."""
-    return map(_some_value, takewhile(_is_some, starmap(f, _repeat(()))))
-
-
-def _key_and_list(key: Any, group: Iterable[Any]) -> tuple[Any, list[Any]]:
-    return (key, list(group))
-
-
-# The generators below end quietly when a callback raises StopIteration, as builtin map() and
-# filter() do (a bare generator would turn it into RuntimeError, PEP 479).
-
-
-def _scan(it: Iterator[Any], state: Any, f: Callable[[Any, Any], Any]) -> Iterator[Any]:
-    try:
-        for x in it:
-            o = f(state, x)
-            if o.__class__ is not Some:
-                return
-            state, out = o._value
-            yield out
-    except StopIteration:
-        return
-
-
-def _unique(it: Iterator[Any], key: Callable[[Any], Any] | None) -> Iterator[Any]:
-    seen: set[Any] = set()
-    add = seen.add
-    if key is None:
-        for x in it:
-            if x not in seen:
-                add(x)
-                yield x
-    else:
-        try:
-            for x in it:
-                k = key(x)
-                if k not in seen:
-                    add(k)
-                    yield x
-        except StopIteration:
-            return
-
-
-def _round_robin(its: list[Iterator[Any]]) -> Iterator[Any]:
-    """Pull one item from each iterator in turn, dropping the ended ones (each pulled only on
-    its turn: the ``roundrobin`` recipe of the ``itertools`` docs)."""
-    active = len(its)
-    nexts = cycle([it.__next__ for it in its])
-    while active:
-        try:
-            for nxt in nexts:
-                yield nxt()
-        except StopIteration:
-            active -= 1
-            nexts = cycle(islice(nexts, active))
-
-
-def _successors(first: Any, f: Callable[[Any], Any]) -> Iterator[Any]:
-    x = first
-    try:
-        while True:
-            yield x
-            o = f(x)
-            if o.__class__ is not Some:
-                return
-            x = o._value
-    except StopIteration:
-        return
-
-
-def _first_difference(a: Iterable[Any], b: Iterable[Any]) -> tuple[Any, Any] | None:
-    """The first pair that differs in a lexicographic walk (``_END`` marks a shorter side)."""
-    pairs1, pairs2 = tee(zip_longest(a, b, fillvalue=_END))
-    for pair in compress(pairs1, starmap(ne, pairs2)):
-        return pair
-    return None
-
-
-def _partial_cmp(a: Iterable[Any], b: Iterable[Any]) -> int | None:
-    """Rust's lexicographic ``partial_cmp``: -1, 0, 1, or None when a pair is incomparable."""
-    pair = _first_difference(a, b)
-    if pair is None:
-        return 0
-    x, y = pair
-    if x is _END:
-        return -1
-    if y is _END:
-        return 1
-    if x < y:
-        return -1
-    if y < x:
-        return 1
-    return None
-
-
-# ---------------------------------------------------------------------------------------------
-# size hints: a small tree of tuples built with the pipeline, evaluated only by size_hint()
-# ---------------------------------------------------------------------------------------------
-#
-# A hint node is None (nothing known: 0 or more items) or a tuple whose first field is its kind:
-#   ("e", iterator, base)        a source whose iterator's length_hint is exact; ``base`` is the
-#                                builtin container iterated while only the stages pulled (_touch)
-#   ("inf",)                     an endless producer (count, repeat, repeat_with)
-#   ("f", upstream, extra)       a stage that drops items (filter, take_while, dedup, ...) and may
-#                                hold ``extra`` items back (groupby-based stages hold one)
-#   (kind, upstream, arg, start) a one-input stage that counts (see _unary and _progress):
-#                                "t" take(arg), "s" skip(arg), "step" step_by(arg), "win"
-#                                windows(arg), "div" chunks(arg), "isp" intersperse, "pk" peekable
-#   ("sum", parts, slack)        chain, interleave, merge (merge holds up to ``slack`` items)
-#   ("min", parts), ("max", parts)  zip, zip_longest
-# A stage that keeps the count (map, enumerate, inspect, fuse, map_ok, ...) shares its
-# upstream's node; a stage whose count is unknowable (flatten, flat_map, cycle) has None.
-
-_EMPTY_DICT: dict[object, object] = {}
-_EXACT_SAMPLES: tuple[Iterable[object], ...] = (
-    [], (), "", "\u00e9", b"", bytearray(), range(0), range(2**64),
-    _EMPTY_DICT, set[object](), frozenset[object](),
-    _EMPTY_DICT.keys(), _EMPTY_DICT.values(), _EMPTY_DICT.items(),
-    reversed(list[object]()), reversed(range(0)), reversed(_EMPTY_DICT),
-)  # fmt: skip
-_EXACT: frozenset[type] = frozenset(type(iter(x)) for x in _EXACT_SAMPLES)
-"""Iterator types whose ``__length_hint__`` is exact (others may only estimate)."""
-
-_PLAIN_SOURCES: frozenset[type] = frozenset(type(x) for x in _EXACT_SAMPLES)
-"""Builtin iterables with an exact size and no ``close()`` (construction fast path)."""
-
-_INFINITE = ("inf",)
-_NO_ITEMS = ("e", iter(()), None)
-"""The hint of an empty ``Iter`` (an exhausted iterator of an empty tuple: 0 items, exactly)."""
-_UNKNOWN_LENGTH: int = NotImplemented
-
-
-def _source_hint(it: Iterator[Any], source: object = None) -> Any:
-    """The hint node of a source iterator: exact when its type knows its size, with the
-    container as its base when ``it`` is fresh from a builtin container (see ``_touch``)."""
-    if it.__class__ not in _EXACT:
-        return None
-    fresh = source is not None and it is not source and source.__class__ in _PLAIN_SOURCES
-    return ("e", it, source if fresh else None)
-
-
-def _touch(hint: Any) -> Any:
-    """The hint after the iterator was handed out or pulled outside the pipeline's stages.
-
-    An exact node ``("e", iterator, base)`` keeps ``base`` (the container iterated) only while
-    every pull from the iterator was made by the stages built on it: then ``len(base)`` minus
-    the items left counts exactly what those stages pulled, for free. Once the iterator is
-    handed out (``__iter__``), pulled directly (``next``) or shared (``by_ref``), the base is
-    dropped and take/skip/... measure the items left when they are built instead.
-    """
-    if hint is not None and hint[0] == "e" and hint[2] is not None:
-        return ("e", hint[1], None)
-    return hint
-
-
-def _filtered(node: Any, extra: int) -> Any:
-    """The hint of a stage that drops items and may hold ``extra`` back (collapses chains)."""
-    if node is None:
-        return None
-    if node[0] == "f":
-        return ("f", node[1], node[2] + extra)
-    return ("f", node, extra)
-
-
-_FROM_BASE: Any = object()
-"""A take/skip/windows ``start``: count it later from the size of the container iterated."""
-
-
-def _start(hint: Any) -> Any:
-    """At build time, what a counting node (take, skip, windows, ...) keeps to know later how
-    many items it pulled: nothing to measure over an untouched container (``_FROM_BASE``);
-    the items left now over another exact upstream; None otherwise."""
-    if hint is None or hint[0] != "e":
-        return None
-    if hint[2] is not None:
-        return _FROM_BASE
-    try:
-        return length_hint(hint[1])
-    except OverflowError:  # a range longer than sys.maxsize
-        return None
-
-
-def _unary(kind: str, upstream: Any, arg: Any) -> Any:
-    """The hint node ``(kind, upstream, arg, start)`` of a one-input stage; None (unknown)
-    over an unknown upstream."""
-    if upstream is None:
-        return None
-    return (kind, upstream, arg, _start(upstream))
-
-
-def _progress(node: Any, lo: int, hi: int | None) -> tuple[int, bool] | None:
-    """``(pulled, exact)``: how many items a counting node's exact upstream gave since the
-    node was built, and whether that is exactly the node's own pulls (untouched container)
-    or only an upper bound on them (others may share the upstream). None when unknown."""
-    start = node[3]
-    if start is None or lo != hi:
-        return None
-    if start is _FROM_BASE:
-        return (max(0, len(node[1][2]) - lo), True)
-    return (cast(int, start) - lo, False)
-
-
-def _fresh(node: Any) -> bool:
-    """Whether ``node`` is an untouched container source nothing was pulled from yet."""
-    if node is None or node[0] != "e" or node[2] is None:
-        return False
-    try:
-        return len(node[2]) == length_hint(node[1])
-    except OverflowError:  # a range longer than sys.maxsize
-        return False
-
-
-def _bounds(node: Any) -> tuple[int, int | None]:
-    """``(lower, upper)`` bounds on the items left after hint node ``node`` (upper None:
-    unbounded). Recursive, one frame per nested node: a pathologically deep tree raises
-    RecursionError. A range longer than ``sys.maxsize`` counts as endless, as in Rust; if one
-    was partly consumed, ``len()`` of it may still raise OverflowError."""
-    if node is None:
-        return (0, None)
-    kind = node[0]
-    if kind == "e":
-        try:
-            n = length_hint(node[1])
-        except OverflowError:  # a range longer than sys.maxsize
-            return (_MAXSIZE, None)
-        return (n, n)
-    if kind == "inf":
-        return (_MAXSIZE, None)
-    if kind in ("sum", "min", "max"):  # several inputs: combine their bounds
-        parts = node[1]
-        los: list[int] = []
-        his: list[int | None] = []
-        for part in parts:  # a loop, not a comprehension: no extra frame per level
-            lo, hi = _bounds(part)
-            los.append(lo)
-            his.append(hi)
-        known = [h for h in his if h is not None]
-        all_known = len(known) == len(his)
-        if kind == "min":  # zip
-            return (min(los, default=0), min(known) if known else None)
-        if kind == "max":  # zip_longest
-            return (max(los, default=0), max(known, default=0) if all_known else None)
-        # chain, interleave, merge (which holds one item per input once started)
-        slack = node[2]
-        if slack and all(_fresh(part) for part in parts):  # nothing pulled, nothing held
-            slack = 0
-        return (min(sum(los), _MAXSIZE), sum(known) + slack if all_known else None)
-    lo, hi = _bounds(node[1])
-    if kind == "f":  # keeps some items: (0, hi + items held back)
-        return (0, None if hi is None else hi + node[2])
-    if kind == "t":  # take(n)
-        n = node[2]
-        upper = n if hi is None else min(n, hi)
-        progress = _progress(node, lo, hi)
-        if progress is None:
-            return (0, upper)
-        pulled, exact = progress
-        lower = max(0, min(n - pulled, lo))
-        return (lower, lower) if exact else (min(lower, upper), upper)
-    if kind == "s":  # skip(n)
-        n = node[2]
-        lower = lo if lo == _MAXSIZE else max(0, lo - n)
-        if hi is None:
-            return (lower, None)
-        progress = _progress(node, lo, hi)
-        if progress is None:
-            return (lower, hi)
-        pulled, exact = progress
-        upper = max(lower, hi - max(0, n - pulled))
-        return (upper, upper) if exact else (lower, upper)
-    if kind == "pk":  # one item may wait in the peek buffer
-        progress = _progress(node, lo, hi)
-        if progress is not None and progress[0] == 0:  # nothing pulled: nothing buffered
-            return (lo, lo)
-        return (lo, None if hi is None else hi + 1)
-    if kind == "div":  # chunks(n)
-        n = node[2]
-        return (-(-lo // n) if lo != _MAXSIZE else lo, None if hi is None else -(-hi // n))
-    if kind == "step":
-        n = node[2]
-        if lo == _MAXSIZE:
-            return (lo, hi)
-        progress = _progress(node, lo, hi)
-        if progress is not None and (progress[1] or progress[0] == 0):
-            # The next item is the first multiple of `n` at or after `pulled`.
-            pulled = progress[0]
-            exact = -(-(pulled + lo) // n) + (pulled // -n)
-            return (exact, exact)
-        return (lo // n, None if hi is None else -(-hi // n))
-    if kind == "win":  # windows(n): n - 1 fewer windows than items until the first one
-        n = node[2]
-        if lo == _MAXSIZE:
-            return (lo, hi)
-        lower = max(0, lo - n + 1)
-        progress = _progress(node, lo, hi)
-        if progress is not None:
-            pulled, exact = progress
-            if pulled == 0:  # no window yet
-                return (lower, lower)
-            if exact and pulled >= n:  # after the first window, one window per item
-                return (lo, lo)
-        return (lower, hi)
-    # "isp": intersperse
-    if lo == _MAXSIZE:
-        return (lo, None)
-    lower = max(0, 2 * lo - 1)
-    progress = _progress(node, lo, hi)
-    if progress is not None:
-        pulled, exact = progress
-        if pulled == 0:  # nothing yielded: a separator between the items left
-            return (lower, lower)
-        if exact and pulled == 1:  # the first item was yielded: (sep, item) per item
-            return (2 * lo, 2 * lo)
-    return (lower, None if hi is None else 2 * hi + 1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -998,7 +663,7 @@ class Iter(Generic[T_co]):
         >>> Iter([1, 2, 3]).flat_map(lambda x: [x] * x).collect()
         [1, 2, 2, 3, 3, 3]
         """
-        _check_callable("f", f)
+        check_callable(f, "f")
         return self._then(_chain.from_iterable(map(f, self._stage("flat_map"))), None)
 
     def interleave(self, *others: Iterable[U]) -> Iter[T_co | U]:
@@ -1051,7 +716,7 @@ class Iter(Generic[T_co]):
         [1, 2, 3, 4, 5, 7]
         """
         if key is not None:
-            _check_callable("key", key)
+            check_callable(key, "key")
         its, closes, depth, hints = self._join(others, "merge", _PY)
         return _wrap(_heap_merge(*its, key=key), closes, depth, ("sum", tuple(hints), len(its)))
 
@@ -1130,7 +795,7 @@ class Iter(Generic[T_co]):
         ['1', '2']
         """
         if not callable(f):
-            _check_callable("f", f)
+            check_callable(f, "f")
         it = self._it
         if it.__class__ is _Moved:
             _raise_moved(it)
@@ -1153,7 +818,7 @@ class Iter(Generic[T_co]):
         >>> Iter([1, 2]).inspect(seen.append).map(lambda x: x * 10).collect(), seen
         ([10, 20], [1, 2])
         """
-        _check_callable("f", f)
+        check_callable(f, "f")
         a, b = tee(self._stage("inspect"))
         return self._then(map(itemgetter(0), zip(a, map(f, b), strict=False)), self._hint)
 
@@ -1164,7 +829,7 @@ class Iter(Generic[T_co]):
         >>> Iter(["1", "x", "3"]).filter_map(parse).collect()
         [1, 3]
         """
-        _check_callable("f", f)
+        check_callable(f, "f")
         it = filter(_is_some, map(f, self._stage("filter_map")))
         return self._then(map(_some_value, it), _filtered(self._hint, 0))
 
@@ -1176,7 +841,7 @@ class Iter(Generic[T_co]):
         >>> Iter([1, 2, -1, 3]).map_while(lambda x: Some(x * 2) if x > 0 else Nothing()).collect()
         [2, 4]
         """
-        _check_callable("f", f)
+        check_callable(f, "f")
         it = takewhile(_is_some, map(f, self._stage("map_while")))
         return self._then(map(_some_value, it), _filtered(self._hint, 0))
 
@@ -1189,7 +854,7 @@ class Iter(Generic[T_co]):
         >>> Iter([1, 2, 3]).scan(0, lambda acc, x: Some((acc + x, acc + x))).collect()
         [1, 3, 6]
         """
-        _check_callable("f", f)
+        check_callable(f, "f")
         gen = _scan(self._stage("scan", _PY), initial_state, f)
         return self._then(gen, _filtered(self._hint, 0), _PY)
 
@@ -1241,7 +906,7 @@ class Iter(Generic[T_co]):
         [0, 3]
         """
         if not callable(pred):
-            _check_callable("pred", pred)
+            check_callable(pred, "pred")
         it = self._it
         if it.__class__ is _Moved:
             _raise_moved(it)
@@ -1262,7 +927,7 @@ class Iter(Generic[T_co]):
         [0, 1, 2]
         """
         if type(n) is not int or n < 0:
-            _check_count("n", n, 0)
+            check_count(n, "n", 0)
         it = self._it
         if it.__class__ is _Moved:
             _raise_moved(it)
@@ -1293,7 +958,7 @@ class Iter(Generic[T_co]):
         >>> Iter("abcde").skip(3).collect()
         ['d', 'e']
         """
-        n = _check_count("n", n, 0)
+        n = check_count(n, "n", 0)
         return self._then(islice(self._stage("skip"), n, None), _unary("s", self._hint, n))
 
     def take_while(self, pred: Callable[[T_co], object], /) -> Iter[T_co]:
@@ -1302,7 +967,7 @@ class Iter(Generic[T_co]):
         >>> Iter([1, 2, 5, 1]).take_while(lambda x: x < 3).collect()
         [1, 2]
         """
-        _check_callable("pred", pred)
+        check_callable(pred, "pred")
         it = takewhile(pred, self._stage("take_while"))
         return self._then(it, _filtered(self._hint, 0))
 
@@ -1312,7 +977,7 @@ class Iter(Generic[T_co]):
         >>> Iter([1, 2, 5, 1]).skip_while(lambda x: x < 3).collect()
         [5, 1]
         """
-        _check_callable("pred", pred)
+        check_callable(pred, "pred")
         it = dropwhile(pred, self._stage("skip_while"))
         return self._then(it, _filtered(self._hint, 0))
 
@@ -1325,7 +990,7 @@ class Iter(Generic[T_co]):
         >>> Iter(range(10)).step_by(3).collect()
         [0, 3, 6, 9]
         """
-        step = _check_count("step", step, 1)
+        step = check_count(step, "step", 1)
         it = islice(self._stage("step_by"), 0, None, step)
         return self._then(it, _unary("step", self._hint, step))
 
@@ -1344,7 +1009,7 @@ class Iter(Generic[T_co]):
         >>> Iter(range(7)).chunks(3).collect()
         [[0, 1, 2], [3, 4, 5], [6]]
         """
-        n = _check_count("n", n, 1)
+        n = check_count(n, "n", 1)
         it = self._stage("chunks")
         lists = map(list, map(islice, _repeat(it), _repeat(n)))
         return self._then(takewhile(bool, lists), _unary("div", self._hint, n))
@@ -1362,7 +1027,7 @@ class Iter(Generic[T_co]):
         >>> Iter([1]).windows(2).collect()
         []
         """
-        _check_count("n", n, 1)
+        check_count(n, "n", 1)
         copies = tee(self._stage("windows"), n)
         shifted = [islice(c, i, None) if i else c for i, c in enumerate(copies)]
         return self._then(zip(*shifted, strict=False), _unary("win", self._hint, n))
@@ -1376,7 +1041,7 @@ class Iter(Generic[T_co]):
         >>> Iter("aabca").chunk_by(str.upper).collect()
         [('A', ['a', 'a']), ('B', ['b']), ('C', ['c']), ('A', ['a'])]
         """
-        _check_callable("key", key)
+        check_callable(key, "key")
         runs = starmap(_key_and_list, groupby(self._stage("chunk_by", _PY), key))
         return self._then(runs, _filtered(self._hint, 1), _PY)
 
@@ -1399,7 +1064,7 @@ class Iter(Generic[T_co]):
         >>> Iter(["a", "A", "b", "a"]).dedup_by_key(str.lower).collect()
         ['a', 'b', 'a']
         """
-        _check_callable("key", key)
+        check_callable(key, "key")
         runs = groupby(self._stage("dedup_by_key"), key)
         return self._then(map(next, map(itemgetter(1), runs)), _filtered(self._hint, 1))
 
@@ -1422,7 +1087,7 @@ class Iter(Generic[T_co]):
         >>> Iter(["a", "B", "A", "b", "c"]).unique_by_key(str.lower).collect()
         ['a', 'B', 'c']
         """
-        _check_callable("key", key)
+        check_callable(key, "key")
         gen = _unique(self._stage("unique_by_key", _PY), key)
         return self._then(gen, _filtered(self._hint, 0), _PY)
 
@@ -1436,7 +1101,7 @@ class Iter(Generic[T_co]):
         >>> Iter([Ok(1), Err("x")]).map_ok(lambda v: v * 10).collect()
         [Ok(10), Err('x')]
         """
-        _check_callable("f", f)
+        check_callable(f, "f")
         return self._then(map(partial(_map_ok, f), self._stage("map_ok")), self._hint)
 
     def map_err(self: Iter[Ok[T] | Err[E]], f: Callable[[E], F], /) -> Iter[Ok[T] | Err[F]]:
@@ -1445,7 +1110,7 @@ class Iter(Generic[T_co]):
         >>> Iter([Ok(1), Err("x")]).map_err(str.upper).collect()
         [Ok(1), Err('X')]
         """
-        _check_callable("f", f)
+        check_callable(f, "f")
         return self._then(map(partial(_map_err, f), self._stage("map_err")), self._hint)
 
     def and_then_ok(
@@ -1457,7 +1122,7 @@ class Iter(Generic[T_co]):
         >>> Iter([Ok(4), Ok(3), Err("x")]).and_then_ok(half).collect()
         [Ok(2), Err('odd: 3'), Err('x')]
         """
-        _check_callable("f", f)
+        check_callable(f, "f")
         return self._then(map(partial(_and_then_ok, f), self._stage("and_then_ok")), self._hint)
 
     def filter_ok(
@@ -1468,7 +1133,7 @@ class Iter(Generic[T_co]):
         >>> Iter([Ok(1), Ok(2), Err("x")]).filter_ok(lambda v: v > 1).collect()
         [Ok(2), Err('x')]
         """
-        _check_callable("pred", pred)
+        check_callable(pred, "pred")
         it = filter(partial(_keep_ok, pred), self._stage("filter_ok"))
         return self._then(it, _filtered(self._hint, 0))
 
@@ -1481,7 +1146,7 @@ class Iter(Generic[T_co]):
         x
         [Ok(1), Err('x')]
         """
-        _check_callable("f", f)
+        check_callable(f, "f")
         return self._then(map(partial(_inspect_err, f), self._stage("inspect_err")), self._hint)
 
     def oks(self: Iter[Ok[T] | Err[Any]]) -> Iter[T]:
@@ -1529,7 +1194,7 @@ class Iter(Generic[T_co]):
         if factory is list:
             self._it = _MOVED_COLLECT
             return list(it)
-        _check_callable("factory", factory)
+        check_callable(factory, "factory")
         self._it = _MOVED_COLLECT
         return factory(it)
 
@@ -1540,7 +1205,7 @@ class Iter(Generic[T_co]):
         1
         2
         """
-        _check_callable("f", f)
+        check_callable(f, "f")
         deque(map(f, self._consume("for_each")), maxlen=0)
 
     def fold(self, init: A, f: Callable[[A, T_co], A], /) -> A:
@@ -1549,7 +1214,7 @@ class Iter(Generic[T_co]):
         >>> Iter([1, 2, 3]).fold(10, lambda acc, x: acc + x)
         16
         """
-        _check_callable("f", f)
+        check_callable(f, "f")
         return reduce(f, self._consume("fold"), init)
 
     @overload
@@ -1571,7 +1236,7 @@ class Iter(Generic[T_co]):
         >>> it.try_fold(0, lambda acc, x: Ok(acc + x) if x > 0 else Err(x)), it.collect()
         (Err(-2), [3])
         """
-        _check_callable("f", f)
+        check_callable(f, "f")
         acc = init
         kind: Any = Ok
         for x in self._borrow():
@@ -1604,7 +1269,7 @@ class Iter(Generic[T_co]):
         >>> Iter([1, -2, 3]).try_for_each(lambda x: Ok(None) if x > 0 else Err(x))
         Err(-2)
         """
-        _check_callable("f", f)
+        check_callable(f, "f")
         kind: Any = Ok
         for x in self._borrow():
             r = f(x)
@@ -1623,7 +1288,7 @@ class Iter(Generic[T_co]):
         >>> Iter([]).reduce(lambda a, b: a)
         Nothing()
         """
-        _check_callable("f", f)
+        check_callable(f, "f")
         it = self._consume("reduce")
         for first in it:
             return Some(reduce(f, it, first))
@@ -1681,7 +1346,7 @@ class Iter(Generic[T_co]):
         >>> Iter(["bb", "a", "cc"]).min_by(lambda a, b: len(a) - len(b))
         Some('a')
         """
-        _check_callable("compare", compare)
+        check_callable(compare, "compare")
         best = min(map(cmp_to_key(compare), self._consume("min_by")), default=None)
         return Nothing() if best is None else Some(cast(Any, best).obj)
 
@@ -1691,7 +1356,7 @@ class Iter(Generic[T_co]):
         >>> Iter(["bb", "a", "cc"]).max_by(lambda a, b: len(a) - len(b))
         Some('cc')
         """
-        _check_callable("compare", compare)
+        check_callable(compare, "compare")
         keyed = zip(map(cmp_to_key(compare), self._consume("max_by")), _count())
         best = max(keyed, default=None)
         return Nothing() if best is None else Some(cast(Any, best[0]).obj)
@@ -1702,7 +1367,7 @@ class Iter(Generic[T_co]):
         >>> Iter(["bb", "a", "cc"]).min_by_key(len)
         Some('a')
         """
-        _check_callable("key", key)
+        check_callable(key, "key")
         x = min(self._consume("min_by_key"), key=key, default=_END)
         return Nothing() if x is _END else Some(x)
 
@@ -1712,7 +1377,7 @@ class Iter(Generic[T_co]):
         >>> Iter(["bb", "a", "cc"]).max_by_key(len)
         Some('cc')
         """
-        _check_callable("key", key)
+        check_callable(key, "key")
         a, b = tee(self._consume("max_by_key"))
         best = max(zip(map(key, a), _count(), b), default=None)
         return Nothing() if best is None else Some(best[2])
@@ -1732,7 +1397,7 @@ class Iter(Generic[T_co]):
         >>> Iter(range(6)).partition(lambda x: x % 2 == 0)
         ([0, 2, 4], [1, 3, 5])
         """
-        _check_callable("pred", pred)
+        check_callable(pred, "pred")
         yes: list[T_co] = []
         no: list[T_co] = []
         for x in self._consume("partition"):
@@ -1816,7 +1481,7 @@ class Iter(Generic[T_co]):
         >>> it.any(lambda x: x == 2), it.collect()
         (True, [3, 4])
         """
-        _check_callable("pred", pred)
+        check_callable(pred, "pred")
         return any(map(pred, self._borrow()))
 
     def all(self, pred: Callable[[T_co], object], /) -> bool:
@@ -1825,7 +1490,7 @@ class Iter(Generic[T_co]):
         >>> Iter([2, 4]).all(lambda x: x % 2 == 0)
         True
         """
-        _check_callable("pred", pred)
+        check_callable(pred, "pred")
         return all(map(pred, self._borrow()))
 
     def find(self, pred: Callable[[T_co], object], /) -> Option[T_co]:
@@ -1834,7 +1499,7 @@ class Iter(Generic[T_co]):
         >>> Iter([1, 2, 3]).find(lambda x: x > 1)
         Some(2)
         """
-        _check_callable("pred", pred)
+        check_callable(pred, "pred")
         for x in filter(pred, self._borrow()):
             return Some(x)
         return Nothing()
@@ -1845,7 +1510,7 @@ class Iter(Generic[T_co]):
         >>> Iter(["a", "7", "8"]).find_map(lambda s: Some(int(s)) if s.isdigit() else Nothing())
         Some(7)
         """
-        _check_callable("f", f)
+        check_callable(f, "f")
         for o in filter(_is_some, map(f, self._borrow())):
             return cast("Some[U]", o)
         return Nothing()
@@ -1856,7 +1521,7 @@ class Iter(Generic[T_co]):
         >>> Iter("abc").position(lambda c: c == "b")
         Some(1)
         """
-        _check_callable("pred", pred)
+        check_callable(pred, "pred")
         for i in compress(_count(), map(pred, self._borrow())):
             return Some(i)
         return Nothing()
@@ -1871,7 +1536,7 @@ class Iter(Generic[T_co]):
         >>> it.nth(1), it.next()
         (Some('b'), Some('c'))
         """
-        n = _check_count("n", n, 0)
+        n = check_count(n, "n", 0)
         for x in islice(self._borrow(), n, None):
             return Some(x)
         return Nothing()
@@ -1958,7 +1623,7 @@ class Iter(Generic[T_co]):
         >>> Iter([3, 2, 1]).is_sorted_by(lambda a, b: a >= b)
         True
         """
-        _check_callable("compare", compare)
+        check_callable(compare, "compare")
         a, b = tee(self._consume("is_sorted_by"))
         next(b, None)
         return all(map(compare, a, b))
@@ -1969,7 +1634,7 @@ class Iter(Generic[T_co]):
         >>> Iter(["a", "bb", "cc"]).is_sorted_by_key(len)
         True
         """
-        _check_callable("key", key)
+        check_callable(key, "key")
         a, b = tee(map(key, self._consume("is_sorted_by_key")))
         next(b, None)
         return all(map(le, a, b))
@@ -1978,8 +1643,8 @@ class Iter(Generic[T_co]):
     # data-scalable kit
     # ----------------------------------------------------------------------------------------
 
-    # The kit's functions live in _batching; these methods move ``self`` into them. The returned
-    # Iter counts as one more stage (for the depth limit) and closes ``self``'s sources.
+    # Thin sync drivers over the kit's algorithms (_batching.Packer, _pacing.Pacer), which the
+    # async twins drive too. Each is a stage written in Python (depth cost _PY).
 
     @overload
     def batched_by_size(
@@ -2015,24 +1680,18 @@ class Iter(Generic[T_co]):
         """Group items lazily into lists whose encoded size never exceeds ``max_bytes``.
 
         ``itero.batched_by_size`` as a method (see it for the size formula, the greedy
-        filling and ``OversizeItemError``). Holds one batch at a time.
+        filling and ``ItemTooLargeError``). Holds one batch at a time.
 
         >>> Iter(["ab", "cd", "e", "fghi"]).batched_by_size(4).collect()
         [['ab', 'cd'], ['e'], ['fghi']]
         >>> Iter(range(5)).batched_by_size(3, size=lambda x: 1, batch_overhead=1).collect()
         [[0, 1], [2, 3], [4]]
         """
-        return self._kit(
-            "batched_by_size",
-            _batching.batched_by_size(
-                self._handle(),
-                max_bytes,
-                size=size,
-                max_items=max_items,
-                batch_overhead=batch_overhead,
-                item_overhead=item_overhead,
-            ),
+        packer: Packer[Any] = Packer(
+            max_bytes, size, max_items, batch_overhead, item_overhead, strict=True
         )
+        gen = _batches(self._stage("batched_by_size", _PY), packer)
+        return self._then(gen, None, _PY)
 
     @overload
     def try_batched_by_size(
@@ -2043,7 +1702,7 @@ class Iter(Generic[T_co]):
         max_items: int | None = ...,
         batch_overhead: int = ...,
         item_overhead: int = ...,
-    ) -> Iter[Result[list[SizedT], OversizeItem[SizedT]]]: ...
+    ) -> Iter[Result[list[SizedT], ItemTooLarge[SizedT]]]: ...
     @overload
     def try_batched_by_size(
         self,
@@ -2054,7 +1713,7 @@ class Iter(Generic[T_co]):
         max_items: int | None = ...,
         batch_overhead: int = ...,
         item_overhead: int = ...,
-    ) -> Iter[Result[list[T_co], OversizeItem[T_co]]]: ...
+    ) -> Iter[Result[list[T_co], ItemTooLarge[T_co]]]: ...
     def try_batched_by_size(
         self,
         max_bytes: int,
@@ -2068,25 +1727,19 @@ class Iter(Generic[T_co]):
         """Like ``batched_by_size``, but an item too large for any batch comes out as ``Err``.
 
         ``itero.try_batched_by_size`` as a method: batches come out as ``Ok(batch)``, an
-        oversize item as ``Err(OversizeItem(...))`` in its place, and batching carries on.
+        oversize item as ``Err(ItemTooLarge(...))`` in its place, and batching carries on.
 
         >>> for r in Iter(["ab", "far too long", "c"]).try_batched_by_size(4):
         ...     print(r)
         Ok(['ab'])
-        Err(OversizeItem(index=1, item='far too long', size=12, max_bytes=4))
+        Err(ItemTooLarge(index=1, item='far too long', size=12, max_bytes=4))
         Ok(['c'])
         """
-        return self._kit(
-            "try_batched_by_size",
-            _batching.try_batched_by_size(
-                self._handle(),
-                max_bytes,
-                size=size,
-                max_items=max_items,
-                batch_overhead=batch_overhead,
-                item_overhead=item_overhead,
-            ),
+        packer: Packer[Any] = Packer(
+            max_bytes, size, max_items, batch_overhead, item_overhead, strict=False
         )
+        gen = _batches(self._stage("try_batched_by_size", _PY), packer)
+        return self._then(gen, None, _PY)
 
     def rate_limited(
         self,
@@ -2110,22 +1763,10 @@ class Iter(Generic[T_co]):
         >>> [(item, now[0]) for item in paced]
         [('a', 0.0), ('b', 0.25), ('c', 0.5)]
         """
-        return self._kit(
-            "rate_limited",
-            _batching.rate_limited(
-                self._handle(), per_second, burst=burst, clock=clock, sleep=sleep
-            ),
-        )
-
-    def _handle(self) -> Iter[T_co]:
-        """A new ``Iter`` over this one's items and sources, for a kit function (no move yet)."""
-        return _wrap(self._borrow(), self._close, self._depth, self._hint)
-
-    def _kit(self, method: str, out: Iter[U]) -> Iter[U]:
-        """Move ``self`` into the kit stage ``out`` (built, so its arguments were valid)."""
-        self._stage(method, _PY)
-        out._depth = self._depth + _PY
-        return out
+        pacer = Pacer(per_second, burst=burst, clock=clock)
+        check_callable(sleep, "sleep")
+        gen = _paced(self._stage("rate_limited", _PY), pacer, sleep)
+        return self._then(gen, self._hint, _PY)
 
     # ----------------------------------------------------------------------------------------
     # private builders
@@ -2180,7 +1821,7 @@ class Peekable(Iter[T_co]):
         >>> p.next_if(lambda x: x < 3), p.next_if(lambda x: x < 3), p.collect()
         (Some(1), Nothing(), [5])
         """
-        _check_callable("pred", pred)
+        check_callable(pred, "pred")
         it = self._borrow()
         for x in _fork(it):
             if pred(x):
@@ -2278,7 +1919,7 @@ def once_with(f: Callable[[], T], /) -> Iter[T]:
     called
     [1]
     """
-    _check_callable("f", f)
+    check_callable(f, "f")
     times = _repeat((), 1)
     return _wrap(starmap(f, times), (), 0, ("e", times, None))
 
@@ -2291,7 +1932,7 @@ def repeat(value: T, n: int | None = None) -> Iter[T]:
     """
     if n is None:
         return _wrap(_repeat(value), (), 0, _INFINITE)
-    it = _repeat(value, _check_count("n", n, 0))
+    it = _repeat(value, check_count(n, "n", 0))
     return _wrap(it, (), 0, ("e", it, None))
 
 
@@ -2303,7 +1944,7 @@ def repeat_with(f: Callable[[], T], /) -> Iter[T]:
     >>> repeat_with(lambda: next(counter) * 2).take(3).collect()
     [0, 2, 4]
     """
-    _check_callable("f", f)
+    check_callable(f, "f")
     return _wrap(starmap(f, _repeat(())), (), 0, _INFINITE)
 
 
@@ -2317,7 +1958,7 @@ def from_fn(f: Callable[[], Option[T]], /) -> Iter[T]:
     >>> from_fn(countdown).collect()
     [2, 1, 0]
     """
-    _check_callable("f", f)
+    check_callable(f, "f")
     return _wrap(_pull_values(f), (), 0, None)
 
 
@@ -2331,7 +1972,7 @@ def successors(first: Option[T], f: Callable[[T], Option[T]], /) -> Iter[T]:
     >>> successors(Nothing(), lambda x: Some(x)).collect()
     []
     """
-    _check_callable("f", f)
+    check_callable(f, "f")
     if isinstance(first, Some):
         return _wrap(_successors(first._value, f), (), 0, None)
     if first.__class__ is Nothing:

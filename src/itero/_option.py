@@ -454,7 +454,7 @@ class Nothing:
         >>> Nothing().expect("need a port")
         Traceback (most recent call last):
         ...
-        itero._result.UnwrapError: need a port: Nothing()
+        itero.UnwrapError: need a port: Nothing()
         """
         raise UnwrapError(f"{msg}: Nothing()", self)
 
@@ -467,7 +467,7 @@ class Nothing:
         >>> Nothing().unwrap()
         Traceback (most recent call last):
         ...
-        itero._result.UnwrapError: called unwrap() on Nothing()
+        itero.UnwrapError: called unwrap() on Nothing()
         """
         raise UnwrapError("called unwrap() on Nothing()", self)
 
@@ -666,4 +666,5 @@ def is_nothing(option: Some[T] | Nothing, /) -> TypeIs[Nothing]:
 
 
 # Imported last: _result imports this module too.
-from ._result import Err, Ok, UnwrapError  # noqa: E402
+from ._errors import UnwrapError  # noqa: E402
+from ._result import Err, Ok  # noqa: E402

@@ -26,6 +26,8 @@ from typing import (
 from typing_extensions import Never, ParamSpec, TypeAlias, TypeIs
 from typing_extensions import TypeVar as TypeVarWithDefault
 
+from ._errors import UnwrapError
+
 if TYPE_CHECKING:
     from ._iter import Iter
 
@@ -41,26 +43,6 @@ E3 = TypeVar("E3", bound=Exception)
 P = ParamSpec("P")
 _ResT = TypeVar("_ResT", bound="Result[object, object]")
 _E_default = TypeVarWithDefault("_E_default", default=Exception)
-
-
-class UnwrapError(ValueError):
-    """Raised by ``unwrap``/``expect`` (and ``unwrap_err``/``expect_err``) on the wrong variant.
-
-    The message says what was unwrapped; ``unwrapped`` holds that ``Option`` or ``Result``,
-    so no error value is lost. ``Err(e).unwrap()`` also sets ``e`` as ``__cause__`` when
-    ``e`` is an exception, so its original traceback is printed too.
-
-    >>> from itero import Err
-    >>> try:
-    ...     Err("disk full").unwrap()
-    ... except UnwrapError as exc:
-    ...     print(exc, "|", exc.unwrapped)
-    called unwrap() on Err('disk full') | Err('disk full')
-    """
-
-    def __init__(self, message: str, unwrapped: object = None) -> None:
-        super().__init__(message)
-        self.unwrapped = unwrapped
 
 
 @final
@@ -259,7 +241,7 @@ class Ok(Generic[T_co]):
         >>> Ok(1).expect_err("should fail")
         Traceback (most recent call last):
         ...
-        itero._result.UnwrapError: should fail: 1
+        itero.UnwrapError: should fail: 1
         """
         raise UnwrapError(f"{msg}: {self._value!r}", self)
 
@@ -272,7 +254,7 @@ class Ok(Generic[T_co]):
         >>> Ok(1).unwrap_err()
         Traceback (most recent call last):
         ...
-        itero._result.UnwrapError: called unwrap_err() on Ok(1)
+        itero.UnwrapError: called unwrap_err() on Ok(1)
         """
         raise UnwrapError(f"called unwrap_err() on {self!r}", self)
 
@@ -531,7 +513,7 @@ class Err(Generic[E_co]):
         >>> Err("bad").expect("need a value")
         Traceback (most recent call last):
         ...
-        itero._result.UnwrapError: need a value: 'bad'
+        itero.UnwrapError: need a value: 'bad'
         """
         error = self._error
         if isinstance(error, BaseException):
@@ -550,7 +532,7 @@ class Err(Generic[E_co]):
         >>> Err(KeyError("id")).unwrap()
         Traceback (most recent call last):
         ...
-        itero._result.UnwrapError: called unwrap() on Err(KeyError('id'))
+        itero.UnwrapError: called unwrap() on Err(KeyError('id'))
         """
         error = self._error
         if isinstance(error, BaseException):

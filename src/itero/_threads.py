@@ -20,41 +20,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from queue import Empty, SimpleQueue
 from typing import Any, TypeVar
 
+from ._checks import check_bool, check_int
 from ._window import Window
 
 T = TypeVar("T")
 U = TypeVar("U")
-
-
-def check_concurrency(concurrency: object) -> int:
-    """Validate a ``concurrency`` argument (an int >= 1, not a bool) and return it.
-
-    >>> check_concurrency(4)
-    4
-    >>> check_concurrency(0)
-    Traceback (most recent call last):
-    ...
-    ValueError: concurrency must be >= 1, got 0
-    """
-    if type(concurrency) is not int:
-        if not isinstance(concurrency, int) or isinstance(concurrency, bool):
-            raise TypeError(f"concurrency must be an int, got {type(concurrency).__name__}")
-    if concurrency < 1:
-        raise ValueError(f"concurrency must be >= 1, got {concurrency}")
-    return int(concurrency)
-
-
-def check_ordered(ordered: object) -> bool:
-    """Validate an ``ordered`` argument (a bool) and return it.
-
-    >>> check_ordered(1)
-    Traceback (most recent call last):
-    ...
-    TypeError: ordered must be a bool, got int
-    """
-    if not isinstance(ordered, bool):
-        raise TypeError(f"ordered must be a bool, got {type(ordered).__name__}")
-    return ordered
 
 
 class CloseOnce:
@@ -112,8 +82,8 @@ def map_concurrent(
     """
     if not callable(f):
         raise TypeError(f"f must be callable, got {type(f).__name__}")
-    limit = check_concurrency(concurrency)
-    check_ordered(ordered)
+    limit = check_int(concurrency, "concurrency", 1)
+    check_bool(ordered, "ordered")
     once = CloseOnce(sources)
     gen = _run(it, f, limit, ordered, once)
     return gen, (gen, once)

@@ -85,10 +85,13 @@ except ImportError as _exc:  # pragma: no cover - exercised in a subprocess test
     ) from _exc
 
 from ._aiter import AsyncIter
-from ._batching import CallOnce, Closing, OversizeItemError, check_int, close_source
+from ._checks import check_int
+from ._errors import ItemTooLargeError, PageItemTooLargeError, RepeatedTokenError
 from ._iter import Iter
-from ._paging import ItemTooLargeError, Page, RepeatedTokenError, from_pages
+from ._kit import from_pages
+from ._paging import Page
 from ._result import Err, Ok, Result
+from ._stages import CallOnce, Closing, close_source
 
 __all__ = [
     "DEFAULT_MAX_MESSAGE_BYTES",
@@ -419,7 +422,7 @@ class _Packer:
     def add(self, payload: object) -> bytes | None:
         """Frame ``payload`` into the message; return the previous message if it was full.
 
-        Raises ``OversizeItemError`` (after nothing was added) if the framed item alone
+        Raises ``MessageItemTooLargeError`` (after nothing was added) if the framed item alone
         exceeds ``max_bytes``, and ``TypeError`` if ``payload`` is not bytes.
         """
         if not isinstance(payload, (bytes, bytearray)):
@@ -469,11 +472,11 @@ class _Packer:
         return message
 
 
-class MessageItemTooLargeError(OversizeItemError):
+class MessageItemTooLargeError(ItemTooLargeError):
     """An item that does not fit in a message of its own: its framed size > ``max_message_bytes``.
 
     Raised by ``stream_batches``/``stream_messages`` (and their aio twins) after the items
-    before it were sent. As an ``itero.OversizeItemError`` it has ``index`` (the item's
+    before it were sent. As an ``itero.ItemTooLargeError`` it has ``index`` (the item's
     position in the source), ``size`` (its serialized size), ``overhead`` (its tag and length
     prefix) and ``max_bytes``; its message says which limits to change.
 
@@ -484,8 +487,9 @@ clients' channels, 4 MiB by default), or make the item smaller
     """
 
     def __str__(self) -> str:
+        key = "" if self.key is None else f" (key {self.key!r})"
         return (
-            f"item at index {self.index} has {self.size} bytes ({self.size + self.overhead} "
+            f"item at index {self.index}{key} has {self.size} bytes ({self.size + self.overhead} "
             f"with its tag and length prefix), over max_message_bytes={self.max_bytes}: raise "
             "max_message_bytes (and grpc.max_receive_message_length on the clients' channels, "
             "4 MiB by default), or make the item smaller"
@@ -640,7 +644,8 @@ def stream_batches(
     pending batch is flushed), then the exception propagates to grpcio, which ends the RPC
     with ``UNKNOWN`` ("Exception iterating responses: ..."), or with the status given to
     ``context.abort``. An item whose framed size exceeds ``max_message_bytes`` raises
-    ``itero.OversizeItemError`` (naming its position) the same way, after the items before it.
+    ``MessageItemTooLargeError`` (an ``itero.ItemTooLargeError``, naming its position) the
+    same way, after the items before it.
 
     Args:
         items: the items to send, in order.
@@ -1428,7 +1433,7 @@ def from_unary_pages(
     called once) with ``resource_exhausted_as_too_large(fetch)``: a response too large for the
     client's receive limit makes it retry the same token with half the limit, and keep the
     smaller limit. Any other ``grpc.RpcError`` propagates unchanged; a page of one item still
-    too large raises ``itero.ItemTooLargeError``, naming the token and, in its cause, the
+    too large raises ``itero.PageItemTooLargeError``, naming the token and, in its cause, the
     sizes: raise the channel's ``grpc.max_receive_message_length`` for such an item.
 
     Raises:
@@ -2067,7 +2072,7 @@ async def _apages(
     """The pages' items of an async ``fetch``, as ``from_pages`` with ``too_large`` set.
 
     TEMPORARY: the loop of ``itero._paging._pages`` for an async ``fetch`` (halving on
-    ``ResponseTooLargeError``, ``ItemTooLargeError`` at limit 1, the last-page rule, the
+    ``ResponseTooLargeError``, ``PageItemTooLargeError`` at limit 1, the last-page rule, the
     repeated-token check), until ``afrom_pages`` (issue 12, part 3) drives the shared core;
     ``afrom_unary_pages`` will then call it instead.
     """
@@ -2084,7 +2089,7 @@ async def _apages(
                     break
                 except ResponseTooLargeError as exc:
                     if limit == 1:
-                        raise ItemTooLargeError(token) from exc
+                        raise PageItemTooLargeError(token) from exc
                     limit //= 2
             if page.__class__ is not Page:
                 raise TypeError(f"fetch must return a Page, got {type(page).__name__}")

@@ -33,12 +33,13 @@ from typing import Generic, TypeVar, cast
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
-from ._batching import check_int
-from ._hypothesis_hook import _hypothesis_setup_hook
+from ._checks import check_int
+from ._hypothesis_hook import _hypothesis_setup_hook, iter_strategy
 from ._iter import Iter
 from ._option import Nothing, Option, Some
 from ._paging import Page
 from ._result import Err, Ok, Result
+from .testing import OneShot as OneShot
 
 __all__ = [
     "OneShot",
@@ -132,81 +133,6 @@ def results(oks: SearchStrategy[T], errs: SearchStrategy[E]) -> SearchStrategy[R
 # ------------------------------------------------------------------------------------------------
 
 
-class OneShot(Generic[T_co]):
-    """An iterator over ``items`` that, like a generator, can be iterated only once.
-
-    Unlike a generator it shows its items in its repr (so a failing Hypothesis example reads
-    ``Iter(OneShot([1, 2]))``) and it records what happened to it, for laziness and
-    resource-release tests: ``pulled`` counts the items handed out, ``closed`` tells whether
-    ``close()`` was called. After ``close()`` it is exhausted, as a closed generator is.
-
-    >>> src = OneShot([1, 2, 3])
-    >>> src
-    OneShot([1, 2, 3])
-    >>> next(src), src.pulled
-    (1, 1)
-    >>> list(src), list(src)
-    ([2, 3], [])
-    >>> src.closed
-    False
-    >>> src.close()
-    >>> src.closed
-    True
-    """
-
-    __slots__ = ("_it", "_items", "closed", "pulled")
-
-    def __init__(self, items: Iterable[T_co]) -> None:
-        self._items: tuple[T_co, ...] = tuple(items)
-        self._it = iter(self._items)
-        self.pulled: int = 0
-        """How many items ``__next__`` has returned."""
-        self.closed: bool = False
-        """Whether ``close()`` has been called."""
-
-    @property
-    def items(self) -> tuple[T_co, ...]:
-        """Every item this source was made from, whether pulled or not.
-
-        >>> OneShot("ab").items
-        ('a', 'b')
-        """
-        return self._items
-
-    def __iter__(self) -> OneShot[T_co]:
-        """Return the source itself: a second pass sees only what the first one left.
-
-        >>> src = OneShot([1])
-        >>> iter(src) is src
-        True
-        """
-        return self
-
-    def __next__(self) -> T_co:
-        """Return the next item, or raise ``StopIteration`` (and keep raising it).
-
-        >>> next(OneShot([5]))
-        5
-        """
-        x = next(self._it)
-        self.pulled += 1
-        return x
-
-    def close(self) -> None:
-        """Mark the source closed and exhausted, as ``generator.close()`` does (idempotent).
-
-        >>> src = OneShot([1, 2])
-        >>> src.close()
-        >>> list(src), src.closed
-        ([], True)
-        """
-        self.closed = True
-        self._it = iter(())
-
-    def __repr__(self) -> str:
-        return f"OneShot({list(self._items)!r})"
-
-
 def iters(
     values: SearchStrategy[T], *, min_size: int = 0, max_size: int | None = None
 ) -> SearchStrategy[Iter[T]]:
@@ -237,9 +163,7 @@ def iters(
     """
     _check_strategy("values", values)
     _check_sizes(min_size, max_size)
-    lists = st.lists(values, min_size=min_size, max_size=max_size)
-    sources: SearchStrategy[list[T] | OneShot[T]] = st.one_of(lists, lists.map(OneShot))
-    return sources.map(Iter)
+    return iter_strategy(values, min_size=min_size, max_size=max_size)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from typing_extensions import assert_type
 
-from itero import AsyncIter, Err, Iter, Nothing, Ok, Option, Some
+from itero import AsyncIter, AsyncPeekable, Err, Iter, Nothing, Ok, Option, Some
 
 if TYPE_CHECKING:
 
@@ -81,6 +81,8 @@ if TYPE_CHECKING:
         assert_type(ints.zip("ab"), AsyncIter[tuple[int, str]])
         assert_type(ints.zip("ab", agen()), AsyncIter[tuple[int, str, int]])
         assert_type(ints.take(2).skip(1).step_by(2), AsyncIter[int])
+        assert_type(ints.zip_longest("a"), AsyncIter[tuple[int | str | None, ...]])
+        assert_type(ints.zip_longest("a", fillvalue=0.5), AsyncIter[tuple[int | str | float, ...]])
         assert_type(ints.chunks(2), AsyncIter[list[int]])
         assert_type(ints.windows(2), AsyncIter[tuple[int, ...]])
         assert_type(ints.chunk_by(str), AsyncIter[tuple[str, list[int]]])
@@ -89,6 +91,13 @@ if TYPE_CHECKING:
         assert_type(ints.flat_map(lambda x: [str(x)]), AsyncIter[str])
         assert_type(ints.scan(0.0, lambda s, x: Some((s + x, str(x)))), AsyncIter[str])
         assert_type(ints.by_ref(), AsyncIter[int])
+        peekable = ints.peekable()
+        assert_type(peekable, AsyncPeekable[int])
+        assert_type(peekable.by_ref(), AsyncPeekable[int])
+        assert_type(await peekable.peek(), Some[int] | Nothing)
+        assert_type(await peekable.next_if(is_int), Some[int] | Nothing)
+        assert_type(await peekable.next_if_eq(3), Some[int] | Nothing)
+        assert_type(peekable.map(str), AsyncIter[str])
         results = results_of()
         assert_type(results.map_ok(str), AsyncIter[Ok[str] | Err[str]])
         assert_type(results.oks(), AsyncIter[int])

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 from typing_extensions import assert_type
 
 from itero import (
+    ItemTooLarge,
     Iter,
-    OversizeItem,
     Page,
     Result,
     batched_by_size,
@@ -65,9 +65,9 @@ if TYPE_CHECKING:
         batched_by_size(["a"], 10, max_items=3, batch_overhead=2, item_overhead=1),
         Iter[list[str]],
     )
-    assert_type(try_batched_by_size(["a", "b"], 10), Iter[Result[list[str], OversizeItem[str]]])
+    assert_type(try_batched_by_size(["a", "b"], 10), Iter[Result[list[str], ItemTooLarge[str]]])
     assert_type(
-        try_batched_by_size([1], 10, size=lambda x: x), Iter[Result[list[int], OversizeItem[int]]]
+        try_batched_by_size([1], 10, size=lambda x: x), Iter[Result[list[int], ItemTooLarge[int]]]
     )
     batched_by_size([1, 2], 10)  # type: ignore[type-var]  # pyright: ignore[reportArgumentType]
     batched_by_size(["a"], 10, size=lambda x: x)  # type: ignore[arg-type,return-value]  # pyright: ignore[reportArgumentType]
@@ -80,7 +80,7 @@ if TYPE_CHECKING:
     words = Iter(["a", "bb"])
     assert_type(words.batched_by_size(10), Iter[list[str]])
     assert_type(Iter([1, 2]).batched_by_size(10, size=lambda x: x), Iter[list[int]])
-    assert_type(words.try_batched_by_size(10), Iter[Result[list[str], OversizeItem[str]]])
+    assert_type(words.try_batched_by_size(10), Iter[Result[list[str], ItemTooLarge[str]]])
     assert_type(words.rate_limited(5, burst=2), Iter[str])
     Iter([1, 2]).batched_by_size(10)  # type: ignore[call-arg]  # pyright: ignore[reportCallIssue]
     words.batched_by_size(10, size=lambda x: x)  # type: ignore[arg-type,return-value]  # pyright: ignore[reportArgumentType]

@@ -1,0 +1,253 @@
+"""Per-element helper stages of ``Iter``: Option/Result plumbing, the few stages written in
+Python (scan, unique, round-robin, successors), lexicographic comparison, and the small objects
+that close sources (``Closing``, ``CallOnce``).
+
+Nothing here knows ``Iter``: the helpers take and return plain iterators, so the sync and async
+drivers can share them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from itertools import compress, cycle, islice, starmap, takewhile, tee, zip_longest
+from itertools import repeat as _repeat
+from operator import attrgetter, ne
+from typing import Any, Generic, TypeVar
+
+from ._option import Some
+from ._result import Err, Ok
+
+T = TypeVar("T")
+
+
+class Stop:
+    """A private sentinel that compares unequal to everything."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<end>"
+
+
+END: Any = Stop()
+
+
+# C-level getters of the held value (the slots behind the ``value``/``error`` properties, which
+# this module also reads directly as ``r._value``/``r._error`` in its Python-level helpers).
+some_value: Callable[[Any], Any] = attrgetter("_value")
+ok_value: Callable[[Any], Any] = attrgetter("_value")
+err_error: Callable[[Any], Any] = attrgetter("_error")
+is_some: Callable[[object], bool] = Some.__instancecheck__
+is_ok: Callable[[object], bool] = Ok.__instancecheck__
+is_err: Callable[[object], bool] = Err.__instancecheck__
+
+
+def not_result(r: object) -> TypeError:
+    return TypeError(f"expected an Ok or an Err item, got {type(r).__name__}")
+
+
+def map_ok(f: Callable[[Any], Any], r: Any) -> Any:
+    cls = r.__class__
+    if cls is Ok:
+        return Ok(f(r._value))
+    if cls is Err:
+        return r
+    raise not_result(r)
+
+
+def map_err(f: Callable[[Any], Any], r: Any) -> Any:
+    cls = r.__class__
+    if cls is Err:
+        return Err(f(r._error))
+    if cls is Ok:
+        return r
+    raise not_result(r)
+
+
+def and_then_ok(f: Callable[[Any], Any], r: Any) -> Any:
+    cls = r.__class__
+    if cls is Ok:
+        return f(r._value)
+    if cls is Err:
+        return r
+    raise not_result(r)
+
+
+def keep_ok(pred: Callable[[Any], object], r: Any) -> bool:
+    cls = r.__class__
+    if cls is Ok:
+        return bool(pred(r._value))
+    if cls is Err:
+        return True
+    raise not_result(r)
+
+
+def inspect_err(f: Callable[[Any], object], r: Any) -> Any:
+    cls = r.__class__
+    if cls is Err:
+        f(r._error)
+    elif cls is not Ok:
+        raise not_result(r)
+    return r
+
+
+def pull_values(f: Callable[[], Any]) -> Iterator[Any]:
+    """The values of ``f()`` up to its first non-``Some`` result (``from_fn``, ``SupportsNext``)."""
+    return map(some_value, takewhile(is_some, starmap(f, _repeat(()))))
+
+
+def key_and_list(key: Any, group: Iterable[Any]) -> tuple[Any, list[Any]]:
+    return (key, list(group))
+
+
+# The generators below end quietly when a callback raises StopIteration, as builtin map() and
+# filter() do (a bare generator would turn it into RuntimeError, PEP 479).
+
+
+def scan(it: Iterator[Any], state: Any, f: Callable[[Any, Any], Any]) -> Iterator[Any]:
+    try:
+        for x in it:
+            o = f(state, x)
+            if o.__class__ is not Some:
+                return
+            state, out = o._value
+            yield out
+    except StopIteration:
+        return
+
+
+def unique(it: Iterator[Any], key: Callable[[Any], Any] | None) -> Iterator[Any]:
+    seen: set[Any] = set()
+    add = seen.add
+    if key is None:
+        for x in it:
+            if x not in seen:
+                add(x)
+                yield x
+    else:
+        try:
+            for x in it:
+                k = key(x)
+                if k not in seen:
+                    add(k)
+                    yield x
+        except StopIteration:
+            return
+
+
+def round_robin(its: list[Iterator[Any]]) -> Iterator[Any]:
+    """Pull one item from each iterator in turn, dropping the ended ones (each pulled only on
+    its turn: the ``roundrobin`` recipe of the ``itertools`` docs)."""
+    active = len(its)
+    nexts = cycle([it.__next__ for it in its])
+    while active:
+        try:
+            for nxt in nexts:
+                yield nxt()
+        except StopIteration:
+            active -= 1
+            nexts = cycle(islice(nexts, active))
+
+
+def successors(first: Any, f: Callable[[Any], Any]) -> Iterator[Any]:
+    x = first
+    try:
+        while True:
+            yield x
+            o = f(x)
+            if o.__class__ is not Some:
+                return
+            x = o._value
+    except StopIteration:
+        return
+
+
+def first_difference(a: Iterable[Any], b: Iterable[Any]) -> tuple[Any, Any] | None:
+    """The first pair that differs in a lexicographic walk (``END`` marks a shorter side)."""
+    pairs1, pairs2 = tee(zip_longest(a, b, fillvalue=END))
+    for pair in compress(pairs1, starmap(ne, pairs2)):
+        return pair
+    return None
+
+
+def partial_cmp(a: Iterable[Any], b: Iterable[Any]) -> int | None:
+    """Rust's lexicographic ``partial_cmp``: -1, 0, 1, or None when a pair is incomparable."""
+    pair = first_difference(a, b)
+    if pair is None:
+        return 0
+    x, y = pair
+    if x is END:
+        return -1
+    if y is END:
+        return 1
+    if x < y:
+        return -1
+    if y < x:
+        return 1
+    return None
+
+
+
+
+def close_source(source: object) -> None:
+    """Call ``source.close()`` if ``source`` has one (a generator, a file, an ``Iter``).
+
+    >>> import io
+    >>> f = io.StringIO("x")
+    >>> close_source(f), close_source([1]), f.closed
+    (None, None, True)
+    """
+    close = getattr(source, "close", None)
+    if callable(close):
+        close()
+
+
+class CallOnce:
+    """Call ``f`` the first time this object is called, and do nothing after (``f`` may be None).
+
+    >>> calls = []
+    >>> release = CallOnce(lambda: calls.append("released"))
+    >>> release(), release(), calls
+    (None, None, ['released'])
+    """
+
+    __slots__ = ("_f",)
+
+    def __init__(self, f: Callable[[], object] | None, /) -> None:
+        self._f = f
+
+    def __call__(self) -> None:
+        f, self._f = self._f, None
+        if f is not None:
+            f()
+
+
+class Closing(Generic[T]):
+    """What ``Iter`` wraps when closing must do more than close the iterator.
+
+    Iterating hands out ``iterator`` itself (loops run at its speed); ``close()`` calls each of
+    ``closers`` in order. A generator's ``finally`` does not run if it is closed before it
+    started, so the closers are what releases an upstream source in that case.
+
+    >>> import io
+    >>> from itero import Iter
+    >>> source = io.StringIO("one line")
+    >>> lines = (line.strip() for line in source)
+    >>> it = Iter(Closing(lines, lines.close, source.close))
+    >>> it.close()
+    >>> source.closed
+    True
+    """
+
+    __slots__ = ("_closers", "_iterator")
+
+    def __init__(self, iterator: Iterator[T], /, *closers: Callable[[], object]) -> None:
+        self._iterator = iterator
+        self._closers = closers
+
+    def __iter__(self) -> Iterator[T]:
+        return self._iterator
+
+    def close(self) -> None:
+        for close in self._closers:
+            close()
