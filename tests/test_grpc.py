@@ -600,6 +600,16 @@ class TestCancellable:
         assert cancellable(source, context).collect() == []
         assert source.produced == 0
 
+    def test_a_callback_run_twice_still_stops_the_pulls(self) -> None:
+        ctx, context = fake_context()
+        source = RecordingSource(ListRequest(count=10), None)
+        rows = cancellable(source, context)
+        assert next(rows) == resource(0)
+        ctx.terminate()
+        ctx.terminate()
+        assert rows.collect() == []
+        assert source.produced == 1
+
 
 # ---------------------------------------------------------------------------------------------
 # client side without a server

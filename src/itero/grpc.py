@@ -496,6 +496,15 @@ clients' channels, 4 MiB by default), or make the item smaller
         )
 
 
+def _raise_flag(flag: list[None], _context: object = None) -> None:
+    """Raise ``flag`` (a termination callback): exactly one element, however often it runs.
+
+    ``_until_set`` stops at length 1 exactly, so a second call must not add another.
+    """
+    if not flag:
+        flag.append(None)
+
+
 def _until_set(flag: list[None], items: Iterator[T]) -> Iterator[T]:
     """``items``, ending as soon as ``flag`` is non-empty (checked before every pull, in C).
 
@@ -559,7 +568,7 @@ def _on_termination(context: grpc.ServicerContext, function: str) -> list[None]:
     flag: list[None] = []
     # The callback runs on grpcio's thread when the RPC terminates (for any reason; after a
     # normal end nothing is pulled anyway). False: the RPC has already ended.
-    registered = context.add_callback(partial(flag.append, None))
+    registered = context.add_callback(partial(_raise_flag, flag, None))
     if registered is not True and registered is not False:
         # Not grpcio's sync server: reading None as "already ended" would send an empty
         # stream with status OK.
@@ -569,7 +578,7 @@ def _on_termination(context: grpc.ServicerContext, function: str) -> list[None]:
             f"a{function}"
         )
     if not registered:
-        flag.append(None)
+        _raise_flag(flag, None)
     return flag
 
 
@@ -1508,8 +1517,6 @@ def _check_aio_call(call: object, function: str, sync_function: str) -> None:
         )
 
 
-def _raise_flag(flag: list[None], _context: object) -> None:
-    flag.append(None)
 
 
 def _aio_termination_flag(context: Any, function: str) -> list[None]:
@@ -1519,7 +1526,7 @@ def _aio_termination_flag(context: Any, function: str) -> list[None]:
     context.add_done_callback(partial(_raise_flag, flag))
     done = getattr(context, "done", None)
     if callable(done) and done():
-        flag.append(None)
+        _raise_flag(flag, None)
     return flag
 
 
