@@ -189,7 +189,7 @@ class TestRunPy:
         assert args.clock == "cpu"
 
     def test_default_runs_every_section(self) -> None:
-        assert run.parse_args([]).only == ["option_result", "iter", "async", "kit", "peers"]
+        assert run.parse_args([]).only == ["option_result", "iter", "async", "kit", "grpc", "peers"]
 
     def test_unknown_section_is_an_error(self, capsys: pytest.CaptureFixture[str]) -> None:
         with pytest.raises(SystemExit):
