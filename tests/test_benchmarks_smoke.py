@@ -219,6 +219,7 @@ class TestRunPy:
             "methods",
             "async",
             "kit",
+            "grpc",
             "peers",
         ]
 
