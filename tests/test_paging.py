@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from _helpers import Source
 from itero import (
     Err,
+    ItemTooLargeError,
     Iter,
     Ok,
     Page,
@@ -30,6 +31,8 @@ from itero import (
     from_pages,
     try_from_pages,
 )
+from itero._paging import GROW_AFTER
+from itero.strategies import PagedSource, PageTooLargeError, paged_sources
 
 
 class TooLarge(Exception):
@@ -221,9 +224,8 @@ class TestFromPages:
 class TestAdaptivePageSize:
     def test_halves_and_keeps_the_smaller_limit(self) -> None:
         backend = Backend(list(range(10)), thresholds={0: 3})
-        assert from_pages(backend.fetch, page_size=10, too_large=TooLarge).collect() == list(
-            range(10)
-        )
+        got = from_pages(backend.fetch, page_size=10, too_large=TooLarge, grow_after=None)
+        assert got.collect() == list(range(10))
         assert backend.calls == [
             (None, 10, "too large"),
             (None, 5, "too large"),
@@ -269,7 +271,9 @@ class TestAdaptivePageSize:
         self, items: list[int], page_size: int, thresholds: dict[int, int]
     ) -> None:
         backend = Backend(items, thresholds)
-        got = from_pages(backend.fetch, page_size=page_size, too_large=TooLarge).collect()
+        got = from_pages(
+            backend.fetch, page_size=page_size, too_large=TooLarge, grow_after=None
+        ).collect()
         assert got == items
         limits = [limit for _, limit, _ in backend.calls]
         assert limits == sorted(limits, reverse=True)  # never grows back
@@ -579,3 +583,257 @@ class TestCutPage:
         args: dict[str, Any] = {"key": identity, "start": None, "limit": 2, **kwargs}
         with pytest.raises(error, match=f"^{re.escape(message)}$"):
             cut_page([1, 2], **args)
+
+
+# ---------------------------------------------------------------------------------------------
+# Byte budgets (server side)
+
+
+class TestCutPageByteBudget:
+    def test_examples(self) -> None:
+        names = ["ant", "bee", "cicada", "dragonfly"]
+        assert cut_page(names, key=str, start=None, limit=9, max_bytes=10) == Page(
+            ["ant", "bee"], "cicada", 6
+        )
+        assert cut_page(names, key=str, start=None, limit=1, max_bytes=10) == Page(
+            ["ant"], "bee", 3
+        )
+        assert cut_page(names, key=str, start="b", limit=9, max_bytes=100) == Page(
+            names[1:], None, 18
+        )
+        assert cut_page([], key=str, start=None, limit=9, max_bytes=10) == Page([], None, 0)
+
+    def test_overheads_count(self) -> None:
+        names = ["ab", "cd", "ef"]
+        # 1 + (2 + 2) + (2 + 2) = 9 <= 9; the third would make 13.
+        page = cut_page(
+            names, key=str, start=None, limit=9, max_bytes=9, page_overhead=1, item_overhead=2
+        )
+        assert page == Page(["ab", "cd"], "ef", 9)
+
+    def test_size_function(self) -> None:
+        rows = [(1, 5), (2, 5), (3, 1)]
+        page = cut_page(rows, key=by_first_int, start=None, limit=9, max_bytes=6, size=second)
+        assert page == Page([(1, 5)], 2, 5)
+
+    def test_first_item_too_large_names_its_key(self) -> None:
+        names = ["a", "b", "huge!", "c"]
+        with pytest.raises(ItemTooLargeError) as info:
+            cut_page(names, key=str, start="h", limit=9, max_bytes=6, page_overhead=2)
+        err = info.value
+        assert (err.key, err.index, err.size, err.max_bytes, err.overhead, err.unit) == (
+            "huge!",
+            2,
+            5,
+            6,
+            2,
+            "page",
+        )
+        assert str(err) == (
+            "item at index 2 (key 'huge!') has size 5 (7 with the page and item overheads), "
+            "which does not fit in max_bytes=6 even in a page of its own"
+        )
+
+    def test_a_large_item_later_ends_the_page_before_it(self) -> None:
+        names = ["a", "b", "huge!", "c"]
+        assert cut_page(names, key=str, start=None, limit=9, max_bytes=4) == Page(
+            ["a", "b"], "huge!", 2
+        )
+
+    @given(
+        st.lists(st.integers(0, 30), max_size=30),
+        st.integers(1, 12),
+        st.integers(1, 60),
+        st.integers(0, 5),
+        st.integers(0, 3),
+        st.data(),
+    )
+    def test_budget_never_exceeded_and_nothing_lost(
+        self,
+        sizes: list[int],
+        limit: int,
+        max_bytes: int,
+        page_overhead: int,
+        item_overhead: int,
+        data: st.DataObject,
+    ) -> None:
+        if page_overhead + item_overhead > max_bytes:
+            return
+        source = list(enumerate(sizes))  # (key, size), sorted by key
+        budget = max_bytes - page_overhead
+        got: list[tuple[int, int]] = []
+        token: int | None = None
+        while True:
+            i = data.draw(st.sampled_from([0, len(got)]))  # the whole source, or from start
+            counting = Source(source[i:])
+            try:
+                page = cut_page(
+                    counting,
+                    key=by_first_int,
+                    size=second,
+                    start=token,
+                    limit=limit,
+                    max_bytes=max_bytes,
+                    page_overhead=page_overhead,
+                    item_overhead=item_overhead,
+                )
+            except ItemTooLargeError as err:
+                first = source[len(got)]
+                assert err.key == first[0]
+                assert first[1] + item_overhead > budget
+                return
+            items = list(page.items)
+            encoded = page_overhead + sum(x[1] + item_overhead for x in items)
+            assert page.nbytes == encoded <= max_bytes
+            assert len(items) <= limit
+            assert items == source[len(got) : len(got) + len(items)]
+            # The cut is as late as possible, and at most one item past it was read.
+            rest = len(source) - len(got) - len(items)
+            if rest:
+                nxt = source[len(got) + len(items)]
+                assert page.next_token == nxt[0]
+                assert len(items) == limit or encoded + nxt[1] + item_overhead > max_bytes
+                assert items  # at least one item, as the first fits
+            else:
+                assert page.next_token is None
+            assert counting.pulled <= len(got) - i + len(items) + 1
+            got += items
+            if page.next_token is None:
+                break
+            token = page.next_token
+        assert got == source
+
+    @pytest.mark.parametrize(
+        ("kwargs", "error", "message"),
+        [
+            ({"max_bytes": 0}, ValueError, "max_bytes must be >= 1, got 0"),
+            ({"max_bytes": 2.5}, TypeError, "max_bytes must be an int, got float"),
+            ({"size": 3}, TypeError, "size must be callable, got int"),
+            ({"page_overhead": -1}, ValueError, "page_overhead must be >= 0, got -1"),
+            ({"item_overhead": -1}, ValueError, "item_overhead must be >= 0, got -1"),
+            (
+                {"max_bytes": 4, "page_overhead": 3, "item_overhead": 2},
+                ValueError,
+                "page_overhead (3) + item_overhead (2) exceeds max_bytes (4), so no item can "
+                "ever fit",
+            ),
+        ],
+    )
+    def test_bad_arguments(
+        self, kwargs: dict[str, Any], error: type[Exception], message: str
+    ) -> None:
+        args: dict[str, Any] = {"key": str, "start": None, "limit": 2, **kwargs}
+        with pytest.raises(error, match=f"^{re.escape(message)}$"):
+            cut_page(["a"], **args)
+
+    def test_bad_size_result(self) -> None:
+        with pytest.raises(TypeError, match="must return an int, got str"):
+            cut_page(["a"], key=str, start=None, limit=2, max_bytes=5, size=lambda x: "1")  # type: ignore[arg-type, return-value]
+
+
+def by_first_int(row: tuple[int, int]) -> int:
+    return row[0]
+
+
+def second(row: tuple[int, int]) -> int:
+    return row[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Recovery of the page size (client side)
+
+
+class SizedServer:
+    """A server of items with sizes, over a response byte limit: too large when above it.
+
+    Token = index of the page's first item. A page of ``limit`` items from ``start`` is "too
+    large" when its items' sizes add up to more than ``max_bytes``.
+    """
+
+    def __init__(self, sizes: list[int], max_bytes: int) -> None:
+        self.sizes = sizes
+        self.max_bytes = max_bytes
+        self.calls: list[tuple[int | None, int, str]] = []
+
+    def fetch(self, token: int | None, limit: int) -> Page[int, int]:
+        start = token or 0
+        chunk = list(range(start, min(start + limit, len(self.sizes))))
+        if sum(self.sizes[i] for i in chunk) > self.max_bytes:
+            self.calls.append((token, limit, "too large"))
+            raise TooLarge(f"limit {limit} at {start}")
+        self.calls.append((token, limit, "ok"))
+        end = start + len(chunk)
+        return Page(chunk, end if end < len(self.sizes) else None)
+
+
+class TestPageSizeRecovery:
+    def test_grows_back_after_a_burst_of_large_items(self) -> None:
+        # 8 small items, 4 large ones, then 40 small ones; a response holds 16 bytes.
+        sizes = [1] * 8 + [8] * 4 + [1] * 40
+        server = SizedServer(sizes, 16)
+        got = from_pages(server.fetch, page_size=8, too_large=TooLarge, grow_after=2)
+        assert got.collect() == list(range(len(sizes)))
+        assert server.calls == [
+            (None, 8, "ok"),
+            (8, 8, "too large"),
+            (8, 4, "too large"),
+            (8, 2, "ok"),  # 1st success at 2
+            (10, 2, "ok"),  # 2nd: double
+            (12, 4, "ok"),  # 1st at 4
+            (16, 4, "ok"),  # 2nd: double, back to page_size
+            (20, 8, "ok"),
+            (28, 8, "ok"),
+            (36, 8, "ok"),
+            (44, 8, "ok"),
+        ]
+
+    def test_default_grow_after(self) -> None:
+        assert GROW_AFTER == 4
+        server = SizedServer([2] * 3 + [1] * 30, 4)
+        from_pages(server.fetch, page_size=4, too_large=TooLarge).collect()
+        ok_limits = [limit for _, limit, outcome in server.calls if outcome == "ok"]
+        assert ok_limits[:6] == [2, 2, 2, 2, 4, 4]
+
+    def test_a_failure_resets_the_count(self) -> None:
+        # Every other page fails at 4: the limit never gets back above 2 with grow_after=2.
+        sizes = [1, 1, 5, 5] * 10
+        server = SizedServer(sizes, 10)
+        got = from_pages(server.fetch, page_size=4, too_large=TooLarge, grow_after=2)
+        assert got.collect() == list(range(len(sizes)))
+        limits = [limit for _, limit, _ in server.calls]
+        assert max(limits[1:]) <= 4
+
+    @given(
+        st.lists(st.integers(1, 9), max_size=60),
+        st.integers(1, 16),
+        st.integers(9, 30),
+        st.one_of(st.none(), st.integers(1, 5)),
+    )
+    def test_every_item_once_under_any_shrink_and_grow(
+        self, sizes: list[int], page_size: int, max_bytes: int, grow_after: int | None
+    ) -> None:
+        server = SizedServer(sizes, max_bytes)
+        got = from_pages(
+            server.fetch, page_size=page_size, too_large=TooLarge, grow_after=grow_after
+        ).collect()
+        assert got == list(range(len(sizes)))
+        limit, successes = page_size, 0
+        for _token, used, outcome in server.calls:
+            assert used == limit  # the policy, replayed
+            if outcome == "too large":
+                limit //= 2
+                successes = 0
+            elif limit < page_size:
+                successes += 1
+                if grow_after is not None and successes == grow_after:
+                    limit, successes = min(page_size, 2 * limit), 0
+        assert all(limit <= page_size for _, limit, _ in server.calls)
+
+    @given(paged_sources(st.integers(), max_size=40), st.integers(1, 10), st.integers(1, 4))
+    def test_paged_sources(self, source: PagedSource[int], page_size: int, grow: int) -> None:
+        it = from_pages(source, page_size=page_size, too_large=PageTooLargeError, grow_after=grow)
+        try:
+            got = it.collect()
+        except PageItemTooLargeError:
+            return  # a threshold below 1 item: nothing can be fetched there
+        assert got == source.items
