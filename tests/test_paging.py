@@ -8,6 +8,7 @@ for, with which limits, and when; Hypothesis drives the page layouts, the page s
 from __future__ import annotations
 
 import itertools
+import random
 import re
 import weakref
 from collections.abc import Callable, Iterator
@@ -22,16 +23,20 @@ from itero import (
     Err,
     ItemTooLargeError,
     Iter,
+    ListingDeadlineError,
     Ok,
     Page,
     PageItemTooLargeError,
+    PageRecord,
     PaginationError,
     RepeatedTokenError,
+    RetriesExhaustedError,
+    Retry,
     cut_page,
     from_pages,
     try_from_pages,
 )
-from itero._paging import GROW_AFTER
+from itero._paging import GROW_AFTER, StreamMeter
 from itero.strategies import PagedSource, PageTooLargeError, paged_sources
 
 
@@ -837,3 +842,479 @@ class TestPageSizeRecovery:
         except PageItemTooLargeError:
             return  # a threshold below 1 item: nothing can be fetched there
         assert got == source.items
+
+
+# ---------------------------------------------------------------------------------------------
+# Retries, deadline, on_page
+
+
+class FakeTime:
+    """A clock and a sleep that only move when told: ``sleep`` adds to ``now`` and is logged."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class Flaky:
+    """A server over ``range(n)`` (token = first index) whose calls fail as scripted.
+
+    ``failures`` is the outcome of each call in order (True: raise ``ConnectionError``); calls
+    past the script succeed. Each call takes ``cost`` seconds of ``time``.
+    """
+
+    def __init__(
+        self, n: int, failures: list[bool], time: FakeTime | None = None, cost: float = 0.0
+    ) -> None:
+        self.n = n
+        self.failures = failures
+        self.time = time
+        self.cost = cost
+        self.calls: list[tuple[int | None, int, str]] = []
+
+    def fetch(self, token: int | None, limit: int) -> Page[int, int]:
+        if self.time is not None:
+            self.time.now += self.cost
+        i = len(self.calls)
+        if i < len(self.failures) and self.failures[i]:
+            self.calls.append((token, limit, "failed"))
+            raise ConnectionError(f"call {i} failed")
+        self.calls.append((token, limit, "ok"))
+        start = token or 0
+        end = min(start + limit, self.n)
+        return Page(
+            list(range(start, end)), end if end < self.n else None, nbytes=8 * (end - start)
+        )
+
+
+def no_jitter() -> float:
+    return 0.0
+
+
+class TestRetry:
+    def test_retries_from_the_same_token_with_backoff(self) -> None:
+        t = FakeTime()
+        server = Flaky(6, [False, True, True, False], t)
+        retry = Retry(attempts=3, backoff=0.5, rand=no_jitter)
+        got = from_pages(server.fetch, page_size=2, retry=retry, clock=t.clock, sleep=t.sleep)
+        assert got.collect() == list(range(6))
+        assert server.calls == [
+            (None, 2, "ok"),
+            (2, 2, "failed"),
+            (2, 2, "failed"),
+            (2, 2, "ok"),
+            (4, 2, "ok"),
+        ]
+        assert t.sleeps == [0.5, 1.0]
+
+    def test_gives_up_after_attempts_with_the_count_in_the_message(self) -> None:
+        t = FakeTime()
+        server = Flaky(6, [False, True, True, True], t)
+        retry = Retry(attempts=3, backoff=0.25, rand=no_jitter)
+        it = from_pages(server.fetch, page_size=2, retry=retry, clock=t.clock, sleep=t.sleep)
+        assert [next(it), next(it)] == [0, 1]
+        with pytest.raises(RetriesExhaustedError) as info:
+            next(it)
+        err = info.value
+        assert (err.token, err.attempts, err.seconds) == (2, 3, 0.75)
+        assert str(err) == "gave up on the page at token 2 after 3 attempts in 0.8 s"
+        assert isinstance(err.__cause__, ConnectionError)
+        assert str(err.__cause__) == "call 3 failed"
+        assert isinstance(err, PaginationError)
+        assert len(server.calls) == 4
+        # Resuming from the token carries on where the listing stopped.
+        assert from_pages(Flaky(6, []).fetch, page_size=2, start=2).collect() == [
+            2,
+            3,
+            4,
+            5,
+        ]
+
+    def test_try_variant_ends_with_err(self) -> None:
+        t = FakeTime()
+        server = Flaky(4, [False, True, True], t)
+        retry = Retry(attempts=2, rand=no_jitter)
+        got = try_from_pages(
+            server.fetch, page_size=2, retry=retry, clock=t.clock, sleep=t.sleep
+        ).collect()
+        assert got[:2] == [Ok(0), Ok(1)]
+        assert len(got) == 3
+        assert isinstance(got[2], Err)
+        assert isinstance(got[2].error, RetriesExhaustedError)
+        assert got[2].error.attempts == 2
+
+    def test_attempts_one_means_no_retry(self) -> None:
+        server = Flaky(4, [True])
+        with pytest.raises(RetriesExhaustedError, match="after 1 attempts"):
+            from_pages(server.fetch, page_size=2, retry=Retry(attempts=1)).collect()
+        assert len(server.calls) == 1
+
+    def test_other_exceptions_propagate_unchanged(self) -> None:
+        boom = KeyError("x")
+
+        def fetch(token: int | None, limit: int) -> Page[int, int]:
+            raise boom
+
+        with pytest.raises(KeyError) as info:
+            from_pages(fetch, page_size=2, retry=Retry()).collect()
+        assert info.value is boom
+
+    def test_predicate(self) -> None:
+        t = FakeTime()
+        calls: list[int] = []
+
+        def fetch(token: int | None, limit: int) -> Page[int, int]:
+            calls.append(limit)
+            if len(calls) < 3:
+                raise RuntimeError("UNAVAILABLE" if len(calls) == 1 else "unavailable, again")
+            return Page([1])
+
+        retry = Retry(on=lambda e: "unavailable" in str(e).lower(), rand=no_jitter)
+        assert from_pages(
+            fetch, page_size=2, retry=retry, clock=t.clock, sleep=t.sleep
+        ).collect() == [1]
+        assert len(calls) == 3
+
+    def test_counts_start_again_at_each_page(self) -> None:
+        t = FakeTime()
+        # Two failures before each page, with attempts=3: every page gets through.
+        server = Flaky(6, [True, True, False] * 3, t)
+        retry = Retry(attempts=3, backoff=1.0, rand=no_jitter)
+        got = from_pages(server.fetch, page_size=2, retry=retry, clock=t.clock, sleep=t.sleep)
+        assert got.collect() == list(range(6))
+        assert t.sleeps == [1.0, 2.0] * 3
+
+    def test_time_budget(self) -> None:
+        t = FakeTime()
+        server = Flaky(4, [True] * 10, t, cost=1.0)
+        retry = Retry(attempts=100, within=5.0, backoff=1.0, multiplier=1.0, rand=no_jitter)
+        with pytest.raises(RetriesExhaustedError) as info:
+            from_pages(
+                server.fetch, page_size=2, retry=retry, clock=t.clock, sleep=t.sleep
+            ).collect()
+        # Each call costs 1 s and each wait is 1 s: failures at t = 1, 3, 5, 7. A retry after
+        # the one at 7 would start at 8, 7 s after the first failure: past `within`.
+        assert info.value.attempts == 4
+        assert info.value.seconds == 6.0
+        assert t.sleeps == [1.0, 1.0, 1.0]
+
+    def test_backoff_grows_to_max_and_jitter_draws(self) -> None:
+        t = FakeTime()
+        server = Flaky(2, [True] * 6, t)
+        draws = iter([0.0, 0.5, 0.999, 0.0, 0.5])
+        retry = Retry(
+            attempts=6,
+            backoff=1.0,
+            multiplier=3.0,
+            max_backoff=10.0,
+            jitter=0.5,
+            rand=lambda: next(draws),
+        )
+        it = from_pages(server.fetch, page_size=2, retry=retry, clock=t.clock, sleep=t.sleep)
+        with pytest.raises(RetriesExhaustedError):
+            it.collect()
+        assert t.sleeps == pytest.approx([1.0, 2.25, 9 * 0.5005, 10.0, 7.5])
+
+    def test_seeded_jitter_is_reproducible(self) -> None:
+        def run(seed: int) -> list[float]:
+            t = FakeTime()
+            retry = Retry(attempts=9, rand=random.Random(seed).random)
+            from_pages(
+                Flaky(2, [True] * 5, t).fetch,
+                page_size=2,
+                retry=retry,
+                clock=t.clock,
+                sleep=t.sleep,
+            ).collect()
+            return t.sleeps
+
+        assert run(7) == run(7)
+        assert run(7) != run(8)
+        assert all(0.05 <= w <= 0.1 * 2**i for i, w in enumerate(run(7)))
+
+    def test_bad_rand(self) -> None:
+        retry = Retry(rand=lambda: 1.5)
+        with pytest.raises(ValueError, match=r"rand must return a float in \[0, 1\), got 1.5"):
+            from_pages(
+                Flaky(2, [True]).fetch, page_size=2, retry=retry, sleep=lambda s: None
+            ).collect()
+
+    def test_too_large_does_not_count_as_an_attempt(self) -> None:
+        t = FakeTime()
+        calls: list[int] = []
+
+        def fetch(token: int | None, limit: int) -> Page[int, int]:
+            calls.append(limit)
+            if limit > 1:
+                raise TooLarge()
+            if len(calls) < 7:
+                raise ConnectionError()
+            return Page([7])
+
+        retry = Retry(attempts=3, rand=no_jitter)
+        got = from_pages(
+            fetch, page_size=8, too_large=TooLarge, retry=retry, clock=t.clock, sleep=t.sleep
+        )
+        with pytest.raises(RetriesExhaustedError, match="after 3 attempts"):
+            got.collect()
+        assert calls == [8, 4, 2, 1, 1, 1]
+
+    @given(
+        st.integers(0, 40),
+        st.integers(1, 7),
+        st.lists(st.booleans(), max_size=60),
+        st.integers(1, 6),
+    )
+    def test_never_a_duplicated_or_skipped_item(
+        self, n: int, page_size: int, failures: list[bool], attempts: int
+    ) -> None:
+        t = FakeTime()
+        server = Flaky(n, failures, t)
+        retry = Retry(attempts=attempts, rand=random.Random(0).random)
+        got = try_from_pages(
+            server.fetch, page_size=page_size, retry=retry, clock=t.clock, sleep=t.sleep
+        ).collect()
+        oks = [r.unwrap() for r in got if isinstance(r, Ok)]
+        assert oks == list(range(len(oks)))  # a prefix, in order, no duplicate
+        if got and isinstance(got[-1], Err):
+            err = got[-1].error
+            assert isinstance(err, RetriesExhaustedError)
+            assert err.attempts == attempts
+            assert err.token == (oks[-1] + 1 if oks else None)
+        else:
+            assert oks == list(range(n))
+        # Every call after a failure retries the same token and limit.
+        for (token, limit, outcome), following in itertools.pairwise(server.calls):
+            if outcome == "failed":
+                assert following[:2] == (token, limit)
+        assert len(t.sleeps) == sum(1 for c in server.calls if c[2] == "failed") - (
+            1 if got and isinstance(got[-1], Err) else 0
+        )
+
+    @pytest.mark.parametrize(
+        ("kwargs", "error", "message"),
+        [
+            ({"attempts": -1}, ValueError, "attempts must be >= 1, got -1"),
+            ({"attempts": 0}, ValueError, "attempts must be >= 1, got 0"),
+            ({"attempts": 2.0}, TypeError, "attempts must be an int, got float"),
+            ({"within": -1.0}, ValueError, "within must be non-negative and finite, got -1.0"),
+            ({"backoff": -1}, ValueError, "backoff must be non-negative and finite, got -1"),
+            ({"multiplier": 0.5}, ValueError, "multiplier must be >= 1, got 0.5"),
+            ({"max_backoff": "1"}, TypeError, "max_backoff must be a number, got str"),
+            ({"jitter": 1.5}, ValueError, "jitter must be between 0 and 1, got 1.5"),
+            ({"on": 3}, TypeError, "on must be callable, got int"),
+            (
+                {"on": (KeyError, int)},
+                TypeError,
+                "on must be an exception type or a tuple of them, got "
+                "(<class 'KeyError'>, <class 'int'>)",
+            ),
+            ({"rand": None}, TypeError, "rand must be callable, got NoneType"),
+        ],
+    )
+    def test_bad_arguments(
+        self, kwargs: dict[str, Any], error: type[Exception], message: str
+    ) -> None:
+        with pytest.raises(error, match=f"^{re.escape(message)}$"):
+            Retry(**kwargs)
+
+    def test_frozen(self) -> None:
+        with pytest.raises(AttributeError):
+            Retry().attempts = 3  # type: ignore[misc]
+        assert Retry(attempts=2) == Retry(attempts=2)
+
+
+class TestDeadline:
+    def test_no_fetch_starts_after_the_deadline(self) -> None:
+        t = FakeTime()
+        server = Flaky(100, [], t, cost=1.0)
+        it = from_pages(server.fetch, page_size=10, deadline=3.5, clock=t.clock, sleep=t.sleep)
+        got: list[int] = []
+        with pytest.raises(ListingDeadlineError) as info:
+            for x in it:
+                got.append(x)
+        # Fetches start at 0, 1, 2, 3; at 4 the deadline (3.5) has passed.
+        assert got == list(range(40))
+        assert len(server.calls) == 4
+        err = info.value
+        assert (err.delivered, err.pages, err.deadline, err.token) == (40, 4, 3.5, 40)
+        assert str(err) == (
+            "the listing's deadline of 3.5 s passed after 40 items in 4 pages; the page at "
+            "token 40 was not fetched"
+        )
+        assert isinstance(err, PaginationError)
+
+    def test_counted_from_the_first_fetch(self) -> None:
+        t = FakeTime()
+        server = Flaky(20, [], t, cost=1.0)
+        it = from_pages(server.fetch, page_size=10, deadline=1.5, clock=t.clock, sleep=t.sleep)
+        t.now = 100.0  # built long before it is read
+        assert it.collect() == list(range(20))
+
+    def test_a_backoff_past_the_deadline_gives_up_at_once(self) -> None:
+        t = FakeTime()
+        server = Flaky(20, [False, True, True, True], t, cost=1.0)
+        retry = Retry(attempts=10, backoff=2.0, rand=no_jitter)
+        got = try_from_pages(
+            server.fetch, page_size=10, retry=retry, deadline=6.0, clock=t.clock, sleep=t.sleep
+        ).collect()
+        # Fetch at 0 (ok), at 1 (fails at 2), sleep 2, at 4 (fails at 5): a 4 s backoff would
+        # end at 9 > 6, so no sleep and no fetch.
+        assert t.sleeps == [2.0]
+        assert len(server.calls) == 3
+        assert got[:10] == [Ok(i) for i in range(10)]
+        last = got[-1]
+        assert isinstance(last, Err)
+        assert isinstance(last.error, ListingDeadlineError)
+        assert last.error.delivered == 10
+        assert isinstance(last.error.__cause__, ConnectionError)
+
+    @pytest.mark.parametrize("bad", [0, -1.0, float("inf")])
+    def test_bad_deadline(self, bad: float) -> None:
+        with pytest.raises(ValueError, match=r"^deadline must be positive and finite"):
+            from_pages(Flaky(1, []).fetch, page_size=1, deadline=bad)
+
+
+class TestOnPage:
+    def test_records_match_what_happened(self) -> None:
+        t = FakeTime()
+        server = Flaky(5, [False, True, False], t, cost=0.5)
+        records: list[PageRecord[int]] = []
+        retry = Retry(backoff=1.0, rand=no_jitter)
+        got = from_pages(
+            server.fetch,
+            page_size=2,
+            retry=retry,
+            on_page=records.append,
+            clock=t.clock,
+            sleep=t.sleep,
+        ).collect()
+        assert got == [0, 1, 2, 3, 4]
+        assert records == [
+            PageRecord(1, None, 2, 16, 2, 0, 0.5),
+            PageRecord(2, 2, 2, 16, 2, 1, 2.5),
+            PageRecord(3, 4, 1, 8, 2, 0, 3.0),
+        ]
+
+    def test_called_before_the_items_and_for_empty_pages(self) -> None:
+        events: list[object] = []
+        backend = Scripted([[1], [], [2]])
+        it = from_pages(backend.fetch, page_size=5, on_page=lambda r: events.append(r.items))
+        for x in it:
+            events.append(f"item {x}")
+        assert events == [1, "item 1", 0, 1, "item 2"]
+
+    def test_too_large_retries_are_counted(self) -> None:
+        records: list[PageRecord[int]] = []
+        backend = Backend(list(range(4)), thresholds={0: 1})
+        from_pages(backend.fetch, page_size=4, too_large=TooLarge, on_page=records.append).collect()
+        assert [(r.limit, r.retries, r.items) for r in records] == [
+            (1, 2, 1),
+            (1, 0, 1),
+            (1, 0, 1),
+            (1, 0, 1),
+        ]
+
+    def test_no_clock_reads_without_the_options(self) -> None:
+        def clock() -> float:
+            raise AssertionError("the clock was read")
+
+        assert from_pages(Backend([1, 2]).fetch, page_size=1, clock=clock).collect() == [1, 2]
+
+    def test_hook_errors_propagate(self) -> None:
+        def hook(record: PageRecord[int]) -> None:
+            raise RuntimeError("hook failed")
+
+        with pytest.raises(RuntimeError, match="hook failed"):
+            from_pages(Backend([1]).fetch, page_size=1, on_page=hook).collect()
+
+    def test_stream_meter(self) -> None:
+        times = iter([5.0, 5.5, 7.0])
+        meter = StreamMeter(lambda: next(times))
+        assert meter.record(3, 30) == PageRecord(1, None, 3, 30, None, 0, 0.5)
+        assert meter.record(1, None) == PageRecord(2, None, 1, None, None, 0, 2.0)
+
+
+class TestNewArguments:
+    @pytest.mark.parametrize(
+        ("kwargs", "error", "message"),
+        [
+            ({"on_page": 3}, TypeError, "on_page must be callable or None, got int"),
+            ({"retry": 3}, TypeError, "retry must be a Retry or None, got int"),
+            ({"deadline": "1"}, TypeError, "deadline must be a number, got str"),
+            ({"grow_after": 0}, ValueError, "grow_after must be >= 1, got 0"),
+            ({"clock": None}, TypeError, "clock must be callable, got NoneType"),
+            ({"sleep": 1}, TypeError, "sleep must be callable, got int"),
+        ],
+    )
+    @pytest.mark.parametrize("producer", [from_pages, try_from_pages])
+    def test_bad_arguments_raise_at_the_call(
+        self,
+        producer: Callable[..., Any],
+        kwargs: dict[str, Any],
+        error: type[Exception],
+        message: str,
+    ) -> None:
+        with pytest.raises(error, match=f"^{re.escape(message)}$"):
+            producer(UntouchableBackend().fetch, page_size=2, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# Gaps found by mutation testing (issue 9)
+
+
+class TestMutationGaps:
+    def test_try_from_pages_uses_start(self) -> None:
+        backend = Backend(list(range(10)))
+        got = try_from_pages(backend.fetch, page_size=4, start=6).collect()
+        assert got == [Ok(6), Ok(7), Ok(8), Ok(9)]
+        assert backend.calls[0] == (6, 4, "ok")
+
+    def test_try_from_pages_closed_before_its_first_fetch(self) -> None:
+        on_close = CallCounter()
+        it = try_from_pages(UntouchableBackend().fetch, page_size=2, on_close=on_close)
+        it.close()
+        assert on_close.calls == 1
+        it.close()
+        assert on_close.calls == 1
+
+    @pytest.mark.parametrize("tail", [0, 1, 2, 3, 5, 8, 13])
+    @pytest.mark.parametrize("cycle", [1, 2, 3, 4, 7, 16, 33])
+    def test_rho_shaped_token_graphs(self, tail: int, cycle: int) -> None:
+        # Tokens 1..tail lead into the cycle tail+1 .. tail+cycle, which loops back to tail+1;
+        # the start token (None) and the tail are never seen again.
+        def fetch(token: int | None, limit: int) -> Page[int, int]:
+            t = 0 if token is None else token
+            nxt = t + 1 if t < tail + cycle else tail + 1
+            return Page([t], nxt)
+
+        it = from_pages(fetch, page_size=1)
+        seen: list[int] = []
+        with pytest.raises(RepeatedTokenError) as info:
+            for x in it:
+                seen.append(x)
+                assert len(seen) <= 4 * (tail + cycle) + 4, "the cycle was not caught"
+        assert seen[: tail + cycle + 1] == list(range(tail + cycle + 1))
+        assert info.value.token in range(tail + 1, tail + cycle + 1)
+
+    def test_cycle_not_through_the_start_token(self) -> None:
+        # start="s" -> a -> b -> c -> b: a Brent that only compared with the start would loop.
+        graph = {"s": "a", "a": "b", "b": "c", "c": "b"}
+
+        def fetch(token: str | None, limit: int) -> Page[str, str]:
+            assert token is not None
+            return Page([token], graph[token])
+
+        got: list[str] = []
+        with pytest.raises(RepeatedTokenError):
+            for x in from_pages(fetch, page_size=1, start="s"):
+                got.append(x)
+                assert len(got) < 20
+        assert got[:4] == ["s", "a", "b", "c"]
