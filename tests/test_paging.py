@@ -808,6 +808,17 @@ class TestPageSizeRecovery:
         limits = [limit for _, limit, _ in server.calls]
         assert max(limits[1:]) <= 4
 
+    def test_a_hard_limit_costs_few_refused_responses(self) -> None:
+        # Every response above 5 items is refused: growth probes back off (2, 4, 8, ...).
+        server = SizedServer([1] * 400, 5)
+        got = from_pages(server.fetch, page_size=64, too_large=TooLarge, grow_after=2)
+        assert got.collect() == list(range(400))
+        refused = [c for c in server.calls if c[2] == "too large"]
+        # 64 -> 4 at the start; then 100 pages of 4, with probes after 2, 4, 8, 16 and 32 of them.
+        assert len(refused) == 4 + 5
+        ok_limits = {limit for _, limit, outcome in server.calls if outcome == "ok"}
+        assert ok_limits == {4}
+
     @given(
         st.lists(st.integers(1, 9), max_size=60),
         st.integers(1, 16),
@@ -822,16 +833,21 @@ class TestPageSizeRecovery:
             server.fetch, page_size=page_size, too_large=TooLarge, grow_after=grow_after
         ).collect()
         assert got == list(range(len(sizes)))
-        limit, successes = page_size, 0
+        limit, successes, wait, probing = page_size, 0, grow_after or 0, False
         for _token, used, outcome in server.calls:
             assert used == limit  # the policy, replayed
             if outcome == "too large":
                 limit //= 2
                 successes = 0
-            elif limit < page_size:
+                if probing:
+                    probing, wait = False, 2 * wait
+                continue
+            if probing:
+                probing, wait = False, grow_after or 0
+            if limit < page_size:
                 successes += 1
-                if grow_after is not None and successes == grow_after:
-                    limit, successes = min(page_size, 2 * limit), 0
+                if grow_after is not None and successes == wait:
+                    limit, successes, probing = min(page_size, 2 * limit), 0, True
         assert all(limit <= page_size for _, limit, _ in server.calls)
 
     @given(paged_sources(st.integers(), max_size=40), st.integers(1, 10), st.integers(1, 4))

@@ -121,7 +121,9 @@ def from_pages(
     limit is halved (integer division) and the same token retried. The smaller limit is kept
     for the pages that follow, and grows back once they fit again: after ``grow_after`` pages
     in a row fetched at a reduced limit without a too-large error, the limit doubles (never
-    above ``page_size``; ``grow_after=None`` keeps it reduced). If a page of one item is still
+    above ``page_size``; ``grow_after=None`` keeps it reduced); a doubled limit refused at
+    once makes the next growth wait twice as many pages, so a hard size limit costs few
+    refused responses (``Pager`` states the policy in full). If a page of one item is still
     too large, ``PageItemTooLargeError`` names the token (the server's exception is its
     ``__cause__``).
 

@@ -204,17 +204,22 @@ in max_bytes=8 even in a page of its own
             unit="page",
         )
     used = s
+    n = 1
+    append = items.append
     for item in it:
         k = key(item)
         if not prev < k:
             _unsorted(k, prev)
-        if len(items) == limit:
+        if n == limit:
             return Page(items, k, page_overhead + used)
-        s = _measure(measure, item) + item_overhead
-        if used + s > budget:
-            return Page(items, k, page_overhead + used)
-        items.append(item)
-        used += s
+        s = measure(item)
+        if s.__class__ is not int or s < 0:
+            s = _bad_size(measure, item, s)
+        used += s + item_overhead
+        if used > budget:
+            return Page(items, k, page_overhead + used - s - item_overhead)
+        append(item)
+        n += 1
         prev = k
     return Page(items, None, page_overhead + used)
 
@@ -420,7 +425,10 @@ class Pager(Generic[T, K]):
     * Page size: a ``too_large`` exception halves the limit (integer division) and retries the
       same token; at limit 1 it raises ``PageItemTooLargeError``. After ``grow_after`` pages in
       a row fetched without one at a reduced limit, the limit doubles, never above
-      ``page_size`` (None: never grows back).
+      ``page_size`` (None: never grows back). If the doubled limit is too large at once, the
+      next growth waits twice as many pages (2k, 4k, ...: a hard limit costs a logarithmic
+      number of refused responses, not one every k pages); once a doubled limit holds for a
+      page, the wait is back to ``grow_after``.
     * Retries (with ``retry``): see ``Retry``; a too-large exception is never a retry.
     * Deadline: no fetch (or retry) starts ``deadline`` seconds or more after the first one;
       a backoff that would end past it gives up at once.
@@ -440,7 +448,9 @@ class Pager(Generic[T, K]):
         "_failures",
         "_first_failure",
         "_grow_after",
+        "_grow_wait",
         "_power",
+        "_probing",
         "_repeated",
         "_retry",
         "_saved",
@@ -495,6 +505,8 @@ class Pager(Generic[T, K]):
         self._steps = 0
         self._power: int = 1
         self._successes = 0  # pages in a row at a reduced limit
+        self._grow_wait = self._grow_after  # successes needed before the next growth
+        self._probing = False  # the limit just grew and has not yet held for a page
         self._failures = 0  # failed fetches of the current page
         self._transient = 0  # those of them that retry accepted
         self._first_failure = 0.0
@@ -542,11 +554,15 @@ class Pager(Generic[T, K]):
                 now - cast(float, self._started),
             )
         self._failures = self._transient = 0
+        if self._probing:  # the limit that just grew held: back to the usual pace
+            self._probing = False
+            self._grow_wait = self._grow_after
         if self.limit < self.page_size:
             self._successes += 1
-            if self._successes >= self._grow_after:
+            if self._successes >= self._grow_wait:
                 self.limit = min(self.page_size, self.limit * 2)
                 self._successes = 0
+                self._probing = True
         next_token = page.next_token
         if _is_last(next_token):
             self.done = True
@@ -577,6 +593,9 @@ class Pager(Generic[T, K]):
                 raise PageItemTooLargeError(self.token) from exc
             self.limit //= 2
             self._successes = 0
+            if self._probing:  # the limit that just grew was too large: wait twice as long
+                self._probing = False
+                self._grow_wait *= 2
             return True
         retry = self._retry
         if retry is None or not retry.accepts(exc):
