@@ -7,12 +7,13 @@ for, with which limits, and when; Hypothesis drives the page layouts, the page s
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import random
 import re
 import weakref
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import given
@@ -32,12 +33,17 @@ from itero import (
     RepeatedTokenError,
     RetriesExhaustedError,
     Retry,
+    afrom_pages,
+    atry_from_pages,
     cut_page,
     from_pages,
     try_from_pages,
 )
+from itero._adrivers import AsyncListing
 from itero._paging import GROW_AFTER, StreamMeter
 from itero.strategies import PagedSource, PageTooLargeError, paged_sources
+
+T = TypeVar("T")
 
 
 class TooLarge(Exception):
@@ -1334,3 +1340,245 @@ class TestMutationGaps:
                 got.append(x)
                 assert len(got) < 20
         assert got[:4] == ["s", "a", "b", "c"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The async twins: one state machine, so the same fetches
+
+
+def run(coro: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coro)
+
+
+async def acollect(listing: AsyncListing[T]) -> list[T]:
+    return [x async for x in listing]
+
+
+class TestAsyncFromPages:
+    def test_yields_every_item_in_order(self) -> None:
+        backend = Backend(list(range(7)))
+
+        async def fetch(token: int | None, limit: int) -> Page[int, int]:
+            return backend.fetch(token, limit)
+
+        assert run(acollect(afrom_pages(fetch, page_size=3))) == list(range(7))
+        assert backend.calls == [(None, 3, "ok"), (3, 3, "ok"), (6, 3, "ok")]
+
+    def test_lazy(self) -> None:
+        async def fetch(token: int | None, limit: int) -> Page[int, int]:
+            raise AssertionError("fetched before anything was asked for")
+
+        afrom_pages(fetch, page_size=2)  # builds nothing, schedules nothing
+
+    def test_try_variant_and_async_on_close(self) -> None:
+        closed: list[str] = []
+        boom = ConnectionError("down")
+        backend = Backend(list(range(5)), fail_at={4: boom})
+
+        async def fetch(token: int | None, limit: int) -> Page[int, int]:
+            return backend.fetch(token, limit)
+
+        async def on_close() -> None:
+            closed.append("closed")
+
+        got = run(acollect(atry_from_pages(fetch, page_size=2, on_close=on_close)))
+        assert got == [Ok(0), Ok(1), Ok(2), Ok(3), Err(boom)]
+        assert closed == ["closed"]
+
+    def test_errors_propagate_and_release(self) -> None:
+        on_close = CallCounter()
+
+        async def fetch(token: int | None, limit: int) -> Page[int, int]:
+            raise KeyError("x")
+
+        with pytest.raises(KeyError):
+            run(acollect(afrom_pages(fetch, page_size=2, on_close=on_close)))
+        assert on_close.calls == 1
+
+    def test_aclose_before_the_first_fetch_releases(self) -> None:
+        on_close = CallCounter()
+
+        async def fetch(token: int | None, limit: int) -> Page[int, int]:
+            raise AssertionError("fetched")
+
+        listing = afrom_pages(fetch, page_size=2, on_close=on_close)
+        run(listing.aclose())
+        run(listing.aclose())
+        assert on_close.calls == 1
+
+    def test_aclose_part_way(self) -> None:
+        on_close = CallCounter()
+        backend = Backend(list(range(10)))
+
+        async def fetch(token: int | None, limit: int) -> Page[int, int]:
+            return backend.fetch(token, limit)
+
+        async def main() -> int:
+            listing = afrom_pages(fetch, page_size=2, on_close=on_close)
+            async for x in listing:
+                await listing.aclose()
+                return x
+            raise AssertionError("empty")
+
+        assert run(main()) == 0
+        assert on_close.calls == 1
+        assert len(backend.calls) == 1
+
+    def test_sync_fetch_is_a_type_error_naming_from_pages(self) -> None:
+        def fetch(token: int | None, limit: int) -> Page[int, int]:
+            return Page([1])
+
+        with pytest.raises(TypeError, match="use from_pages for a sync one"):
+            run(acollect(afrom_pages(fetch, page_size=2)))  # type: ignore[arg-type]
+
+    def test_async_fetch_in_from_pages_is_a_type_error_naming_afrom_pages(self) -> None:
+        async def fetch(token: int | None, limit: int) -> Page[int, int]:
+            return Page([1])
+
+        with pytest.raises(TypeError, match="use afrom_pages for an async one"):
+            from_pages(fetch, page_size=2).collect()  # type: ignore[arg-type]
+
+    def test_async_sleep_and_hook(self) -> None:
+        t = FakeTime()
+        server = Flaky(4, [True, False], t)
+        slept: list[float] = []
+        records: list[int] = []
+
+        async def fetch(token: int | None, limit: int) -> Page[int, int]:
+            return server.fetch(token, limit)
+
+        async def sleep(seconds: float) -> None:
+            slept.append(seconds)
+
+        async def on_page(record: PageRecord[int]) -> None:
+            records.append(record.retries)
+
+        listing = afrom_pages(
+            fetch,
+            page_size=2,
+            retry=Retry(backoff=0.5, rand=no_jitter),
+            on_page=on_page,
+            clock=t.clock,
+            sleep=sleep,
+        )
+        assert run(acollect(listing)) == [0, 1, 2, 3]
+        assert (slept, records) == ([0.5], [1, 0])
+
+    @pytest.mark.parametrize(
+        ("kwargs", "error", "message"),
+        [
+            ({"page_size": 0}, ValueError, "page_size must be >= 1, got 0"),
+            ({"on_page": 3}, TypeError, "on_page must be callable or None, got int"),
+            ({"deadline": -1}, ValueError, "deadline must be positive and finite, got -1"),
+            (
+                {"too_large": 3},
+                TypeError,
+                "too_large must be an exception type or a tuple of them, got 3",
+            ),
+        ],
+    )
+    def test_bad_arguments_at_the_call(
+        self, kwargs: dict[str, Any], error: type[Exception], message: str
+    ) -> None:
+        async def fetch(token: int | None, limit: int) -> Page[int, int]:
+            return Page([])
+
+        args: dict[str, Any] = {"page_size": 2, **kwargs}
+        with pytest.raises(error, match=f"^{re.escape(message)}$"):
+            afrom_pages(fetch, **args)
+
+
+class Script:
+    """One scripted server for a sync and an async client: each call's outcome is drawn up
+    front (ok, too large, transient failure); pages come from ``items`` by index tokens.
+    Every call and every wait is logged, with the fake time, so two runs can be compared."""
+
+    def __init__(self, n: int, outcomes: list[str], cost: float) -> None:
+        self.n = n
+        self.outcomes = outcomes
+        self.cost = cost
+        self.now = 0.0
+        self.log: list[tuple[object, ...]] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def fetch(self, token: int | None, limit: int) -> Page[int, int]:
+        self.now += self.cost
+        i = sum(1 for entry in self.log if entry[0] == "fetch")
+        outcome = self.outcomes[i] if i < len(self.outcomes) else "ok"
+        self.log.append(("fetch", token, limit, outcome, self.now))
+        if outcome == "too large" and limit > 1:
+            raise TooLarge()
+        if outcome == "transient":
+            raise ConnectionError()
+        start = token or 0
+        end = min(start + limit, self.n)
+        return Page(list(range(start, end)), end if end < self.n else None, nbytes=end - start)
+
+    async def afetch(self, token: int | None, limit: int) -> Page[int, int]:
+        await asyncio.sleep(0)
+        return self.fetch(token, limit)
+
+    def sleep(self, seconds: float) -> None:
+        self.log.append(("sleep", seconds))
+        self.now += seconds
+
+    async def asleep(self, seconds: float) -> None:
+        self.sleep(seconds)
+
+
+class TestSyncAndAsyncMakeTheSameFetches:
+    @given(
+        st.integers(0, 40),
+        st.integers(1, 9),
+        st.lists(st.sampled_from(["ok", "too large", "transient"]), max_size=40),
+        st.one_of(st.none(), st.integers(1, 3)),
+        st.one_of(st.none(), st.floats(2.0, 30.0)),
+        st.integers(0, 2**32),
+        st.booleans(),
+    )
+    def test_identical_fetch_sequences(
+        self,
+        n: int,
+        page_size: int,
+        outcomes: list[str],
+        grow_after: int | None,
+        deadline: float | None,
+        seed: int,
+        as_results: bool,
+    ) -> None:
+        def options(script: Script) -> dict[str, Any]:
+            return {
+                "page_size": page_size,
+                "too_large": TooLarge,
+                "grow_after": grow_after,
+                "deadline": deadline,
+                "retry": Retry(attempts=3, backoff=0.25, rand=random.Random(seed).random),
+                "on_page": lambda r: script.log.append(("page", r)),
+                "clock": script.clock,
+            }
+
+        sync = Script(n, outcomes, 0.5)
+        asyn = Script(n, outcomes, 0.5)
+        if as_results:
+            got = try_from_pages(sync.fetch, sleep=sync.sleep, **options(sync)).collect()
+            agot = run(acollect(atry_from_pages(asyn.afetch, sleep=asyn.asleep, **options(asyn))))
+            assert [str(r) for r in agot] == [str(r) for r in got]
+        else:
+            items: list[Any]
+            try:
+                items = from_pages(sync.fetch, sleep=sync.sleep, **options(sync)).collect()
+            except PaginationError as exc:
+                items = [repr(exc)]
+
+            async def main() -> list[Any]:
+                try:
+                    return await acollect(
+                        afrom_pages(asyn.afetch, sleep=asyn.asleep, **options(asyn))
+                    )
+                except PaginationError as exc:
+                    return [repr(exc)]
+
+            assert run(main()) == items
+        assert asyn.log == sync.log

@@ -7,6 +7,8 @@ Some(2)
 Ok('fine')
 """
 
+from ._akit import afrom_pages as afrom_pages
+from ._akit import atry_from_pages as atry_from_pages
 from ._batching import ItemTooLarge as ItemTooLarge
 from ._errors import ItemTooLargeError as ItemTooLargeError
 from ._errors import ListingDeadlineError as ListingDeadlineError
@@ -74,6 +76,8 @@ __all__ = [
     "Some",
     "SupportsNext",
     "UnwrapError",
+    "afrom_pages",
+    "atry_from_pages",
     "batched_by_size",
     "catch",
     "catch_call",

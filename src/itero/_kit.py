@@ -20,10 +20,9 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar, Union, overload
 
 from ._batching import ItemTooLarge, SizedT
-from ._checks import check_callable
 from ._drivers import pages as _pages
 from ._iter import Iter
-from ._paging import GROW_AFTER, Page, Pager, PageRecord, Retry, exception_types
+from ._paging import GROW_AFTER, Page, Pager, PageRecord, Retry, listing_pager
 from ._result import Result
 from ._stages import CallOnce, Closing
 
@@ -68,23 +67,10 @@ def _listing(
     as_results: bool,
 ) -> Iter[Any]:
     """The ``Iter`` of ``from_pages`` (items) or ``try_from_pages`` (results); checks first."""
-    check_callable(fetch, "fetch")
-    types = exception_types(too_large, "too_large")
-    if on_close is not None and not callable(on_close):
-        raise TypeError(f"on_close must be callable or None, got {type(on_close).__name__}")
-    if on_page is not None and not callable(on_page):
-        raise TypeError(f"on_page must be callable or None, got {type(on_page).__name__}")
-    check_callable(clock, "clock")
-    check_callable(sleep, "sleep")
-    pager: Pager[T, K] = Pager(
-        page_size,
-        too_large=types,
-        start=start,
-        retry=retry,
-        deadline=deadline,
-        grow_after=grow_after,
-        recording=on_page is not None,
-    )
+    pager: Pager[T, K] = listing_pager(
+        fetch, page_size, too_large, start, on_close, retry, deadline, grow_after, on_page,
+        clock, sleep,
+    )  # fmt: skip
     release = CallOnce(on_close)
     pages = _pages(pager, fetch, clock, sleep, on_page, release, as_results)
     items: Iterator[Any] = itertools.chain.from_iterable(pages)

@@ -17,6 +17,7 @@ so both make exactly the same fetches.
 
 from __future__ import annotations
 
+import inspect
 import math
 import random
 from collections.abc import Callable, Iterable, Sequence, Sized
@@ -45,7 +46,16 @@ class _SupportsLessThan(Protocol):
 
 SK = TypeVar("SK", bound=_SupportsLessThan)
 
-__all__ = ["GROW_AFTER", "Page", "PageRecord", "Pager", "Retry", "StreamMeter", "cut_page"]
+__all__ = [
+    "GROW_AFTER",
+    "Page",
+    "PageRecord",
+    "Pager",
+    "Retry",
+    "StreamMeter",
+    "cut_page",
+    "listing_pager",
+]
 
 GROW_AFTER = 4
 """The default ``grow_after``: successful pages in a row before a reduced limit doubles."""
@@ -400,6 +410,56 @@ class StreamMeter:
         return PageRecord(self._number, None, items, nbytes, None, 0, now - self._started)
 
 
+def listing_pager(
+    fetch: object,
+    page_size: int,
+    too_large: object,
+    start: Any,
+    on_close: object,
+    retry: Retry | None,
+    deadline: float | None,
+    grow_after: int | None,
+    on_page: object,
+    clock: object,
+    sleep: object,
+) -> Pager[Any, Any]:
+    """Check the arguments that ``from_pages`` and ``afrom_pages`` share; build their ``Pager``.
+
+    >>> listing_pager(len, 0, (), None, None, None, None, 4, None, float, print)
+    Traceback (most recent call last):
+        ...
+    ValueError: page_size must be >= 1, got 0
+    """
+    check_callable(fetch, "fetch")
+    types = exception_types(too_large, "too_large")
+    if on_close is not None and not callable(on_close):
+        raise TypeError(f"on_close must be callable or None, got {type(on_close).__name__}")
+    if on_page is not None and not callable(on_page):
+        raise TypeError(f"on_page must be callable or None, got {type(on_page).__name__}")
+    check_callable(clock, "clock")
+    check_callable(sleep, "sleep")
+    return Pager(
+        page_size,
+        too_large=types,
+        start=start,
+        retry=retry,
+        deadline=deadline,
+        grow_after=grow_after,
+        recording=on_page is not None,
+    )
+
+
+def _not_a_page(page: object) -> TypeError:
+    """The error for a ``fetch`` that returned something other than a ``Page``."""
+    if inspect.iscoroutine(page):
+        page.close()  # never awaited, and never will be: no "was never awaited" warning
+        return TypeError(
+            "fetch returned a coroutine: from_pages takes a sync fetch; use afrom_pages for an"
+            " async one"
+        )
+    return TypeError(f"fetch must return a Page, got {type(page).__name__}")
+
+
 def _is_last(token: object) -> bool:
     return token is None or (isinstance(token, (str, bytes)) and not token)
 
@@ -538,7 +598,7 @@ class Pager(Generic[T, K]):
     def received(self, page: Page[T, K], now: float) -> Sequence[T]:
         """A fetch returned ``page``: return its items, and move on to the next token."""
         if page.__class__ is not Page:  # Page is final: no subclass to allow for
-            raise TypeError(f"fetch must return a Page, got {type(page).__name__}")
+            raise _not_a_page(page)
         items = page.items
         token = self.token
         self.pages += 1

@@ -174,3 +174,20 @@ if TYPE_CHECKING:
     from_pages(fetch13, page_size=1, on_page=int_token_hook)  # type: ignore[misc]  # pyright: ignore[reportArgumentType]
     from_pages(fetch13, page_size=1, retry=3)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     Iter([1]).progress(total="3")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+
+
+if TYPE_CHECKING:
+    # The async twins (issue 12, part 3).
+    from itero import afrom_pages, atry_from_pages
+    from itero._adrivers import AsyncListing
+
+    async def afetch(token: str | None, limit: int) -> Page[bytes, str]:
+        return Page([b"x"], None)
+
+    assert_type(afrom_pages(afetch, page_size=10), AsyncListing[bytes])
+    assert_type(
+        atry_from_pages(afetch, page_size=10, retry=Retry(), deadline=5.0),
+        AsyncListing[Result[bytes, Exception]],
+    )
+    afrom_pages(fetch13, page_size=10)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    afrom_pages(afetch, page_size=10, start=3)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
