@@ -1565,6 +1565,11 @@ class TestSyncAndAsyncMakeTheSameFetches:
             got = try_from_pages(sync.fetch, sleep=sync.sleep, **options(sync)).collect()
             agot = run(acollect(atry_from_pages(asyn.afetch, sleep=asyn.asleep, **options(asyn))))
             assert [str(r) for r in agot] == [str(r) for r in got]
+            # Under any mix of too-large and transient failures: each item once, in order.
+            oks = [r.unwrap() for r in got if isinstance(r, Ok)]
+            assert oks == list(range(len(oks)))
+            if not (got and isinstance(got[-1], Err)):
+                assert oks == list(range(n))
         else:
             items: list[Any]
             try:
