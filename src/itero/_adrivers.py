@@ -132,10 +132,11 @@ async def apages(
     timed = pager.timed
     try:
         while not pager.done:
-            wait = pager.wait(clock() if timed else 0.0)
-            if wait:
-                await sleep(wait)
-                continue
+            if timed:
+                wait = pager.wait(clock())
+                if wait:
+                    await sleep(wait)
+                    continue
             try:
                 pending = fetch(pager.token, pager.limit)
                 if not inspect.isawaitable(pending):
@@ -161,6 +162,7 @@ async def apages(
                 for item in items:
                     yield item
             del items  # at most one page is held: drop it before the next fetch
+        pager.finish()
     except Exception as exc:
         if not as_results:
             raise

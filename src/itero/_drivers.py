@@ -75,19 +75,21 @@ def pages(
     [[1, 2], [3]]
     """
     timed = pager.timed
+    received = pager.received
     try:
         while not pager.done:
-            wait = pager.wait(clock() if timed else 0.0)
-            if wait:
-                sleep(wait)
-                continue
+            if timed:
+                wait = pager.wait(clock())
+                if wait:
+                    sleep(wait)
+                    continue
             try:
                 page = fetch(pager.token, pager.limit)
             except Exception as exc:
                 if pager.failed(exc, clock() if timed else 0.0):
                     continue
                 raise
-            items = pager.received(page, clock() if timed else 0.0)
+            items = received(page, clock() if timed else 0.0)
             del page
             if on_page is not None:
                 on_page(pager.record)
@@ -95,6 +97,7 @@ def pages(
                 yield map(Ok, items) if as_results else items
             # Drop our reference before fetching the next page: at most one page is held.
             del items
+        pager.finish()
     except Exception as exc:
         if not as_results:
             raise

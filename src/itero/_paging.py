@@ -460,21 +460,19 @@ def _not_a_page(page: object) -> TypeError:
     return TypeError(f"fetch must return a Page, got {type(page).__name__}")
 
 
-def _is_last(token: object) -> bool:
-    return token is None or (isinstance(token, (str, bytes)) and not token)
-
-
 @final
 class Pager(Generic[T, K]):
     """The client side of token pagination as a state machine: no I/O, no clock of its own.
 
-    A driver loops: ``wait(now)`` (only when ``timed``) says how long to sleep before the next
-    fetch (and raises ``ListingDeadlineError`` past the deadline); then it calls
-    ``fetch(pager.token, pager.limit)`` and reports the outcome: ``received(page, now)``
+    A driver loops while not ``done``: ``wait(now)`` (only when ``timed``) says how long to
+    sleep before the next fetch (and raises ``ListingDeadlineError`` past the deadline); then it
+    calls ``fetch(pager.token, pager.limit)`` and reports the outcome: ``received(page, now)``
     returns the items to deliver, or ``failed(exc, now)`` says whether the failure was handled
     (True: loop again; False: re-raise ``exc`` unchanged) or raises the pagination's own error.
-    ``done`` is True after the last page. ``now`` is the driver's clock reading (any number
-    when not ``timed``); ``record`` is the ``PageRecord`` of the last page when ``recording``.
+    After the loop it calls ``finish()``, which raises ``RepeatedTokenError`` if that is why the
+    listing stopped (after the items of the page that carried the repeated token). ``now`` is
+    the driver's clock reading (any number when not ``timed``); ``record`` is the
+    ``PageRecord`` of the last page when ``recording``.
 
     The policy, stated once for both drivers:
 
@@ -578,12 +576,9 @@ class Pager(Generic[T, K]):
     def wait(self, now: float) -> float:
         """Seconds to sleep before fetching ``(token, limit)`` (0.0: fetch now).
 
-        The first call starts the listing's clock. Raises ``RepeatedTokenError`` when the
-        token was already used, and ``ListingDeadlineError`` when the deadline has passed: no
-        fetch may start.
+        The first call starts the listing's clock. Raises ``ListingDeadlineError`` when the
+        deadline has passed: no fetch may start.
         """
-        if self._repeated:
-            raise RepeatedTokenError(self.token)
         if self._started is None:
             self._started = now
             if self._deadline is not None:
@@ -613,7 +608,43 @@ class Pager(Generic[T, K]):
                 self._failures,
                 now - cast(float, self._started),
             )
-        self._failures = self._transient = 0
+        if self._failures:
+            self._failures = self._transient = 0
+        if self._probing or self.limit < self.page_size:
+            self._regrow()
+        next_token = page.next_token
+        if next_token is None or (isinstance(next_token, (str, bytes)) and not next_token):
+            self.done = True
+            return items
+        if next_token == token or next_token == self._saved:
+            # Not raised here: this page's items are delivered first, then ``finish`` raises.
+            self.done = self._repeated = True
+        else:
+            self._steps += 1
+            if self._steps == self._power:
+                self._saved = next_token
+                self._power *= 2
+                self._steps = 0
+        self.token = next_token
+        return items
+
+    def finish(self) -> None:
+        """After the last page: raise ``RepeatedTokenError`` if a repeated token ended it.
+
+        >>> pager = Pager(2, too_large=(), start="a", retry=None, deadline=None, grow_after=None)
+        >>> pager.received(Page([1], "a"), 0.0), pager.done
+        ([1], True)
+        >>> pager.finish()
+        Traceback (most recent call last):
+            ...
+        itero.RepeatedTokenError: the next-page token 'a' was already used; following it would \
+loop forever
+        """
+        if self._repeated:
+            raise RepeatedTokenError(self.token)
+
+    def _regrow(self) -> None:
+        """A page came at a reduced (or just grown) limit: count it; grow the limit when due."""
         if self._probing:  # the limit that just grew held: back to the usual pace
             self._probing = False
             self._grow_wait = self._grow_after
@@ -623,21 +654,6 @@ class Pager(Generic[T, K]):
                 self.limit = min(self.page_size, self.limit * 2)
                 self._successes = 0
                 self._probing = True
-        next_token = page.next_token
-        if _is_last(next_token):
-            self.done = True
-            return items
-        if next_token == token or next_token == self._saved:
-            # Not raised here: this page's items are delivered first, and the next ``wait``
-            # (before any fetch with the repeated token) raises.
-            self._repeated = True
-        self._steps += 1
-        if self._steps == self._power:
-            self._saved = next_token
-            self._power *= 2
-            self._steps = 0
-        self.token = next_token
-        return items
 
     def failed(self, exc: Exception, now: float) -> bool:
         """A fetch raised ``exc``: True if it is handled (fetch again), False to re-raise it.
