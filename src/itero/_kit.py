@@ -3,8 +3,10 @@ returning an ``Iter``.
 
 ``from_pages(fetch, page_size=...)`` turns ``fetch(token, limit) -> Page`` into a lazy ``Iter``
 of items that fetches a page only when the consumer reaches it, holds at most one page, halves
-the page size when the server says a page is too large, and refuses to loop on a repeated token;
-``try_from_pages`` delivers a failure as a final ``Err`` item instead of raising.
+the page size when the server says a page is too large (and grows it back), retries transient
+failures from the same token, keeps to a deadline, reports each page to ``on_page``, and refuses
+to loop on a repeated token; ``try_from_pages`` delivers a failure as a final ``Err`` item
+instead of raising. The algorithm is ``_paging.Pager``; ``_drivers.pages`` drives it.
 ``batched_by_size`` groups items into lists whose encoded size never exceeds a byte limit (a gRPC
 message, an HTTP body, a Kafka record batch); ``try_batched_by_size`` reports an item too large
 for any batch as an ``Err`` and carries on; ``rate_limited`` paces how often its source is
