@@ -8,14 +8,25 @@ compare them with ``_drivers.batches``/``_drivers.paced`` (the sync drivers behi
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable
+import re
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 from typing import Any, TypeVar
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from itero import Err, ItemTooLargeError, Ok
+from itero import (
+    Err,
+    ItemTooLargeError,
+    Ok,
+    abatched_by_size,
+    arate_limited,
+    atry_batched_by_size,
+    batched_by_size,
+    rate_limited,
+    try_batched_by_size,
+)
 from itero._adrivers import AsyncRelease, abatches, apaced
 from itero._batching import Packer
 from itero._drivers import batches, paced
@@ -30,7 +41,7 @@ async def agen(items: Iterable[T]) -> AsyncIterator[T]:
         yield item
 
 
-async def acollect(ait: AsyncIterator[T]) -> list[T]:
+async def acollect(ait: AsyncIterable[T]) -> list[T]:
     return [x async for x in ait]
 
 
@@ -137,3 +148,117 @@ class TestAsyncRelease:
 
         with pytest.raises(RuntimeError, match="release failed"):
             asyncio.run(AsyncRelease(close)())
+
+
+class TestAsyncKitFunctions:
+    """``abatched_by_size``/``atry_batched_by_size``/``arate_limited`` equal the sync functions."""
+
+    @given(
+        st.lists(st.text(max_size=6), max_size=30),
+        st.integers(1, 12),
+        st.one_of(st.none(), st.integers(1, 4)),
+        st.integers(0, 2),
+    )
+    def test_batches_equal_the_sync_functions(
+        self, items: list[str], max_bytes: int, max_items: int | None, item_overhead: int
+    ) -> None:
+        if item_overhead > max_bytes:
+            return
+        kwargs: dict[str, Any] = {"max_items": max_items, "item_overhead": item_overhead}
+        expected = try_batched_by_size(items, max_bytes, **kwargs).collect()
+        got = asyncio.run(acollect(atry_batched_by_size(agen(items), max_bytes, **kwargs)))
+        assert got == expected
+        strict = outcome(lambda: batched_by_size(items, max_bytes, **kwargs))
+
+        async def main() -> list[Any]:
+            out: list[Any] = []
+            try:
+                async for batch in abatched_by_size(agen(items), max_bytes, **kwargs):
+                    out.append(batch)
+            except ItemTooLargeError as exc:
+                out.append(repr(exc))
+            return out
+
+        assert asyncio.run(main()) == strict
+
+    def test_rate_limited_waits_equal_the_sync_function(self) -> None:
+        now = [0.0]
+        waits: list[float] = []
+
+        def sleep(seconds: float) -> None:
+            waits.append(seconds)
+            now[0] += seconds
+
+        sync = rate_limited(range(5), 3, burst=2, clock=lambda: now[0], sleep=sleep).collect()
+        sync_waits = list(waits)
+        now[0] = 0.0
+        waits.clear()
+
+        async def asleep(seconds: float) -> None:
+            sleep(seconds)
+
+        paced = arate_limited(agen(range(5)), 3, burst=2, clock=lambda: now[0], sleep=asleep)
+        assert asyncio.run(acollect(paced)) == sync
+        assert waits == sync_waits
+
+    def test_aclose_closes_the_source(self) -> None:
+        closed: list[bool] = []
+
+        async def source() -> AsyncIterator[str]:
+            try:
+                for w in ["ab", "cd", "ef", "gh"]:
+                    yield w
+            finally:
+                closed.append(True)
+
+        async def main() -> list[str]:
+            batches = abatched_by_size(source(), 2)
+            async for batch in batches:
+                await batches.aclose()
+                return batch
+            raise AssertionError("empty")
+
+        assert asyncio.run(main()) == ["ab"]
+        assert closed == [True]
+
+    def test_lazy(self) -> None:
+        pulled: list[int] = []
+
+        async def source() -> AsyncIterator[str]:
+            pulled.append(1)
+            yield "a"
+
+        async def main() -> None:
+            batches = abatched_by_size(source(), 3)
+            assert pulled == []
+            await batches.aclose()
+
+        asyncio.run(main())
+
+    @pytest.mark.parametrize(
+        ("call", "error", "message"),
+        [
+            (lambda: abatched_by_size(agen(["a"]), 0), ValueError, "max_bytes must be >= 1, got 0"),
+            (
+                lambda: abatched_by_size(["a"], 3),  # type: ignore[call-overload]
+                TypeError,
+                "aiterable must be an async iterable, got list (use batched_by_size for a sync "
+                "iterable)",
+            ),
+            (
+                lambda: arate_limited(agen(["a"]), 0),
+                ValueError,
+                "per_second must be positive and finite, got 0",
+            ),
+            (
+                lambda: arate_limited(agen(["a"]), 1, sleep=3),  # type: ignore[arg-type]
+                TypeError,
+                "sleep must be callable, got int",
+            ),
+        ],
+    )
+    def test_bad_arguments_at_the_call(
+        self, call: Callable[[], object], error: type[Exception], message: str
+    ) -> None:
+        with pytest.raises(error, match=f"^{re.escape(message)}$"):
+            call()

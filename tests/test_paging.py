@@ -39,7 +39,7 @@ from itero import (
     from_pages,
     try_from_pages,
 )
-from itero._adrivers import AsyncListing
+from itero._adrivers import AsyncClosing
 from itero._paging import GROW_AFTER, StreamMeter
 from itero.strategies import PagedSource, PageTooLargeError, paged_sources
 
@@ -1350,7 +1350,7 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
 
-async def acollect(listing: AsyncListing[T]) -> list[T]:
+async def acollect(listing: AsyncClosing[T]) -> list[T]:
     return [x async for x in listing]
 
 

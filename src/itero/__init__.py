@@ -7,7 +7,10 @@ Some(2)
 Ok('fine')
 """
 
+from ._akit import abatched_by_size as abatched_by_size
 from ._akit import afrom_pages as afrom_pages
+from ._akit import arate_limited as arate_limited
+from ._akit import atry_batched_by_size as atry_batched_by_size
 from ._akit import atry_from_pages as atry_from_pages
 from ._batching import ItemTooLarge as ItemTooLarge
 from ._errors import ItemTooLargeError as ItemTooLargeError
@@ -76,7 +79,10 @@ __all__ = [
     "Some",
     "SupportsNext",
     "UnwrapError",
+    "abatched_by_size",
     "afrom_pages",
+    "arate_limited",
+    "atry_batched_by_size",
     "atry_from_pages",
     "batched_by_size",
     "catch",

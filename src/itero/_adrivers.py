@@ -19,7 +19,7 @@ from ._result import Err, Ok
 
 T = TypeVar("T")
 
-__all__ = ["AsyncListing", "AsyncRelease", "abatches", "apaced", "apages"]
+__all__ = ["AsyncClosing", "AsyncRelease", "abatches", "apaced", "apages"]
 
 
 async def abatches(source: AsyncIterator[Any], packer: Packer[Any]) -> AsyncGenerator[Any, None]:
@@ -173,11 +173,12 @@ async def apages(
 
 
 @final
-class AsyncListing(Generic[T]):
-    """An async generator of a listing, with ``aclose()`` that also releases (``on_close``).
+class AsyncClosing(Generic[T]):
+    """An async generator with ``aclose()`` that also releases what it reads from.
 
-    ``async for`` runs the generator; ``aclose()`` closes it and awaits ``release`` (which an
-    async generator closed before it started would never reach), exactly once either way.
+    ``async for`` runs the generator; ``aclose()`` closes it and awaits ``release`` (a
+    listing's ``on_close``, or the source's ``aclose``), which an async generator closed before
+    it started would never reach; exactly once either way.
     """
 
     __slots__ = ("_gen", "_release")

@@ -1,26 +1,37 @@
-"""The async kit's public functions: ``afrom_pages`` and ``atry_from_pages``.
+"""The async kit's public functions: ``afrom_pages``/``atry_from_pages``,
+``abatched_by_size``/``atry_batched_by_size`` and ``arate_limited``.
 
-The async twins of ``from_pages``/``try_from_pages``: ``fetch`` is a coroutine function (or
-returns an awaitable), waits use ``asyncio.sleep`` (or the given ``sleep``), and everything
-else (the page walk, the page size, retries, deadline, records) is the same ``Pager`` state
-machine, so for the same server both make exactly the same fetches.
+The async twins of the sync kit: ``fetch`` is a coroutine function (or returns an awaitable),
+the sources are async iterables, waits use ``asyncio.sleep`` (or the given ``sleep``), and
+every decision is made by the same core as the sync version (``Pager``, ``Packer``, ``Pacer``),
+so for the same input both fetch, batch and wait exactly alike. Each returns an
+``AsyncClosing`` (``async for`` it; ``aclose()`` when leaving early).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar, cast, overload
 
-from ._adrivers import AsyncListing, AsyncRelease, apages
+from ._adrivers import AsyncClosing, AsyncRelease, abatches, apaced, apages
+from ._batching import ItemTooLarge, Packer, SizedT
+from ._checks import check_callable
+from ._pacing import Pacer
 from ._paging import GROW_AFTER, Page, Pager, PageRecord, Retry, listing_pager
 from ._result import Result
 
 T = TypeVar("T")
 K = TypeVar("K")
 
-__all__ = ["afrom_pages", "atry_from_pages"]
+__all__ = [
+    "abatched_by_size",
+    "afrom_pages",
+    "arate_limited",
+    "atry_batched_by_size",
+    "atry_from_pages",
+]
 
 _TooLarge = Any  # an exception type or a tuple of them, as for from_pages
 
@@ -38,14 +49,14 @@ def _alisting(
     clock: Callable[[], float],
     sleep: Callable[[float], Awaitable[object]],
     as_results: bool,
-) -> AsyncListing[Any]:
+) -> AsyncClosing[Any]:
     pager: Pager[Any, Any] = listing_pager(
         fetch, page_size, too_large, start, on_close, retry, deadline, grow_after, on_page,
         clock, sleep,
     )  # fmt: skip
     release = AsyncRelease(on_close)
     gen = apages(pager, fetch, clock, sleep, on_page, release, as_results)
-    return AsyncListing(gen, release)
+    return AsyncClosing(gen, release)
 
 
 def afrom_pages(
@@ -62,7 +73,7 @@ def afrom_pages(
     on_page: Callable[[PageRecord[K]], object] | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-) -> AsyncListing[T]:
+) -> AsyncClosing[T]:
     """Turn an async token-paginated call into one lazy async iterator of items.
 
     ``from_pages`` with ``await fetch(token, limit)``: the same laziness (nothing is fetched
@@ -104,7 +115,7 @@ def atry_from_pages(
     on_page: Callable[[PageRecord[K]], object] | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-) -> AsyncListing[Result[T, Exception]]:
+) -> AsyncClosing[Result[T, Exception]]:
     """Like ``afrom_pages``, with items as ``Ok`` and a failure as a final ``Err`` item.
 
     >>> import asyncio
@@ -125,3 +136,157 @@ def atry_from_pages(
         fetch, page_size, too_large, start, on_close, retry, deadline, grow_after, on_page,
         clock, sleep, True,
     )  # fmt: skip
+
+
+def _asource(aiterable: object, sync_twin: str) -> AsyncIterator[Any]:
+    """``aiterable.__aiter__()``, with a refusal naming the argument and the sync twin."""
+    if not hasattr(aiterable, "__aiter__"):
+        raise TypeError(
+            f"aiterable must be an async iterable, got {type(aiterable).__name__} (use"
+            f" {sync_twin} for a sync iterable)"
+        )
+    ait: AsyncIterator[Any] = cast(Any, aiterable).__aiter__()
+    return ait
+
+
+def _closing(gen: AsyncGenerator[Any, None], source: AsyncIterator[Any]) -> AsyncClosing[Any]:
+    """``gen`` whose ``aclose()`` also closes ``source`` (when it can be closed)."""
+    return AsyncClosing(gen, AsyncRelease(getattr(source, "aclose", None)))
+
+
+@overload
+def abatched_by_size(
+    aiterable: AsyncIterable[SizedT],
+    /,
+    max_bytes: int,
+    *,
+    max_items: int | None = ...,
+    batch_overhead: int = ...,
+    item_overhead: int = ...,
+) -> AsyncClosing[list[SizedT]]: ...
+@overload
+def abatched_by_size(
+    aiterable: AsyncIterable[T],
+    /,
+    max_bytes: int,
+    *,
+    size: Callable[[T], int],
+    max_items: int | None = ...,
+    batch_overhead: int = ...,
+    item_overhead: int = ...,
+) -> AsyncClosing[list[T]]: ...
+def abatched_by_size(
+    aiterable: AsyncIterable[Any],
+    /,
+    max_bytes: int,
+    *,
+    size: Callable[[Any], int] = len,
+    max_items: int | None = None,
+    batch_overhead: int = 0,
+    item_overhead: int = 0,
+) -> AsyncClosing[list[Any]]:
+    """``batched_by_size`` for an async iterable: the same batches, pulled one item at a time.
+
+    The same ``Packer`` as the sync version cuts the batches (see ``batched_by_size`` for the
+    size formula and ``ItemTooLargeError``); one batch is held at a time. ``aclose()`` closes
+    the source too.
+
+    >>> import asyncio
+    >>> from itero import abatched_by_size
+    >>> async def words():
+    ...     for w in ["ab", "cd", "e", "fghi"]:
+    ...         yield w
+    >>> async def main() -> list[list[str]]:
+    ...     return [batch async for batch in abatched_by_size(words(), 4)]
+    >>> asyncio.run(main())
+    [['ab', 'cd'], ['e'], ['fghi']]
+    """
+    packer: Packer[Any] = Packer(
+        max_bytes, size, max_items, batch_overhead, item_overhead, strict=True
+    )
+    source = _asource(aiterable, "batched_by_size")
+    return _closing(abatches(source, packer), source)
+
+
+@overload
+def atry_batched_by_size(
+    aiterable: AsyncIterable[SizedT],
+    /,
+    max_bytes: int,
+    *,
+    max_items: int | None = ...,
+    batch_overhead: int = ...,
+    item_overhead: int = ...,
+) -> AsyncClosing[Result[list[SizedT], ItemTooLarge[SizedT]]]: ...
+@overload
+def atry_batched_by_size(
+    aiterable: AsyncIterable[T],
+    /,
+    max_bytes: int,
+    *,
+    size: Callable[[T], int],
+    max_items: int | None = ...,
+    batch_overhead: int = ...,
+    item_overhead: int = ...,
+) -> AsyncClosing[Result[list[T], ItemTooLarge[T]]]: ...
+def atry_batched_by_size(
+    aiterable: AsyncIterable[Any],
+    /,
+    max_bytes: int,
+    *,
+    size: Callable[[Any], int] = len,
+    max_items: int | None = None,
+    batch_overhead: int = 0,
+    item_overhead: int = 0,
+) -> AsyncClosing[Any]:
+    """``try_batched_by_size`` for an async iterable: an oversize item comes out as ``Err``.
+
+    >>> import asyncio
+    >>> from itero import atry_batched_by_size
+    >>> async def words():
+    ...     for w in ["ab", "far too long", "c"]:
+    ...         yield w
+    >>> async def main() -> None:
+    ...     async for r in atry_batched_by_size(words(), 4):
+    ...         print(r)
+    >>> asyncio.run(main())
+    Ok(['ab'])
+    Err(ItemTooLarge(index=1, item='far too long', size=12, max_bytes=4))
+    Ok(['c'])
+    """
+    packer: Packer[Any] = Packer(
+        max_bytes, size, max_items, batch_overhead, item_overhead, strict=False
+    )
+    source = _asource(aiterable, "try_batched_by_size")
+    return _closing(abatches(source, packer), source)
+
+
+def arate_limited(
+    aiterable: AsyncIterable[T],
+    /,
+    per_second: float,
+    *,
+    burst: int = 1,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+) -> AsyncClosing[T]:
+    """``rate_limited`` for an async iterable: the same token bucket, waiting with ``sleep``.
+
+    >>> import asyncio
+    >>> from itero import arate_limited
+    >>> now = [0.0]
+    >>> async def fake_sleep(seconds: float) -> None:
+    ...     now[0] += seconds
+    >>> async def letters():
+    ...     for c in "abc":
+    ...         yield c
+    >>> async def main() -> list[tuple[str, float]]:
+    ...     paced = arate_limited(letters(), 4, clock=lambda: now[0], sleep=fake_sleep)
+    ...     return [(c, now[0]) async for c in paced]
+    >>> asyncio.run(main())
+    [('a', 0.0), ('b', 0.25), ('c', 0.5)]
+    """
+    pacer = Pacer(per_second, burst=burst, clock=clock)
+    check_callable(sleep, "sleep")
+    source = _asource(aiterable, "rate_limited")
+    return _closing(apaced(source, pacer, sleep), source)

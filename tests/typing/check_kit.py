@@ -178,16 +178,40 @@ if TYPE_CHECKING:
 
 if TYPE_CHECKING:
     # The async twins (issue 12, part 3).
-    from itero import afrom_pages, atry_from_pages
-    from itero._adrivers import AsyncListing
+    from collections.abc import AsyncIterator
+
+    from itero import (
+        ItemTooLarge,
+        abatched_by_size,
+        afrom_pages,
+        arate_limited,
+        atry_batched_by_size,
+        atry_from_pages,
+    )
+    from itero._adrivers import AsyncClosing
+
+    async def awords() -> AsyncIterator[str]:
+        yield "a"
+
+    async def anumbers() -> AsyncIterator[int]:
+        yield 1
+
+    assert_type(abatched_by_size(awords(), 10), AsyncClosing[list[str]])
+    assert_type(abatched_by_size(anumbers(), 10, size=lambda n: 8), AsyncClosing[list[int]])
+    assert_type(
+        atry_batched_by_size(awords(), 10),
+        AsyncClosing[Result[list[str], ItemTooLarge[str]]],
+    )
+    assert_type(arate_limited(anumbers(), 5.0, burst=2), AsyncClosing[int])
+    abatched_by_size(anumbers(), 10)  # type: ignore[type-var]  # pyright: ignore[reportArgumentType]
 
     async def afetch(token: str | None, limit: int) -> Page[bytes, str]:
         return Page([b"x"], None)
 
-    assert_type(afrom_pages(afetch, page_size=10), AsyncListing[bytes])
+    assert_type(afrom_pages(afetch, page_size=10), AsyncClosing[bytes])
     assert_type(
         atry_from_pages(afetch, page_size=10, retry=Retry(), deadline=5.0),
-        AsyncListing[Result[bytes, Exception]],
+        AsyncClosing[Result[bytes, Exception]],
     )
     afrom_pages(fetch13, page_size=10)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     afrom_pages(afetch, page_size=10, start=3)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
