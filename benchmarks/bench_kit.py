@@ -460,6 +460,29 @@ def read_listing(run: ListingRun, n: int) -> ListingServer:
     return server
 
 
+def listing_row(k: int, peaks: Sequence[int], times: Sequence[Sequence[float]]) -> list[str]:
+    """Run ``k``'s cells after its name: server peak, its ratio, time, its ratio, goal, status.
+
+    Ratios are to run 0 (the baseline); the last run carries the goals.
+    """
+    mem_ratio = peaks[k] / peaks[0]
+    time_ratio = statistics.median([t / b for t, b in zip(times[k], times[0], strict=True)])
+    if k == len(LISTING_RUNS) - 1:
+        ok = mem_ratio <= MAX_LISTING_MEMORY_RATIO and time_ratio <= MAX_LISTING_TIME_RATIO
+        status = "PASS" if ok else "FAIL"
+        goals = f"<= {MAX_LISTING_MEMORY_RATIO}x, <= {MAX_LISTING_TIME_RATIO}x"
+    else:
+        status = goals = "info" if k else "baseline"
+    return [
+        f"{peaks[k] / 2**20:.1f} MiB",
+        f"{mem_ratio:.2f}x",
+        f"{statistics.median(times[k]):.2f} s",
+        f"{time_ratio:.2f}x",
+        goals,
+        status,
+    ]
+
+
 def listing_table(quick: bool) -> str:
     """Server peak (tracemalloc, a pass of its own) and CPU time (interleaved) of each run."""
     n = N_LISTING_QUICK if quick else N_LISTING
@@ -490,32 +513,10 @@ def listing_table(quick: bool) -> str:
                 times[k].append(time.process_time() - start)
     finally:
         gc.enable()
-    body: list[list[str]] = []
-    base_peak = peaks[0]
-    for k, run in enumerate(LISTING_RUNS):
-        ratios = [t / b for t, b in zip(times[k], times[0], strict=True)]
-        mem_ratio = peaks[k] / base_peak
-        time_ratio = statistics.median(ratios)
-        goal = k == len(LISTING_RUNS) - 1
-        if goal:
-            ok = mem_ratio <= MAX_LISTING_MEMORY_RATIO and time_ratio <= MAX_LISTING_TIME_RATIO
-            status = "PASS" if ok else "FAIL"
-            goals = f"<= {MAX_LISTING_MEMORY_RATIO}x, <= {MAX_LISTING_TIME_RATIO}x"
-        else:
-            status = goals = "info" if k else "baseline"
-        calls, rejected = counts[k]
-        body.append(
-            [
-                run.name,
-                f"{calls:,} ({rejected:,} too large)",
-                f"{peaks[k] / 2**20:.1f} MiB",
-                f"{mem_ratio:.2f}x",
-                f"{statistics.median(times[k]):.2f} s",
-                f"{time_ratio:.2f}x",
-                goals,
-                status,
-            ]
-        )
+    body = [
+        [run.name, f"{counts[k][0]:,} ({counts[k][1]:,} too large)", *listing_row(k, peaks, times)]
+        for k, run in enumerate(LISTING_RUNS)
+    ]
     header = ["run", "fetches", "server peak", "peak ratio", "CPU time", "time ratio", "goal"]
     return "\n\n".join(
         [
@@ -638,28 +639,7 @@ def grpc_listing_table(quick: bool) -> str:
     finally:
         channel.close()
         server.stop(grace=None)
-    body: list[list[str]] = []
-    for k, run in enumerate(LISTING_RUNS):
-        mem_ratio = peaks[k] / peaks[0]
-        ratios = [t / b for t, b in zip(times[k], times[0], strict=True)]
-        time_ratio = statistics.median(ratios)
-        if k == len(LISTING_RUNS) - 1:
-            ok = mem_ratio <= MAX_LISTING_MEMORY_RATIO and time_ratio <= MAX_LISTING_TIME_RATIO
-            status = "PASS" if ok else "FAIL"
-            goals = f"<= {MAX_LISTING_MEMORY_RATIO}x, <= {MAX_LISTING_TIME_RATIO}x"
-        else:
-            status = goals = "info" if k else "baseline"
-        body.append(
-            [
-                run.name,
-                f"{peaks[k] / 2**20:.1f} MiB",
-                f"{mem_ratio:.2f}x",
-                f"{statistics.median(times[k]):.2f} s",
-                f"{time_ratio:.2f}x",
-                goals,
-                status,
-            ]
-        )
+    body = [[run.name, *listing_row(k, peaks, times)] for k, run in enumerate(LISTING_RUNS)]
     header = ["run (over gRPC)", "server peak", "peak ratio", "wall time", "time ratio"]
     return "\n\n".join(
         [
