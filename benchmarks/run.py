@@ -2,7 +2,7 @@
 
     python benchmarks/run.py                      # full run (about 3 minutes on 2 cores)
     python benchmarks/run.py --quick              # smaller sizes, fewer repeats (about 30 s)
-    python benchmarks/run.py --only iter,kit      # some sections: option_result, iter, kit, peers
+    python benchmarks/run.py --only iter,kit      # sections: see SECTIONS (grpc is issue 12)
     python benchmarks/run.py --markdown-out benchmarks/RESULTS.md
 
 Tables go to stdout (and to ``--markdown-out``); progress goes to stderr.
@@ -33,7 +33,7 @@ except ImportError:  # run with a Python that lacks the editable install: use th
 
 from _harness import Config, MemRow, Row, fails  # noqa: E402
 
-SECTIONS = ("option_result", "iter", "kit", "peers")
+SECTIONS = ("option_result", "iter", "async", "kit", "grpc", "peers")
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

@@ -1,5 +1,6 @@
-"""Helpers shared by the test modules: sources that count pulls or record ``close()``, a source
-that must not be touched, the exception our callbacks raise, and common Hypothesis strategies.
+"""Helpers shared by the test modules: a source that records pulls and ``close()`` calls (beyond
+what the public ``itero.testing.OneShot`` records), a source that must not be touched, the
+exception our callbacks raise, and common Hypothesis strategies.
 
 pytest imports the test modules in its default ("prepend") mode: tests/ has no ``__init__.py``,
 so pytest puts tests/ itself on ``sys.path`` and the test modules import this one as
@@ -18,18 +19,23 @@ from itero import Err, Ok
 T = TypeVar("T")
 
 
-class Source(Generic[T]):
-    """An iterator over ``items`` that counts how many items were pulled from it.
+class Recorder(Generic[T]):
+    """A source that counts the items pulled from it and the calls to ``close()``.
 
-    With ``fail_after``, pulling more than that many items fails the test.
+    For what ``itero.testing.OneShot`` cannot tell: closing does not stop it (a pull after
+    ``close()`` still yields and is counted, so a test sees an adapter that keeps reading a
+    closed source instead of the source hiding it), ``closed`` counts the calls (a test can
+    require exactly one), and with ``fail_after`` pulling more than that many items fails the
+    test. Use ``OneShot`` to count pulls only.
     """
 
     def __init__(self, items: Iterable[T], fail_after: int | None = None) -> None:
         self._items = iter(items)
         self.pulled = 0
         self._fail_after = fail_after
+        self.closed = 0
 
-    def __iter__(self) -> Source[T]:
+    def __iter__(self) -> Recorder[T]:
         return self
 
     def __next__(self) -> T:
@@ -38,21 +44,6 @@ class Source(Generic[T]):
         item = next(self._items)
         self.pulled += 1
         return item
-
-
-class Recorder(Source[T]):
-    """A :class:`Source` that also records how many times ``close()`` was called.
-
-    Closing does not stop it: a pull after ``close()`` still yields (and is counted), so a test
-    sees an adapter that keeps reading a closed source instead of the source hiding it.
-    """
-
-    def __init__(self, items: Iterable[T], fail_after: int | None = None) -> None:
-        super().__init__(items, fail_after)
-        self.closed = 0
-
-    def __iter__(self) -> Recorder[T]:
-        return self
 
     def close(self) -> None:
         self.closed += 1
@@ -70,6 +61,11 @@ class Untouchable:
 
 class Boom(Exception):
     """The exception our callbacks and sources raise (propagated unchanged, never caught)."""
+
+
+def boom(*args: object) -> Any:
+    """A callback that must not be called yet (laziness tests): fails the test if it is."""
+    raise AssertionError("a callback was called too early")
 
 
 # Hypothesis strategies shared by the Iter tests.

@@ -76,7 +76,7 @@ class TestLayers:
         for core in ("_errors", "_checks", "_batching", "_pacing", "_paging"):
             assert not graph[core] & {"_iter", "_kit", "_drivers", "grpc"}, core
         io = {"asyncio", "socket", "threading", "time", "concurrent"}
-        for core in ("_batching", "_pacing", "_paging"):
+        for core in ("_batching", "_pacing", "_paging", "_window"):
             tree = ast.parse((SRC / f"{core}.py").read_text(encoding="utf-8"))
             for node in ast.walk(tree):
                 if isinstance(node, ast.Import):

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import itertools
 import re
+import subprocess
+import sys
+import textwrap
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -513,3 +516,168 @@ class TestIterMethods:
         with pytest.raises(PipelineTooDeepError):
             it.batched_by_size(4, size=lambda x: 1)
         assert it.collect() == [1]  # not moved
+
+
+class TestIterMethodsHonourEveryArgument:
+    """Each keyword of ``Iter.batched_by_size``/``try_batched_by_size`` changes the batches as
+    the greedy reference says (so none can be dropped without a failure)."""
+
+    @given(words, settings_args, st.booleans())
+    def test_batched_by_size_method_matches_reference(
+        self, items: list[str], args: tuple[Any, ...], weigh_double: bool
+    ) -> None:
+        max_bytes, max_items, bo, io = args
+        size: Callable[[str], int] = (lambda s: 2 * len(s)) if weigh_double else len
+        expected = reference(items, max_bytes, size, max_items, bo, io)
+        it = Iter(items).batched_by_size(
+            max_bytes, size=size, max_items=max_items, batch_overhead=bo, item_overhead=io
+        )
+        if any(isinstance(r, Err) for r in expected):
+            first = next(r.error for r in expected if isinstance(r, Err))
+            before = list(itertools.takewhile(lambda r: isinstance(r, Ok), expected))
+            got: list[list[str]] = []
+            with pytest.raises(ItemTooLargeError) as caught:
+                for batch in it:
+                    got.append(batch)
+            assert got == [r.value for r in before if isinstance(r, Ok)]
+            error = caught.value
+            assert (error.index, error.size, error.max_bytes) == (
+                first.index,
+                first.size,
+                first.max_bytes,
+            )
+            assert error.overhead == bo + io
+        else:
+            assert it.collect() == [r.value for r in expected if isinstance(r, Ok)]
+
+    @given(words, settings_args, st.booleans())
+    def test_try_batched_by_size_method_matches_reference(
+        self, items: list[str], args: tuple[Any, ...], weigh_double: bool
+    ) -> None:
+        max_bytes, max_items, bo, io = args
+        size: Callable[[str], int] = (lambda s: 2 * len(s)) if weigh_double else len
+        got = (
+            Iter(items)
+            .try_batched_by_size(
+                max_bytes, size=size, max_items=max_items, batch_overhead=bo, item_overhead=io
+            )
+            .collect()
+        )
+        assert got == reference(items, max_bytes, size, max_items, bo, io)
+
+    @pytest.mark.parametrize("method", ["batched_by_size", "try_batched_by_size"])
+    @pytest.mark.parametrize(
+        ("kwargs", "expected"),
+        [
+            ({}, [["ab", "c", "d"], ["e"]]),
+            ({"max_items": 2}, [["ab", "c"], ["d", "e"]]),
+            ({"size": lambda s: 2 * len(s)}, [["ab"], ["c", "d"], ["e"]]),
+            ({"item_overhead": 1}, [["ab"], ["c", "d"], ["e"]]),
+            ({"batch_overhead": 2}, [["ab"], ["c", "d"], ["e"]]),
+        ],
+        ids=["defaults", "max_items", "size", "item_overhead", "batch_overhead"],
+    )
+    def test_each_keyword_changes_the_batches(
+        self, method: str, kwargs: dict[str, Any], expected: list[list[str]]
+    ) -> None:
+        got = getattr(Iter(["ab", "c", "d", "e"]), method)(4, **kwargs).collect()
+        if method == "try_batched_by_size":
+            expected = [Ok(b) for b in expected]  # type: ignore[misc]
+        assert got == expected
+
+    def test_max_items_after_an_oversize_item(self) -> None:
+        items = ["a", "b", "c", "xxxxxx", "d", "e", "f", "g"]
+        got = Iter(items).try_batched_by_size(4, max_items=2).collect()
+        assert got == [
+            Ok(["a", "b"]),
+            Ok(["c"]),
+            Err(ItemTooLarge(index=3, item="xxxxxx", size=6, max_bytes=4)),
+            Ok(["d", "e"]),  # the count restarts after the oversize item
+            Ok(["f", "g"]),
+        ]
+        strict = Iter(items).batched_by_size(4, max_items=2, item_overhead=1)
+        assert strict.next().unwrap() == ["a", "b"]
+        assert strict.next().unwrap() == ["c"]
+        with pytest.raises(ItemTooLargeError) as caught:
+            strict.next()
+        error = caught.value
+        assert (error.index, error.size, error.max_bytes, error.overhead, error.key) == (
+            3,
+            6,
+            4,
+            1,
+            None,
+        )
+
+
+KIT_STAGES: dict[str, Callable[[Iter[Any]], Iter[Any]]] = {
+    "batched_by_size method": lambda it: it.batched_by_size(100, size=lambda x: 1),
+    "try_batched_by_size method": lambda it: it.try_batched_by_size(100, size=lambda x: 1),
+    "rate_limited method": lambda it: it.rate_limited(1e9),
+    "batched_by_size function": lambda it: batched_by_size(it, 100, size=lambda x: 1),
+    "try_batched_by_size function": lambda it: try_batched_by_size(it, 100, size=lambda x: 1),
+    "rate_limited function": lambda it: rate_limited(it, 1e9),
+}
+
+
+class TestKitStageDepth:
+    """The kit's stages count toward the pipeline depth, module functions included."""
+
+    @pytest.mark.parametrize("name", list(KIT_STAGES))
+    def test_a_stage_chained_after_it_counts_from_its_depth(self, name: str) -> None:
+        base = Iter([1, 2, 3]).map(abs).map(abs)
+        before = base._depth
+        staged = KIT_STAGES[name](base)
+        assert staged._depth == before + 2  # a stage written in Python counts 2
+        after = staged.map(lambda x: x)
+        assert after._depth == before + 3
+        expected = {"batched": [[1, 2, 3]], "try_batched": [Ok([1, 2, 3])], "rate": [1, 2, 3]}
+        assert after.collect() == expected[name.split("_by")[0].split("_limited")[0]]
+
+    @pytest.mark.parametrize("name", list(KIT_STAGES))
+    def test_the_limit_holds_after_it(self, name: str) -> None:
+        it: Iter[Any] = Iter([1])
+        while it._depth + 2 <= MAX_DEPTH - 1:
+            it = it.map(abs)
+        staged = KIT_STAGES[name](it)  # fits: MAX_DEPTH - 1 or MAX_DEPTH
+        with pytest.raises(PipelineTooDeepError):
+            staged.map(abs).map(abs)
+
+    def test_alternating_maps_and_kit_stages_never_crash(self) -> None:
+        # In a subprocess: without depth carried through, this crashed CPython (rc 139).
+        code = textwrap.dedent(
+            """
+            from itero import Iter, PipelineTooDeepError, batched_by_size, rate_limited
+            from itero import try_batched_by_size
+            kit = {
+                "rate_limited()": lambda it: rate_limited(it, 1e9),
+                "batched_by_size()": lambda it: batched_by_size(it, 10, size=lambda x: 1)
+                    .flat_map(lambda b: b),
+                "try_batched_by_size()": lambda it: try_batched_by_size(it, 10, size=lambda x: 1)
+                    .flat_map(lambda r: r.unwrap()),
+                ".rate_limited": lambda it: it.rate_limited(1e9),
+                ".batched_by_size": lambda it: it.batched_by_size(10, size=lambda x: 1)
+                    .flat_map(lambda b: b),
+                ".try_batched_by_size": lambda it: it.try_batched_by_size(10, size=lambda x: 1)
+                    .flat_map(lambda r: r.unwrap()),
+            }
+            for name, stage in kit.items():
+                it = Iter(range(3))
+                try:
+                    for _ in range(1_000):
+                        for _ in range(100):
+                            it = it.map(abs)
+                        it = stage(it)
+                except PipelineTooDeepError:
+                    pass
+                else:
+                    raise SystemExit(f"{name}: built 1,000 rounds without PipelineTooDeepError")
+                assert it.collect() == [0, 1, 2], name
+            print("ok")
+            """
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, (done.returncode, done.stderr)
+        assert done.stdout.strip() == "ok"

@@ -38,10 +38,15 @@ def _run_py() -> ModuleType:
 harness = _module("_harness")
 bench_option_result = _module("bench_option_result")
 bench_iter = _module("bench_iter")
+bench_async = _module("bench_async")
 bench_peers = _module("bench_peers")
 run = _run_py()
 
-TIMED_CASES: list[Any] = [*bench_option_result.cases(30), *bench_iter.cases(30, 2)]
+TIMED_CASES: list[Any] = [
+    *bench_option_result.cases(30),
+    *bench_iter.cases(30, 2),
+    *bench_async.cases(300, 20),
+]
 MEMORY_CASES: list[Any] = bench_iter.memory_cases(quick=True)
 
 
@@ -184,7 +189,7 @@ class TestRunPy:
         assert args.clock == "cpu"
 
     def test_default_runs_every_section(self) -> None:
-        assert run.parse_args([]).only == ["option_result", "iter", "kit", "peers"]
+        assert run.parse_args([]).only == ["option_result", "iter", "async", "kit", "grpc", "peers"]
 
     def test_unknown_section_is_an_error(self, capsys: pytest.CaptureFixture[str]) -> None:
         with pytest.raises(SystemExit):

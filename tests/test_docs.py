@@ -27,6 +27,8 @@ _SPAN = re.compile(r"`(?:itero\.)?([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)")
 # Which qualifiers document a class's methods in api.md.
 _QUALIFIERS: dict[str, tuple[str, ...]] = {
     "Iter": ("Iter",),
+    "AsyncIter": ("AsyncIter",),
+    "AsyncPeekable": ("AsyncPeekable", "AsyncIter"),
     "Peekable": ("Peekable", "Iter"),
     "Some": ("Some", "Option"),
     "Nothing": ("Nothing", "Option"),
@@ -112,6 +114,8 @@ class TestEveryDocumentedNameExists:
     def test_qualified_names(self) -> None:
         classes: dict[str, tuple[object, ...]] = {
             "Iter": (getattr(itero, "Iter", None),),
+            "AsyncIter": (getattr(itero, "AsyncIter", None),),
+            "AsyncPeekable": (getattr(itero, "AsyncPeekable", None),),
             "Peekable": (getattr(itero, "Peekable", None),),
             "Some": (itero.Some,),
             "Nothing": (itero.Nothing,),
@@ -372,6 +376,36 @@ def render_api() -> str:
     out.append(_line("Err.error", inspect_attr(itero.Err, "error")))
     out += top(of_module("itero._result"))
     out += ["", *_variant_table("Result", itero.Ok, itero.Err, "`Ok(value)`", "`Err(error)`")]
+
+    async_cls = getattr(itero, "AsyncIter", None)
+    if isinstance(async_cls, type):
+        out += ["", "## AsyncIter", ""]
+        out += top(["AsyncIter"])
+        async_source = inspect.getsource(importlib.import_module("itero._aiter"))
+        groups = _class_groups(async_source, "AsyncIter")
+        listed = {m for _, methods in groups for m in methods}
+        unlisted = [m for m in public_attributes(async_cls) if m not in listed]  # async defs
+        for banner, methods in groups:
+            if banner.startswith("private"):
+                continue
+            if banner == "protocols":
+                methods = [*methods, *unlisted]
+            if banner:
+                out += ["", f"### AsyncIter: {banner}", ""]
+            out += [
+                _line(_member_label("AsyncIter", async_cls, m), getattr(async_cls, m))
+                for m in methods
+                if not m.startswith("_")
+            ]
+        async_peekable = getattr(itero, "AsyncPeekable", None)
+        if isinstance(async_peekable, type):
+            out += ["", "### AsyncPeekable", ""]
+            out += top(["AsyncPeekable"])
+            own = [m for m in public_attributes(async_peekable) if not hasattr(async_cls, m)]
+            out += [
+                _line(_member_label("AsyncPeekable", async_peekable, m), getattr(async_peekable, m))
+                for m in own
+            ]
 
     out += ["", "## Kit: pagination and page cutting", ""]
     out += top(

@@ -8,6 +8,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from concurrent import futures
@@ -23,9 +24,13 @@ from typing_extensions import assert_type
 from itero import Err, ItemTooLargeError, Iter, Nothing, Ok, Page, PageItemTooLargeError, Result
 from itero.grpc import (
     DEFAULT_MAX_MESSAGE_BYTES,
+    MessageItemTooLargeError,
     ResponseTooLargeError,
     RpcFailure,
     StreamingCall,
+    _iter_batch,
+    _varint,
+    cancellable,
     decode_batch,
     encode_batch,
     from_unary_pages,
@@ -300,6 +305,32 @@ class TestDecodeBatch:
     def test_round_trip(self, items: list[bytes]) -> None:
         assert decode_batch(encode_batch(items)) == items
 
+    @given(
+        st.lists(
+            st.one_of(
+                st.binary(max_size=200).map(lambda b: b"\x0a" + _varint(len(b)) + b),
+                st.integers(0, 2**63).map(lambda n: b"\x10" + _varint(n)),
+                st.binary(min_size=8, max_size=8).map(lambda b: b"\x19" + b),
+                st.binary(min_size=4, max_size=4).map(lambda b: b"\x2d" + b),
+                st.binary(max_size=20).map(lambda b: b"\x22" + _varint(len(b)) + b),
+            ),
+            max_size=20,
+        ).map(b"".join),
+        st.integers(min_value=0, max_value=5),
+    )
+    def test_protobuf_parser_and_python_loop_agree(self, message: bytes, cut: int) -> None:
+        """decode_batch (protobuf's C parser when installed) against the Python loop."""
+        for candidate in (message, message[: len(message) - cut]):
+            try:
+                expected: list[bytes] | str = list(_iter_batch(candidate))
+            except ValueError:
+                expected = "ValueError"
+            try:
+                got: list[bytes] | str = decode_batch(candidate)
+            except ValueError:
+                got = "ValueError"
+            assert got == expected
+
     def test_unknown_fields_of_every_wire_type_are_skipped(self) -> None:
         message = (
             b"\x0a\x01a"
@@ -457,9 +488,16 @@ class TestStreamBatches:
     def test_oversize_item_raises_after_the_items_before_it(self) -> None:
         messages = stream_batches([b"ab", b"c" * 20, b"d"], identity, max_message_bytes=10)
         assert next(messages) == encode_batch([b"ab"])
-        with pytest.raises(ItemTooLargeError) as info:
+        with pytest.raises(MessageItemTooLargeError) as info:
             next(messages)
-        assert (info.value.index, info.value.size, info.value.max_bytes) == (1, 22, 10)
+        assert isinstance(info.value, ItemTooLargeError)
+        error = info.value
+        assert (error.index, error.size, error.overhead, error.max_bytes) == (1, 20, 2, 10)
+        assert str(error) == (
+            "item at index 1 has 20 bytes (22 with its tag and length prefix), over "
+            "max_message_bytes=10: raise max_message_bytes (and grpc.max_receive_message_length "
+            "on the clients' channels, 4 MiB by default), or make the item smaller"
+        )
 
     def test_termination_callback_stops_production(self) -> None:
         ctx, context = fake_context()
@@ -498,8 +536,79 @@ class TestStreamBatches:
                 lambda r, c: [], identity, request_deserializer=bytes, max_message_bytes=-1
             )
 
+    @pytest.mark.parametrize("item_size", [1, 100, 10_000])
+    def test_peak_memory_within_3x_the_message_size_whatever_the_item_size(
+        self, item_size: int
+    ) -> None:
+        """One buffer per message, not one object per item (1-byte items were 40x before)."""
+        limit = 256 * 1024
+        payload = b"x" * item_size
+        n = 3 * limit // (item_size + 2) + 10  # three messages and a bit
+        gc.collect()
+        tracemalloc.start()
+        try:
+            held = b""
+            count = 0
+            for message in stream_batches(range(n), lambda i: payload, max_message_bytes=limit):
+                held = message  # as grpcio, which holds a message while it asks for the next
+                count += len(decode_batch(held)) if len(held) < 64 else 1
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert count >= 4
+        assert peak < 3 * limit
+
+    def test_max_delay_flushes_a_partly_filled_message_when_an_item_arrives_late(self) -> None:
+        def slow() -> Iterator[bytes]:
+            yield b"a"
+            yield b"b"
+            time.sleep(0.05)
+            yield b"c"  # arrives 50 ms after the first item of its message: due
+            yield b"d"
+
+        messages = stream_batches(slow(), identity, max_delay=0.01)
+        assert [decode_batch(m) for m in messages] == [[b"a", b"b", b"c"], [b"d"]]
+        assert decode_batch(encode_batch([b"d"])) == [b"d"]
+
+    def test_max_delay_is_checked(self) -> None:
+        with pytest.raises(ValueError, match="max_delay must be >= 0 and finite, got -1"):
+            stream_batches([], identity, max_delay=-1)
+        with pytest.raises(TypeError, match="max_delay must be a number of seconds, got str"):
+            stream_batches([], identity, max_delay="1")  # type: ignore[arg-type]
+
     def test_default_limit_is_four_mib_less_a_margin(self) -> None:
         assert DEFAULT_MAX_MESSAGE_BYTES == 4 * 1024 * 1024 - 64 * 1024
+
+
+class TestCancellable:
+    def test_no_pull_after_the_rpc_ended_and_close_closes_the_source(self) -> None:
+        ctx, context = fake_context()
+        source = RecordingSource(ListRequest(count=1000), None)
+        rows = cancellable(source, context)
+        rare = Iter(rows).filter(lambda r: r.startswith(b"resource-00000009"))
+        assert rare.by_ref().take(1).collect() == [resource(9)]
+        assert source.produced == 10
+        ctx.terminate()
+        assert rare.collect() == []
+        assert source.produced == 10  # not pulled again: the scan stopped
+        rows.close()
+        assert source.closed.is_set()
+
+    def test_rpc_already_ended_nothing_pulled(self) -> None:
+        _, context = fake_context(accept=False)
+        source = RecordingSource(ListRequest(count=10), None)
+        assert cancellable(source, context).collect() == []
+        assert source.produced == 0
+
+    def test_a_callback_run_twice_still_stops_the_pulls(self) -> None:
+        ctx, context = fake_context()
+        source = RecordingSource(ListRequest(count=10), None)
+        rows = cancellable(source, context)
+        assert next(rows) == resource(0)
+        ctx.terminate()
+        ctx.terminate()
+        assert rows.collect() == []
+        assert source.produced == 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -587,9 +696,9 @@ class TestIterStreamWithoutServer:
 
     def test_bad_arguments_are_named(self) -> None:
         with pytest.raises(TypeError, match="call must be a streaming call with cancel"):
-            iter_stream([b""], identity)  # type: ignore[arg-type]
+            iter_stream([b""], identity)  # type: ignore[call-overload]
         with pytest.raises(TypeError, match="deserialize must be callable, got str"):
-            iter_stream_results(FakeCall([]), "x")  # type: ignore[arg-type]
+            iter_stream_results(FakeCall([]), "x")  # type: ignore[call-overload]
 
 
 class TestRpcFailure:

@@ -19,8 +19,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typing_extensions import TypeGuard, TypeIs
 
-from _helpers import Source, ints, prefix, results, small_ints
-from itero import Err, Iter, Nothing, Ok, Option, Result, Some
+from _helpers import Boom, Recorder, boom, ints, prefix, results, small_ints
+from itero import (
+    Err,
+    Iter,
+    MovedError,
+    Nothing,
+    Ok,
+    Option,
+    Page,
+    Peekable,
+    Result,
+    Some,
+    try_from_pages,
+)
+from itero.testing import OneShot
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -50,8 +63,8 @@ def pull(it: Iter[T], k: int, via_option: bool) -> list[T]:
 
 
 def assert_agrees_many(
-    build: Callable[[list[Source[T]]], Iter[U]],
-    reference: Callable[[list[Source[T]]], Iterator[U]],
+    build: Callable[[list[OneShot[T]]], Iter[U]],
+    reference: Callable[[list[OneShot[T]]], Iterator[U]],
     inputs: Sequence[Sequence[T]],
     k: int,
     via_option: bool,
@@ -62,11 +75,11 @@ def assert_agrees_many(
     and pulls its sources no more than the reference does when asked again (a generator
     reference never does; builtin ``zip``, like Rust's ``Zip``, pulls its first input again).
     """
-    ours_sources = [Source(xs) for xs in inputs]
+    ours_sources = [OneShot(xs) for xs in inputs]
     ours = build(ours_sources)
     assert [s.pulled for s in ours_sources] == [0] * len(inputs), "building pulled the source"
     got = pull(ours, k, via_option)
-    ref_sources = [Source(xs) for xs in inputs]
+    ref_sources = [OneShot(xs) for xs in inputs]
     ref_it = reference(ref_sources)
     expected = list(itertools.islice(ref_it, k))
     assert got == expected
@@ -82,8 +95,8 @@ def assert_agrees_many(
 
 
 def assert_agrees(
-    build: Callable[[Source[T]], Iter[U]],
-    reference: Callable[[Source[T]], Iterator[U]],
+    build: Callable[[OneShot[T]], Iter[U]],
+    reference: Callable[[OneShot[T]], Iterator[U]],
     items: Sequence[T],
     k: int,
     via_option: bool,
@@ -306,7 +319,7 @@ class TestFlatMap:
         assert Iter([1, 2, 3]).flat_map(checked).collect() == [20, 30]
 
     def test_inner_iterables_are_lazy(self) -> None:
-        inner = Source([1, 2, 3])
+        inner = OneShot([1, 2, 3])
         it = Iter([0]).flat_map(lambda _: inner)
         assert it.next() == Some(1)
         assert inner.pulled == 1
@@ -519,6 +532,11 @@ class TestEnumerate:
     def test_default_start_is_zero(self) -> None:
         assert Iter("ab").enumerate().collect() == [(0, "a"), (1, "b")]
 
+    @pytest.mark.parametrize("start", [True, 1.5, "1", None])
+    def test_start_must_be_an_int_not_a_bool(self, start: object) -> None:
+        with pytest.raises(TypeError, match=r"^start must be an int, got "):
+            Iter("ab").enumerate(start)  # type: ignore[arg-type]
+
     @given(ints, prefix, st.booleans())
     def test_prefix(self, xs: list[int], k: int, via_option: bool) -> None:
         assert_agrees(lambda s: Iter(s).enumerate(), lambda s: enumerate(s), xs, k, via_option)
@@ -570,7 +588,7 @@ class TestFlatten:
 
 class TestInterleave:
     @staticmethod
-    def round_robin(sources: list[Source[int]]) -> Iterator[int]:
+    def round_robin(sources: list[OneShot[int]]) -> Iterator[int]:
         """more_itertools.interleave_longest, pulling each source only when its turn comes."""
         alive: list[Iterator[int]] = list(sources)
         while alive:
@@ -712,89 +730,6 @@ class TestCycle:
         assert Iter(x for x in "ab").cycle().take(5).collect() == ["a", "b", "a", "b", "a"]
 
 
-class TestPeekable:
-    ops = st.lists(
-        st.one_of(
-            st.just(("next", 0)),
-            st.just(("next_option", 0)),
-            st.just(("peek", 0)),
-            st.tuples(st.just("next_if"), st.integers(-3, 3)),
-            st.tuples(st.just("next_if_eq"), st.integers(-3, 3)),
-        ),
-        max_size=40,
-    )
-
-    @given(small_ints, ops)
-    def test_interleaved_ops_match_a_list_model(
-        self, xs: list[int], program: list[tuple[str, int]]
-    ) -> None:
-        source = Source(xs)
-        it = Iter(source).peekable()
-        pos = 0
-        peeked = False
-        for op, arg in program:
-            here: Option[int] = Some(xs[pos]) if pos < len(xs) else Nothing()
-            if op == "next":
-                expected_next: list[int] = [xs[pos]] if pos < len(xs) else []
-                assert pull(it, 1, via_option=False) == expected_next
-                pos, peeked = min(pos + 1, len(xs)), False
-            elif op == "next_option":
-                assert it.next() == here
-                pos, peeked = min(pos + 1, len(xs)), False
-            elif op == "peek":
-                assert it.peek() == here
-                peeked = True
-            elif op == "next_if":
-                take = isinstance(here, Some) and here.value >= arg
-                assert it.next_if(at_least(arg)) == (here if take else Nothing())
-                pos, peeked = (pos + 1, False) if take else (pos, True)
-            else:
-                take = isinstance(here, Some) and here.value == arg
-                assert it.next_if_eq(arg) == (here if take else Nothing())
-                pos, peeked = (pos + 1, False) if take else (pos, True)
-            assert source.pulled == pos + (1 if peeked and pos < len(xs) else 0)
-        assert it.collect() == xs[pos:]
-
-    def test_peek_and_next_give_the_same_object(self) -> None:
-        obj = object()
-        it = Iter([obj]).peekable()
-        peeked = it.peek()
-        assert isinstance(peeked, Some)
-        assert peeked.value is obj
-        assert next(it) is obj
-
-    def test_peek_does_not_advance(self) -> None:
-        it = Iter([1, 2]).peekable()
-        assert it.peek() == Some(1)
-        assert it.peek() == Some(1)
-        assert next(it) == 1
-        assert it.peek() == Some(2)
-        assert list(it) == [2]
-        assert it.peek() is Nothing()
-
-    def test_peeked_item_is_kept_by_adapters(self) -> None:
-        it = Iter([1, 2, 3]).peekable()
-        assert it.peek() == Some(1)
-        assert it.map(lambda x: x * 10).collect() == [10, 20, 30]
-
-    def test_building_pulls_nothing(self) -> None:
-        source = Source([1])
-        Iter(source).peekable()
-        assert source.pulled == 0
-
-    @pytest.mark.parametrize("peek_first", [False, True])
-    def test_next_if_keeps_the_item_when_pred_raises(self, peek_first: bool) -> None:
-        def boom(x: int) -> bool:
-            raise KeyError(x)
-
-        it = Iter([1, 2]).peekable()
-        if peek_first:
-            it.peek()
-        with pytest.raises(KeyError):
-            it.next_if(boom)
-        assert it.collect() == [1, 2]
-
-
 class NotFused:
     """A ``next() -> Option`` source that returns ``Nothing()`` and then more items."""
 
@@ -845,10 +780,260 @@ class TestFuse:
         assert src.calls == 2
 
 
+class TestPeekable:
+    def test_peekable_of_a_peekable_keeps_the_peeked_item(self) -> None:
+        src = Recorder([1, 2, 3])
+        inner = Iter(src).peekable()
+        assert inner.peek() == Some(1)
+        outer = Peekable(inner)
+        assert outer.peek() == Some(1)
+        assert src.pulled == 1
+        assert outer.next() == Some(1)
+        assert outer.peek() == Some(2)
+        assert outer.collect() == [2, 3]
+        with pytest.raises(MovedError):
+            inner.peek()
+        again = Peekable(Peekable([4, 5]))
+        assert (again.peek(), again.next_if_eq(4), again.collect()) == (Some(4), Some(4), [5])
+
+    def test_peekable_of_a_tee_does_not_share_its_buffer(self) -> None:
+        a, b = itertools.tee(iter([1, 2, 3]))
+        p = Peekable(a)
+        assert p.peek() == Some(1)
+        assert next(b) == 1  # the sibling tee still sees every item
+        assert p.collect() == [1, 2, 3]
+        assert list(b) == [2, 3]
+        q = Iter(itertools.tee([7, 8], 1)[0]).peekable()
+        assert (q.peek(), q.collect()) == (Some(7), [7, 8])
+
+    def test_peek_does_not_consume(self) -> None:
+        src = Recorder([1, 2])
+        p = Iter(src).peekable()
+        assert p.peek() == Some(1)
+        assert p.peek() == Some(1)
+        assert src.pulled == 1
+        assert p.next() == Some(1)
+        assert p.peek() == Some(2)
+        assert p.collect() == [2]
+
+    def test_peek_on_empty(self) -> None:
+        p: Peekable[int] = Iter([]).peekable()
+        assert p.peek() == Nothing()
+        assert p.next() == Nothing()
+
+    def test_every_iter_method_sees_the_peeked_item(self) -> None:
+        p = Iter(range(5)).peekable()
+        p.peek()
+        assert p.map(lambda x: x * 10).collect() == [0, 10, 20, 30, 40]
+        q = Iter(range(5)).peekable()
+        q.peek()
+        assert list(q) == [0, 1, 2, 3, 4]
+
+    def test_exception_in_source_propagates_from_peek_and_loses_nothing(self) -> None:
+        def gen() -> Iterator[int]:
+            yield 1
+            raise Boom
+
+        p = Iter(gen()).peekable()
+        assert p.peek() == Some(1)
+        assert p.next() == Some(1)
+        with pytest.raises(Boom):
+            p.peek()
+        assert p.peek() == Nothing()  # the generator is finished after raising
+
+    def test_exception_from_a_retrying_source_does_not_duplicate(self) -> None:
+        class Flaky:
+            def __init__(self) -> None:
+                self.calls = 0
+
+            def __iter__(self) -> Flaky:
+                return self
+
+            def __next__(self) -> int:
+                self.calls += 1
+                if self.calls == 2:
+                    raise Boom
+                if self.calls > 4:
+                    raise StopIteration
+                return self.calls
+
+        p = Peekable(Flaky())
+        assert p.next() == Some(1)
+        with pytest.raises(Boom):
+            p.peek()
+        assert p.peek() == Some(3)
+        assert p.collect() == [3, 4]
+
+    def test_next_if_and_next_if_eq(self) -> None:
+        p = Iter([1, 2, 3]).peekable()
+        assert p.next_if(lambda x: x > 1) == Nothing()
+        assert p.next_if(lambda x: x == 1) == Some(1)
+        assert p.next_if_eq(3) == Nothing()
+        assert p.next_if_eq(2) == Some(2)
+        assert p.collect() == [3]
+        assert Iter([]).peekable().next_if(boom) == Nothing()
+
+    def test_next_if_callback_exception_keeps_the_item(self) -> None:
+        p = Iter([1, 2]).peekable()
+
+        def fail(x: int) -> bool:
+            raise Boom
+
+        with pytest.raises(Boom):
+            p.next_if(fail)
+        assert p.collect() == [1, 2]
+
+    def test_peekable_of_a_peekable(self) -> None:
+        p = Iter([1, 2, 3]).peekable()
+        assert p.peek() == Some(1)
+        q = p.peekable()
+        assert q.peek() == Some(1)
+        assert q.collect() == [1, 2, 3]
+
+    def test_peekable_over_a_users_tee_object_shares_it(self) -> None:
+        import itertools
+
+        t = itertools.tee(iter([1, 2, 3]), 1)[0]
+        p = Iter(t).peekable()
+        assert p.next() == Some(1)
+        assert next(t) == 2  # the Iter consumed from the user's object, as any source
+
+    @given(
+        xs=st.lists(st.integers(), max_size=10),
+        ops=st.lists(st.sampled_from(["peek", "next", "next_if_even", "next_if_eq0"]), max_size=20),
+    )
+    def test_matches_a_list_model(self, xs: list[int], ops: list[str]) -> None:
+        p = Iter(x for x in xs).peekable()
+        model = list(xs)
+        for op in ops:
+            head: Option[int] = Some(model[0]) if model else Nothing()
+            if op == "peek":
+                assert p.peek() == head
+            elif op == "next":
+                assert p.next() == head
+                model[:1] = []
+            elif op == "next_if_even":
+                take = bool(model) and model[0] % 2 == 0
+                assert p.next_if(lambda x: x % 2 == 0) == (head if take else Nothing())
+                if take:
+                    model[:1] = []
+            else:
+                take = bool(model) and model[0] == 0
+                assert p.next_if_eq(0) == (head if take else Nothing())
+                if take:
+                    model[:1] = []
+        assert p.collect() == model
+
+    ops = st.lists(
+        st.one_of(
+            st.just(("next", 0)),
+            st.just(("next_option", 0)),
+            st.just(("peek", 0)),
+            st.tuples(st.just("next_if"), st.integers(-3, 3)),
+            st.tuples(st.just("next_if_eq"), st.integers(-3, 3)),
+        ),
+        max_size=40,
+    )
+
+    @given(small_ints, ops)
+    def test_interleaved_ops_match_a_list_model(
+        self, xs: list[int], program: list[tuple[str, int]]
+    ) -> None:
+        source = OneShot(xs)
+        it = Iter(source).peekable()
+        pos = 0
+        peeked = False
+        for op, arg in program:
+            here: Option[int] = Some(xs[pos]) if pos < len(xs) else Nothing()
+            if op == "next":
+                expected_next: list[int] = [xs[pos]] if pos < len(xs) else []
+                assert pull(it, 1, via_option=False) == expected_next
+                pos, peeked = min(pos + 1, len(xs)), False
+            elif op == "next_option":
+                assert it.next() == here
+                pos, peeked = min(pos + 1, len(xs)), False
+            elif op == "peek":
+                assert it.peek() == here
+                peeked = True
+            elif op == "next_if":
+                take = isinstance(here, Some) and here.value >= arg
+                assert it.next_if(at_least(arg)) == (here if take else Nothing())
+                pos, peeked = (pos + 1, False) if take else (pos, True)
+            else:
+                take = isinstance(here, Some) and here.value == arg
+                assert it.next_if_eq(arg) == (here if take else Nothing())
+                pos, peeked = (pos + 1, False) if take else (pos, True)
+            assert source.pulled == pos + (1 if peeked and pos < len(xs) else 0)
+        assert it.collect() == xs[pos:]
+
+    def test_peek_and_next_give_the_same_object(self) -> None:
+        obj = object()
+        it = Iter([obj]).peekable()
+        peeked = it.peek()
+        assert isinstance(peeked, Some)
+        assert peeked.value is obj
+        assert next(it) is obj
+
+    def test_peek_does_not_advance(self) -> None:
+        it = Iter([1, 2]).peekable()
+        assert it.peek() == Some(1)
+        assert it.peek() == Some(1)
+        assert next(it) == 1
+        assert it.peek() == Some(2)
+        assert list(it.by_ref()) == [2]
+        assert it.peek() is Nothing()
+
+    def test_peeked_item_is_kept_by_adapters(self) -> None:
+        it = Iter([1, 2, 3]).peekable()
+        assert it.peek() == Some(1)
+        assert it.map(lambda x: x * 10).collect() == [10, 20, 30]
+
+    def test_building_pulls_nothing(self) -> None:
+        source = OneShot([1])
+        Iter(source).peekable()
+        assert source.pulled == 0
+
+    @pytest.mark.parametrize("peek_first", [False, True])
+    def test_next_if_keeps_the_item_when_pred_raises(self, peek_first: bool) -> None:
+        def boom(x: int) -> bool:
+            raise KeyError(x)
+
+        it = Iter([1, 2]).peekable()
+        if peek_first:
+            it.peek()
+        with pytest.raises(KeyError):
+            it.next_if(boom)
+        assert it.collect() == [1, 2]
+
+
 class TestByRef:
+    def test_take_through_a_borrow_then_continue(self) -> None:
+        it = Iter(range(6))
+        assert it.by_ref().take(2).collect() == [0, 1]
+        assert it.by_ref().skip(1).take(1).collect() == [3]
+        assert it.collect() == [4, 5]
+
+    def test_borrow_of_a_peekable_shares_the_peek_buffer(self) -> None:
+        p = Iter([1, 2, 3, 4, 5]).peekable()
+        assert p.peek() == Some(1)
+        borrowed = p.by_ref()
+        assert isinstance(borrowed, Peekable)
+        assert borrowed.peek() == Some(1)  # the owner's peek is seen through the borrow
+        assert borrowed.next() == Some(1)
+        assert borrowed.peek() == Some(2)  # the borrow's peek is seen by the owner
+        assert p.next() == Some(2)
+        assert p.peek() == Some(3)
+        assert borrowed.next_if_eq(3) == Some(3)
+        assert borrowed.take(1).collect() == [4]  # moving the borrow leaves the owner usable
+        with pytest.raises(MovedError):
+            borrowed.next()
+        assert p.peek() == Some(5)
+        assert p.next() == Some(5)
+        assert p.next() is Nothing()
+
     @given(ints, st.integers(0, 35))
     def test_take_then_continue(self, xs: list[int], n: int) -> None:
-        source = Source(xs)
+        source = OneShot(xs)
         it = Iter(source)
         assert it.by_ref().take(n).collect() == xs[:n]
         assert source.pulled == min(n, len(xs))
@@ -1193,6 +1378,85 @@ class TestErrs:
         )
 
 
+class TestProcessResults:
+    @staticmethod
+    def reference(rs: list[Result[int, int]], f: Callable[[list[int]], T]) -> Result[T, int]:
+        values: list[int] = []
+        for r in rs:
+            if isinstance(r, Err):
+                return r
+            values.append(r.value)
+        return Ok(f(values))
+
+    @given(results)
+    def test_matches_the_reference_and_pulls_nothing_after_the_first_err(
+        self, rs: list[Result[int, int]]
+    ) -> None:
+        src = OneShot(rs)
+        got = Iter(src).process_results(lambda oks: oks.collect())
+        assert got == self.reference(rs, list)
+        first_err = next((i for i, r in enumerate(rs) if isinstance(r, Err)), None)
+        assert src.pulled == (len(rs) if first_err is None else first_err + 1)
+
+    @given(results, st.integers(0, 5))
+    def test_item_positional_adapters_inside_f_cannot_skip_an_err(
+        self, rs: list[Result[int, int]], n: int
+    ) -> None:
+        expected = self.reference(rs, lambda values: values[n:])
+        assert Iter(rs).process_results(lambda oks: oks.skip(n).collect()) == expected
+        dedup = self.reference(rs, lambda values: [k for k, _ in itertools.groupby(values)])
+        assert Iter(rs).process_results(lambda oks: oks.dedup().collect()) == dedup
+
+    @given(results, prefix)
+    def test_f_stopping_early_pulls_only_what_it_needs(
+        self, rs: list[Result[int, int]], k: int
+    ) -> None:
+        src = OneShot(rs)
+        got = Iter(src).process_results(lambda oks: oks.take(k).collect())
+        needed = 0
+        values: list[int] = []
+        expected: Result[list[int], int] = Ok(values)
+        for r in rs:
+            if len(values) == k:
+                break
+            needed += 1
+            if isinstance(r, Err):
+                expected = r
+                break
+            values.append(r.value)
+        assert got == expected
+        assert src.pulled == needed
+
+    def test_a_failed_listing_is_not_an_empty_page(self) -> None:
+        def fetch(token: int | None, limit: int) -> Page[int, int]:
+            if token is not None:
+                raise ConnectionError("listing failed")
+            return Page([1, 2], 2)
+
+        pages = try_from_pages(fetch, page_size=2)
+        assert try_from_pages(fetch, page_size=2).skip(3).collect() == []  # the trap
+        got = pages.process_results(lambda items: items.skip(3).collect())
+        assert isinstance(got, Err)
+        assert isinstance(got.error, ConnectionError)
+
+    def test_f_result_is_wrapped_and_non_results_are_refused(self) -> None:
+        assert Iter([Ok(1), Ok(2)]).process_results(lambda oks: oks.sum()) == Ok(3)
+        assert Iter([]).process_results(lambda oks: oks.count()) == Ok(0)
+        with pytest.raises(TypeError, match="expected an Ok or an Err item, got int"):
+            Iter([Ok(1), 5]).process_results(lambda oks: oks.collect())  # type: ignore[misc]
+        with pytest.raises(TypeError, match="f must be callable"):
+            Iter([Ok(1)]).process_results(None)  # type: ignore[arg-type]
+
+    def test_moves_and_keeps_sources_for_close(self) -> None:
+        src = Recorder([Ok(1), Ok(2)])
+        it = Iter(src)
+        assert it.process_results(lambda oks: oks.next()) == Ok(Some(1))
+        with pytest.raises(MovedError):
+            it.count()
+        it.close()
+        assert src.closed == 1
+
+
 # ------------------------------------------------------------------------------------------------
 # random pipelines: compositions of adapters against composed generator references
 # ------------------------------------------------------------------------------------------------
@@ -1359,13 +1623,13 @@ class TestRandomPipelines:
     ) -> None:
         stages = [_stage(kind, p) for kind, p in plan]
 
-        def build(s: Source[int]) -> Iter[int]:
+        def build(s: OneShot[int]) -> Iter[int]:
             it = Iter(s)
             for ours, _ in stages:
                 it = ours(it)
             return it
 
-        def reference(s: Source[int]) -> Iterator[int]:
+        def reference(s: OneShot[int]) -> Iterator[int]:
             it: Iterator[int] = s
             for _, ref in stages:
                 it = ref(it)
@@ -1394,7 +1658,7 @@ class TestRandomPipelines:
     def test_by_ref_view_leaves_the_unpulled_rest(
         self, xs: list[int], plan: list[tuple[str, int]], k: int
     ) -> None:
-        source = Source(xs)
+        source = OneShot(xs)
         it = Iter(source)
         view = it.by_ref()
         for ours, _ in (_stage(kind, p) for kind, p in plan):

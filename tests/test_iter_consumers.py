@@ -18,8 +18,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from _helpers import Source, ints, results, small_ints
+from _helpers import ints, results, small_ints
 from itero import Err, Iter, Nothing, Ok, Option, Result, Some
+from itero.testing import OneShot
 
 T = TypeVar("T")
 
@@ -145,7 +146,7 @@ def option_step(t: int) -> Callable[[int, int], Option[int]]:
 class TestTryFold:
     @given(small_ints, thresholds)
     def test_result_stops_at_first_err(self, xs: list[int], t: int) -> None:
-        source = Source(xs)
+        source = OneShot(xs)
         it = Iter(source)
         got = it.try_fold(100, result_step(t))
         i = first_match(xs, lambda x: x >= t)
@@ -161,7 +162,7 @@ class TestTryFold:
 
     @given(small_ints, thresholds)
     def test_option_stops_at_first_nothing(self, xs: list[int], t: int) -> None:
-        source = Source(xs)
+        source = OneShot(xs)
         it = Iter(source)
         got = it.try_fold(0, option_step(t))
         i = first_match(xs, lambda x: x >= t)
@@ -195,7 +196,7 @@ class TestTryForEach:
             seen.append(x)
             return Ok(None) if x < t else Err(x)
 
-        source = Source(xs)
+        source = OneShot(xs)
         it = Iter(source)
         got = it.try_for_each(f)
         i = first_match(xs, lambda x: x >= t)
@@ -214,7 +215,7 @@ class TestTryForEach:
         def f(x: int) -> Option[None]:
             return Some(None) if x < t else Nothing()
 
-        source = Source(xs)
+        source = OneShot(xs)
         got = Iter(source).try_for_each(f)
         i = first_match(xs, lambda x: x >= t)
         if i is None:
@@ -407,7 +408,7 @@ class TestJoin:
 class TestTryCollect:
     @given(results)
     def test_first_err_or_all_values(self, rs: list[Result[int, int]]) -> None:
-        source = Source(rs)
+        source = OneShot(rs)
         got = Iter(source).try_collect()
         i = next((i for i, r in enumerate(rs) if isinstance(r, Err)), None)
         if i is None:
@@ -443,7 +444,7 @@ class TestPartitionResults:
 class TestAny:
     @given(small_ints, thresholds)
     def test_short_circuits_and_leaves_rest(self, xs: list[int], t: int) -> None:
-        source = Source(xs)
+        source = OneShot(xs)
         it = Iter(source)
         i = first_match(xs, lambda x: x > t)
         assert it.any(lambda x: x > t) is (i is not None)
@@ -458,7 +459,7 @@ class TestAny:
 class TestAll:
     @given(small_ints, thresholds)
     def test_short_circuits_and_leaves_rest(self, xs: list[int], t: int) -> None:
-        source = Source(xs)
+        source = OneShot(xs)
         it = Iter(source)
         i = first_match(xs, lambda x: not x > t)
         assert it.all(lambda x: x > t) is (i is None)
@@ -473,7 +474,7 @@ class TestAll:
 class TestFind:
     @given(small_ints, thresholds)
     def test_first_match_and_leaves_rest(self, xs: list[int], t: int) -> None:
-        source = Source(xs)
+        source = OneShot(xs)
         it = Iter(source)
         i = first_match(xs, lambda x: x > t)
         assert it.find(lambda x: x > t) == (Nothing() if i is None else Some(xs[i]))
@@ -493,7 +494,7 @@ class TestFindMap:
         def f(x: int) -> Option[str]:
             return Some(f"<{x}>") if x > t else Nothing()
 
-        source = Source(xs)
+        source = OneShot(xs)
         it = Iter(source)
         i = first_match(xs, lambda x: x > t)
         assert it.find_map(f) == (Nothing() if i is None else Some(f"<{xs[i]}>"))
@@ -504,7 +505,7 @@ class TestFindMap:
 class TestPosition:
     @given(small_ints, thresholds, st.integers(0, 5))
     def test_index_from_current_position(self, xs: list[int], t: int, skip: int) -> None:
-        source = Source(xs)
+        source = OneShot(xs)
         it = Iter(source)
         for _ in range(skip):
             it.next()
@@ -519,7 +520,7 @@ class TestPosition:
 class TestNth:
     @given(ints, st.lists(st.integers(0, 6), max_size=6))
     def test_consumes_exactly_n_plus_one(self, xs: list[int], ns: list[int]) -> None:
-        source = Source(xs)
+        source = OneShot(xs)
         it = Iter(source)
         pos = 0
         for n in ns:
@@ -554,11 +555,11 @@ def rust_cmp(a: Iterator[int], b: Iterator[int]) -> int:
 
 def check_compare(method: str, xs: list[int], ys: list[int], expected: object) -> None:
     """Compare ``Iter(xs).<method>(ys)`` with ``expected`` and the pulls with Rust's."""
-    a, b = Source(xs), Source(ys)
+    a, b = OneShot(xs), OneShot(ys)
     got = getattr(Iter(a), method)(b)
     assert got == expected
     assert type(got) is type(expected)
-    ra, rb = Source(xs), Source(ys)
+    ra, rb = OneShot(xs), OneShot(ys)
     rust_cmp(ra, rb)
     assert (a.pulled, b.pulled) == (ra.pulled, rb.pulled)
 
@@ -650,7 +651,7 @@ def sorted_pulls(xs: list[int], le: Callable[[int, int], bool]) -> tuple[bool, i
 class TestIsSorted:
     @given(small_ints)
     def test_matches_sorted_and_stops_at_violation(self, xs: list[int]) -> None:
-        source = Source(xs)
+        source = OneShot(xs)
         assert Iter(source).is_sorted() is (xs == sorted(xs))
         assert (xs == sorted(xs), source.pulled) == sorted_pulls(xs, lambda a, b: a <= b)
 
@@ -663,7 +664,7 @@ class TestIsSortedBy:
     @given(small_ints)
     def test_non_strict_and_strict_compare(self, xs: list[int]) -> None:
         for le in (lambda a, b: a <= b, lambda a, b: a < b, lambda a, b: a >= b):
-            source = Source(xs)
+            source = OneShot(xs)
             expected, pulls = sorted_pulls(xs, le)
             assert Iter(source).is_sorted_by(le) is expected
             assert source.pulled == pulls
@@ -683,7 +684,7 @@ class TestIsSortedByKey:
             calls.append(x)
             return abs(x)
 
-        source = Source(xs)
+        source = OneShot(xs)
         expected, pulls = sorted_pulls(xs, lambda a, b: abs(a) <= abs(b))
         assert Iter(source).is_sorted_by_key(key) is expected
         assert source.pulled == pulls

@@ -19,7 +19,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from _helpers import Source
 from itero import (
     Err,
     ItemTooLargeError,
@@ -42,6 +41,7 @@ from itero import (
 from itero._adrivers import AsyncClosing
 from itero._paging import GROW_AFTER, StreamMeter
 from itero.strategies import PagedSource, PageTooLargeError, paged_sources
+from itero.testing import OneShot
 
 T = TypeVar("T")
 
@@ -331,7 +331,7 @@ class TestRepeatedToken:
         while not ends[path[-1]] and succ[path[-1]] not in path:
             path.append(succ[path[-1]])
         it = from_pages(fetch, page_size=1)
-        got = list(itertools.islice(it, len(path)))
+        got = list(itertools.islice(it.by_ref(), len(path)))
         assert got == path
         if ends[path[-1]]:
             assert list(it) == []
@@ -553,12 +553,12 @@ class TestCutPage:
         i = data.draw(st.integers(0, len(source)))
         start = source[i] if i < len(source) else 51
         # A source that begins at start: at most limit + 1 items are read.
-        counting = Source(source[i:])
+        counting = OneShot(source[i:])
         page = cut_page(counting, key=identity, start=start, limit=limit)
         assert list(page.items) == source[i : i + limit]
         assert counting.pulled == min(limit + 1, len(source) - i)
         # The whole source: the i items before start are read and dropped as well.
-        counting = Source(source)
+        counting = OneShot(source)
         cut_page(counting, key=identity, start=start, limit=limit)
         assert counting.pulled == i + min(limit + 1, len(source) - i)
 
@@ -676,7 +676,7 @@ class TestCutPageByteBudget:
         token: int | None = None
         while True:
             i = data.draw(st.sampled_from([0, len(got)]))  # the whole source, or from start
-            counting = Source(source[i:])
+            counting = OneShot(source[i:])
             try:
                 page = cut_page(
                     counting,

@@ -7,6 +7,8 @@ Some(2)
 Ok('fine')
 """
 
+from ._aiter import AsyncIter as AsyncIter
+from ._aiter import AsyncPeekable as AsyncPeekable
 from ._akit import abatched_by_size as abatched_by_size
 from ._akit import afrom_pages as afrom_pages
 from ._akit import arate_limited as arate_limited
@@ -57,6 +59,8 @@ from ._result import is_err as is_err
 from ._result import is_ok as is_ok
 
 __all__ = [
+    "AsyncIter",
+    "AsyncPeekable",
     "Err",
     "ItemTooLarge",
     "ItemTooLargeError",

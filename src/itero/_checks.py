@@ -10,7 +10,7 @@ import math
 import sys
 from typing import Any
 
-__all__ = ["check_callable", "check_count", "check_int", "check_number"]
+__all__ = ["check_bool", "check_callable", "check_count", "check_int", "check_number", "check_real"]
 
 _MAXSIZE = sys.maxsize
 
@@ -26,6 +26,19 @@ def check_callable(value: object, name: str) -> None:
     """
     if not callable(value):
         raise TypeError(f"{name} must be callable, got {type(value).__name__}")
+
+
+def check_bool(value: object, name: str) -> bool:
+    """Return ``value`` if it is a bool; else raise naming the argument ``name``.
+
+    >>> check_bool(1, "ordered")
+    Traceback (most recent call last):
+        ...
+    TypeError: ordered must be a bool, got int
+    """
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
+    return value
 
 
 def check_int(value: object, name: str, minimum: int) -> int:
@@ -49,6 +62,30 @@ def check_int(value: object, name: str, minimum: int) -> int:
             raise TypeError(f"{name} must be an int, got {type(value).__name__}")
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def check_real(value: object, name: str, *, integer: bool = False) -> Any:
+    """Return ``value`` if it is an int or a float (only an int with ``integer``), never a bool.
+
+    For arguments with no range to check (``count``'s ``start`` and ``step``, ``enumerate``'s
+    ``start``).
+
+    >>> check_real(2.5, "start")
+    2.5
+    >>> check_real(True, "start")
+    Traceback (most recent call last):
+        ...
+    TypeError: start must be an int or a float, got bool
+    >>> check_real(2.5, "start", integer=True)
+    Traceback (most recent call last):
+        ...
+    TypeError: start must be an int, got float
+    """
+    kinds = (int,) if integer else (int, float)
+    if not isinstance(value, kinds) or isinstance(value, bool):
+        what = "an int" if integer else "an int or a float"
+        raise TypeError(f"{name} must be {what}, got {type(value).__name__}")
     return value
 
 

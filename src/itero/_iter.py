@@ -56,8 +56,9 @@ from typing import (
 
 from typing_extensions import Never, Self, TypeGuard, TypeIs
 
+from . import _threads
 from ._batching import ItemTooLarge, Packer, SizedT
-from ._checks import check_callable, check_count
+from ._checks import check_callable, check_count, check_real
 from ._drivers import batches as _batches
 from ._drivers import paced as _paced
 from ._errors import MovedError, PipelineTooDeepError
@@ -101,6 +102,9 @@ from ._stages import (
     END as _END,
 )
 from ._stages import (
+    Kinds as _Kinds,
+)
+from ._stages import (
     and_then_ok as _and_then_ok,
 )
 from ._stages import (
@@ -111,15 +115,6 @@ from ._stages import (
 )
 from ._stages import (
     inspect_err as _inspect_err,
-)
-from ._stages import (
-    is_err as _is_err,
-)
-from ._stages import (
-    is_ok as _is_ok,
-)
-from ._stages import (
-    is_some as _is_some,
 )
 from ._stages import (
     keep_ok as _keep_ok,
@@ -140,6 +135,9 @@ from ._stages import (
     ok_value as _ok_value,
 )
 from ._stages import (
+    ok_values_run as _ok_values_run,
+)
+from ._stages import (
     partial_cmp as _partial_cmp,
 )
 from ._stages import (
@@ -150,6 +148,15 @@ from ._stages import (
 )
 from ._stages import (
     scan as _scan,
+)
+from ._stages import (
+    select as _select,
+)
+from ._stages import (
+    some_items_run as _some_items_run,
+)
+from ._stages import (
+    some_run as _some_run,
 )
 from ._stages import (
     some_value as _some_value,
@@ -248,10 +255,34 @@ _MOVED_MAP = _moved("map")
 _MOVED_FILTER = _moved("filter")
 _MOVED_TAKE = _moved("take")
 _MOVED_COLLECT = _moved("collect")
+_MOVED_LOOP = _Moved("__iter__")
+_MOVED_LOOP.message = (
+    "this Iter was moved into a for loop / iter(); loop over .by_ref() to keep using it"
+)
 
 
 def _raise_moved(it: object) -> NoReturn:
     raise MovedError(cast(_Moved, it).message)
+
+
+# What a callback returning an Option (or an item that must be a Result) may be, per method; any
+# other type raises a TypeError naming the callback and the type (see _stages.Kinds).
+_OPTION = "{}: f must return Some(...) or Nothing(), got {{}}"
+_FILTER_MAP = _Kinds({Some: True, Nothing: False}, _OPTION.format("filter_map"))
+_FIND_MAP_RUN = partial(_some_items_run, _OPTION.format("find_map"))
+_MAP_WHILE_RUN = partial(_some_run, _OPTION.format("map_while"))
+_FROM_FN = _Kinds({Some: True}, _OPTION.format("from_fn"), end=Nothing)
+_SOURCE_NEXT = _Kinds(
+    {Some: True}, "source.next() must return Some(...) or Nothing(), got {}", end=Nothing
+)
+_OKS = _Kinds({Ok: True, Err: False}, "oks: expected an Ok or an Err item, got {}")
+_ERRS = _Kinds({Err: True, Ok: False}, "errs: expected an Ok or an Err item, got {}")
+
+
+_NO_COPY = (
+    "an Iter cannot be copied (it is a one-shot stream): borrow it with by_ref(),"
+    " or collect() its items"
+)
 
 
 def _too_deep() -> PipelineTooDeepError:
@@ -268,6 +299,10 @@ def _too_deep() -> PipelineTooDeepError:
 
 class SupportsNext(Protocol[T_co]):
     """Anything with a Rust-style ``next() -> Option[T]`` method (for example an ``Iter``).
+
+    ``Iter(source)`` ends where ``next()`` returns ``Nothing()``; as ``Iter.next()`` documents
+    (and as in Rust), asking again calls ``source.next()`` again. A ``next()`` returning
+    anything but ``Some``/``Nothing()`` raises ``TypeError`` when pulled.
 
     >>> class Countdown:
     ...     def __init__(self, n: int) -> None:
@@ -297,7 +332,14 @@ class Iter(Generic[T_co]):
     more than one item at a time unless a method says otherwise.
 
     Adapters and consuming methods *move* the ``Iter``, as in Rust: using it again raises
-    ``MovedError``. ``by_ref()`` borrows it instead. ``Iter(other_iter)`` moves ``other_iter``.
+    ``MovedError``. So does a ``for`` loop (or ``list()``, ``iter()``, ...): loop over
+    ``by_ref()`` to keep using it after a ``break``. ``by_ref()`` borrows it instead.
+    ``Iter(other_iter)`` moves ``other_iter``.
+
+    An ``Iter`` belongs to one consumer at a time: it is not thread-safe (reading one from
+    several threads at once can lose or repeat items, and can crash CPython 3.11, whose
+    ``islice`` is not safe to share). To fan work out over threads, keep one consumer and use
+    ``Iter.map_concurrent``.
 
     Exceptions raised by callbacks propagate unchanged, with one exception inherited from the
     builtins: a callback that raises ``StopIteration`` ends the stream, exactly as with
@@ -345,13 +387,15 @@ class Iter(Generic[T_co]):
         try:
             it = iter(src)
         except TypeError:
+            if getattr(type(source), "__iter__", None) is not None:
+                raise  # the source's own __iter__ failed: its message, unchanged
             nxt = getattr(source, "next", None)
             if not callable(nxt):
                 raise TypeError(
                     "source must be an iterable or have a next() method returning an Option,"
                     f" got {type(source).__name__}"
                 ) from None
-            it = _pull_values(nxt)
+            it = _pull_values(nxt, _SOURCE_NEXT)
             self._hint = None
         else:
             self._hint = _source_hint(it)
@@ -433,15 +477,26 @@ class Iter(Generic[T_co]):
     # ----------------------------------------------------------------------------------------
 
     def __iter__(self) -> Iterator[T_co]:
-        """Return the underlying iterator, so a ``for`` loop runs at C speed. Does not move.
+        """Return the underlying iterator, so a ``for`` loop runs at C speed. Moves the ``Iter``.
 
-        >>> [x for x in Iter("ab")]
-        ['a', 'b']
+        As in Rust, a ``for`` loop (or ``iter()``, ``list()``, ``zip()``, ...) takes the
+        ``Iter`` by value: using it afterwards raises ``MovedError``. Loop over ``by_ref()`` to
+        keep it: after a ``break`` the rest is still there.
+
+        >>> it = Iter("abc")
+        >>> for x in it.by_ref():
+        ...     break
+        >>> x, it.collect()
+        ('a', ['b', 'c'])
         """
+        it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
         h = self._hint
         if h is not None and h[0] == "e" and h[2] is not None:
             self._hint = ("e", h[1], None)  # handed out: see _touch
-        return self._it
+        self._it = _MOVED_LOOP
+        return it
 
     def __next__(self) -> T_co:
         """Return the next item or raise ``StopIteration`` (Python's protocol). Does not move.
@@ -577,6 +632,28 @@ class Iter(Generic[T_co]):
         """
         self.close()
 
+    def __copy__(self) -> NoReturn:
+        """Refuse: a copy would be a second handle on the same one-shot stream.
+
+        >>> import copy
+        >>> copy.copy(Iter([1]))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+            ...
+        TypeError: an Iter cannot be copied (it is a one-shot stream): borrow it with by_ref(), ...
+        """
+        raise TypeError(_NO_COPY)
+
+    def __deepcopy__(self, memo: object, /) -> NoReturn:
+        """Refuse, as ``__copy__`` does (many sources cannot be replayed).
+
+        >>> import copy
+        >>> copy.deepcopy(Iter([1]))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+            ...
+        TypeError: an Iter cannot be copied (it is a one-shot stream): borrow it with by_ref(), ...
+        """
+        raise TypeError(_NO_COPY)
+
     def __repr__(self) -> str:
         it = self._it
         state = "moved" if it.__class__ is _Moved else type(it).__name__
@@ -632,8 +709,7 @@ class Iter(Generic[T_co]):
         >>> Iter("ab").enumerate(1).collect()
         [(1, 'a'), (2, 'b')]
         """
-        if not isinstance(cast(object, start), int):
-            raise TypeError(f"start must be an int, got {type(start).__name__}")
+        check_real(start, "start", integer=True)
         return self._then(enumerate(self._stage("enumerate"), start), self._hint)
 
     @overload
@@ -824,31 +900,38 @@ class Iter(Generic[T_co]):
     def filter_map(self, f: Callable[[T_co], Option[U]], /) -> Iter[U]:
         """Apply ``f`` and keep the values of the ``Some`` results, lazily.
 
+        Raises:
+            TypeError: when pulled, if ``f`` returns something other than ``Some``/``Nothing()``
+                (``None``, say): naming ``f`` and the type, never dropping the item silently.
+
         >>> parse = lambda s: Some(int(s)) if s.isdigit() else Nothing()
         >>> Iter(["1", "x", "3"]).filter_map(parse).collect()
         [1, 3]
         """
         check_callable(f, "f")
-        it = filter(_is_some, map(f, self._stage("filter_map")))
+        it = _select(map(f, self._stage("filter_map")), _FILTER_MAP)
         return self._then(map(_some_value, it), _filtered(self._hint, 0))
 
     def map_while(self, f: Callable[[T_co], Option[U]], /) -> Iter[U]:
         """Apply ``f`` and yield the ``Some`` values until the first ``Nothing``.
 
-        The item that produced ``Nothing`` is consumed (as in Rust).
+        The item that produced ``Nothing`` is consumed (as in Rust). A result of another type
+        raises ``TypeError`` naming ``f`` and the type.
 
         >>> Iter([1, 2, -1, 3]).map_while(lambda x: Some(x * 2) if x > 0 else Nothing()).collect()
         [2, 4]
         """
         check_callable(f, "f")
-        it = takewhile(_is_some, map(f, self._stage("map_while")))
-        return self._then(map(_some_value, it), _filtered(self._hint, 0))
+        runs = groupby(map(f, self._stage("map_while")), type)  # one long run of Some
+        it = _chain.from_iterable(starmap(_MAP_WHILE_RUN, runs))  # ended for good
+        return self._then(it, _filtered(self._hint, 0))
 
     def scan(self, initial_state: S, f: Callable[[S, T_co], Option[tuple[S, U]]], /) -> Iter[U]:
         """Thread a state through the items: ``f(state, item)`` returns
         ``Some((new_state, output))`` to yield ``output``, or ``Nothing()`` to stop.
 
-        Rust mutates the state in place; Python returns the new state instead.
+        Rust mutates the state in place; Python returns the new state instead. A result of
+        another type (a bare ``(state, output)`` tuple, say) raises ``TypeError``.
 
         >>> Iter([1, 2, 3]).scan(0, lambda acc, x: Some((acc + x, acc + x))).collect()
         [1, 3, 6]
@@ -856,6 +939,37 @@ class Iter(Generic[T_co]):
         check_callable(f, "f")
         gen = _scan(self._stage("scan", _PY), initial_state, f)
         return self._then(gen, _filtered(self._hint, 0), _PY)
+
+    def map_concurrent(
+        self, f: Callable[[T_co], U], /, *, concurrency: int, ordered: bool = True
+    ) -> Iter[U]:
+        """Apply ``f`` on a thread pool, running up to ``concurrency`` calls at once.
+
+        The pool is created on the first pull, owned by this ``Iter`` and shut down by
+        ``close()`` (or ``with``), by the end of the items or by a failure: no thread outlives
+        it. At most ``concurrency`` calls run at once and at most ``2 * concurrency`` items are
+        pulled but not yet yielded; the source is pulled in the consuming thread, only when
+        there is room. ``ordered=True`` yields in input order, ``ordered=False`` in completion
+        order. On the first failure the items before it are yielded, then the calls not started
+        are cancelled, the running ones waited for, the sources closed, and the exception
+        raised as it was. (The async twin is ``AsyncIter.map_async``.)
+
+        Raises:
+            TypeError: if ``f`` is not callable or ``concurrency`` is not an int.
+            ValueError: if ``concurrency`` is less than 1.
+
+        >>> import time
+        >>> def slow_square(x):
+        ...     time.sleep(0.01)
+        ...     return x * x
+        >>> with Iter(range(8)).map_concurrent(slow_square, concurrency=4) as squares:
+        ...     squares.collect()
+        [0, 1, 4, 9, 16, 25, 36, 49]
+        """
+        self._check_usable()
+        out, closes = _threads.map_concurrent(self._it, f, concurrency, ordered, self._close)
+        self._stage("map_concurrent", _PY)
+        return _wrap(out, closes, self._depth + _PY, None)
 
     # ----------------------------------------------------------------------------------------
     # adapters that cut
@@ -1086,6 +1200,8 @@ class Iter(Generic[T_co]):
     ) -> Iter[Ok[U] | Err[E]]:
         """Replace each ``Ok(v)`` by ``f(v)`` (itself a Result); ``Err`` items pass unchanged.
 
+        ``f`` returning anything but an ``Ok``/``Err`` raises ``TypeError`` naming ``f``.
+
         >>> half = lambda v: Ok(v // 2) if v % 2 == 0 else Err(f"odd: {v}")
         >>> Iter([Ok(4), Ok(3), Err("x")]).and_then_ok(half).collect()
         [Ok(2), Err('odd: 3'), Err('x')]
@@ -1120,20 +1236,56 @@ class Iter(Generic[T_co]):
     def oks(self: Iter[Ok[T] | Err[Any]]) -> Iter[T]:
         """Yield the values of the ``Ok`` items, dropping every ``Err`` (explicitly).
 
+        An item that is not a Result raises ``TypeError`` (it is never dropped silently).
+
         >>> Iter([Ok(1), Err("x"), Ok(3)]).oks().collect()
         [1, 3]
         """
-        it = map(_ok_value, filter(_is_ok, self._stage("oks")))
+        it = map(_ok_value, _select(self._stage("oks"), _OKS))
         return self._then(it, _filtered(self._hint, 0))
 
     def errs(self: Iter[Ok[Any] | Err[E]]) -> Iter[E]:
         """Yield the errors of the ``Err`` items, dropping every ``Ok``.
 
+        An item that is not a Result raises ``TypeError``.
+
         >>> Iter([Ok(1), Err("x"), Ok(3)]).errs().collect()
         ['x']
         """
-        it = map(_err_error, filter(_is_err, self._stage("errs")))
+        it = map(_err_error, _select(self._stage("errs"), _ERRS))
         return self._then(it, _filtered(self._hint, 0))
+
+    def process_results(
+        self: Iter[Ok[T] | Err[E]], f: Callable[[Iter[T]], U], /
+    ) -> Ok[U] | Err[E]:
+        """Run ``f`` on an ``Iter`` of the ``Ok`` values; return ``Ok(f(...))``, or the first
+        ``Err`` that ``f`` reached instead (Rust itertools' ``process_results``).
+
+        The ``Iter`` that ``f`` gets ends at the first ``Err``, and nothing after it is pulled;
+        then ``process_results`` returns that ``Err``, whatever ``f`` returned. So ``f`` can use
+        the item-positional adapters (``skip``, ``step_by``, ``chunks``, ``dedup``,
+        ``unique``, ...) that would treat an ``Err`` item as just another item. An ``Err`` that
+        ``f`` never reached (it stopped early) is not pulled: the result is then ``Ok``.
+        Moves this ``Iter``. Memory: what ``f`` holds.
+
+        Raises:
+            TypeError: if an item is neither an ``Ok`` nor an ``Err``.
+
+        >>> pages = [Ok(1), Ok(2), Ok(3), Ok(4)]
+        >>> Iter(pages).process_results(lambda oks: oks.skip(2).collect())
+        Ok([3, 4])
+        >>> failed = [Ok(1), Err("page 2 failed"), Ok(3)]
+        >>> Iter(failed).process_results(lambda oks: oks.skip(2).collect())
+        Err('page 2 failed')
+        >>> Iter(failed).skip(2).collect()  # what skip alone does on Results
+        [Ok(3)]
+        """
+        check_callable(f, "f")
+        found: list[Err[E]] = []
+        runs = groupby(self._stage("process_results", _PY), type)
+        values = _chain.from_iterable(starmap(partial(_ok_values_run, found), runs))
+        result = f(self._then(values, _filtered(self._hint, 1), _PY))
+        return found[0] if found else Ok(result)
 
     # ----------------------------------------------------------------------------------------
     # consumers that fold
@@ -1475,11 +1627,14 @@ class Iter(Generic[T_co]):
     def find_map(self, f: Callable[[T_co], Option[U]], /) -> Option[U]:
         """Return the first ``Some`` that ``f`` returns, consuming up to its item.
 
+        A result other than ``Some``/``Nothing()`` raises ``TypeError`` naming ``f``.
+
         >>> Iter(["a", "7", "8"]).find_map(lambda s: Some(int(s)) if s.isdigit() else Nothing())
         Some(7)
         """
         check_callable(f, "f")
-        for o in filter(_is_some, map(f, self._borrow())):
+        runs = groupby(map(f, self._borrow()), type)  # no read-ahead past the first Some
+        for o in _chain.from_iterable(starmap(_FIND_MAP_RUN, runs)):
             return cast("Some[U]", o)
         return Nothing()
 
@@ -1950,7 +2105,13 @@ def repeat_with(f: Callable[[], T], /) -> Iter[T]:
 
 
 def from_fn(f: Callable[[], Option[T]], /) -> Iter[T]:
-    """Return an ``Iter`` of the values of ``f()``, stopping at the first ``Nothing()``.
+    """Return an ``Iter`` of the values of ``f()``, ending at the first ``Nothing()``.
+
+    As in Rust, the end is not for good: asked again, the ``Iter`` calls ``f`` again (a ``for``
+    loop or ``collect()`` stops at the first ``Nothing()``; ``fuse()`` stops for good).
+
+    Raises:
+        TypeError: when pulled, if ``f`` returns something other than ``Some``/``Nothing()``.
 
     >>> state = [3]
     >>> def countdown() -> Option[int]:
@@ -1960,11 +2121,13 @@ def from_fn(f: Callable[[], Option[T]], /) -> Iter[T]:
     [2, 1, 0]
     """
     check_callable(f, "f")
-    return _wrap(_pull_values(f), (), 0, None)
+    return _wrap(_pull_values(f, _FROM_FN), (), 0, None)
 
 
 def successors(first: Option[T], f: Callable[[T], Option[T]], /) -> Iter[T]:
     """Return ``first``'s value, then ``f`` of it, and so on until ``f`` returns ``Nothing()``.
+
+    ``f`` returning anything but ``Some``/``Nothing()`` raises ``TypeError`` naming ``f``.
 
     ``f`` is called only when the next item is asked for (Rust calls it one item early).
 
@@ -1991,7 +2154,6 @@ def count(start: float = 0, step: float = 1) -> Iter[Any]:
     >>> count(10, 5).take(3).collect()
     [10, 15, 20]
     """
-    for name, value in (("start", start), ("step", step)):
-        if not isinstance(cast(object, value), (int, float)):
-            raise TypeError(f"{name} must be an int or a float, got {type(value).__name__}")
+    check_real(start, "start")
+    check_real(step, "step")
     return _wrap(_count(start, step), (), 0, _INFINITE)

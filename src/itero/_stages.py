@@ -9,12 +9,12 @@ drivers can share them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from itertools import compress, cycle, islice, starmap, takewhile, tee, zip_longest
+from itertools import compress, cycle, islice, starmap, tee, zip_longest
 from itertools import repeat as _repeat
 from operator import attrgetter, ne
 from typing import Any, Generic, TypeVar
 
-from ._option import Some
+from ._option import Nothing, Some
 from ._result import Err, Ok
 
 T = TypeVar("T")
@@ -46,6 +46,69 @@ def not_result(r: object) -> TypeError:
     return TypeError(f"expected an Ok or an Err item, got {type(r).__name__}")
 
 
+class Kinds(dict[type, bool]):
+    """What ``select`` does with an item, by its type: keep it (True) or drop it (False).
+
+    The lookup is a C-level dict access per item; a type not in the table (a wrong-typed
+    callback result, a non-Result item) costs a Python frame once: it raises ``TypeError``
+    with ``message`` formatted with the type's name, or, if it is ``end``, ends the stream as
+    ``StopIteration`` does (not for good: pulled again, the input is pulled again).
+    """
+
+    __slots__ = ("_end", "_message")
+
+    def __init__(self, table: dict[type, bool], message: str, end: type | None = None) -> None:
+        super().__init__(table)
+        self._message = message
+        self._end = end
+
+    def __missing__(self, cls: type) -> bool:
+        if cls is self._end:
+            raise StopIteration
+        raise TypeError(self._message.format(cls.__name__))
+
+
+def some_run(message: str, cls: type, run: Iterator[Any]) -> Iterator[Any]:
+    """``map_while``'s view of a run of callback results of one type (``groupby(..., type)``):
+    the values of a run of ``Some``; a ``Nothing()`` ends the stream; any other type raises
+    ``TypeError(message)`` (formatted with its name). A Python call per run, not per item."""
+    if cls is Some:
+        return map(some_value, run)
+    if cls is Nothing:
+        raise StopIteration
+    raise TypeError(message.format(cls.__name__))
+
+
+def some_items_run(message: str, cls: type, run: Iterator[Any]) -> Iterable[Any]:
+    """``find_map``'s view of a run of callback results of one type: the ``Some`` items of a
+    run of ``Some``, nothing for a run of ``Nothing()``, ``TypeError(message)`` for another
+    type. A Python call per run, not per item."""
+    if cls is Some:
+        return run
+    if cls is Nothing:
+        return ()
+    raise TypeError(message.format(cls.__name__))
+
+
+def ok_values_run(found: list[Any], cls: type, run: Iterator[Any]) -> Iterator[Any]:
+    """``process_results``' view of a run of items of one type: the values of a run of ``Ok``;
+    at an ``Err``, record it in ``found`` and end the stream (pulling nothing more); another
+    type raises ``TypeError``. A Python call per run, not per item."""
+    if cls is Ok:
+        return map(ok_value, run)
+    if cls is Err:
+        found.append(next(run))
+        raise StopIteration
+    raise not_result(next(run))
+
+
+def select(items: Iterator[Any], kinds: Kinds) -> Iterator[Any]:
+    """The items of ``items`` whose type ``kinds`` keeps, raising on unknown types (all C:
+    a ``tee`` pair in lockstep, so it holds one item)."""
+    a, b = tee(items)
+    return compress(a, map(kinds.__getitem__, map(type, b)))
+
+
 def map_ok(f: Callable[[Any], Any], r: Any) -> Any:
     cls = r.__class__
     if cls is Ok:
@@ -67,7 +130,11 @@ def map_err(f: Callable[[Any], Any], r: Any) -> Any:
 def and_then_ok(f: Callable[[Any], Any], r: Any) -> Any:
     cls = r.__class__
     if cls is Ok:
-        return f(r._value)
+        out = f(r._value)
+        kind = out.__class__
+        if kind is Ok or kind is Err:
+            return out
+        raise TypeError(f"and_then_ok: f must return an Ok or an Err, got {kind.__name__}")
     if cls is Err:
         return r
     raise not_result(r)
@@ -91,9 +158,11 @@ def inspect_err(f: Callable[[Any], object], r: Any) -> Any:
     return r
 
 
-def pull_values(f: Callable[[], Any]) -> Iterator[Any]:
-    """The values of ``f()`` up to its first non-``Some`` result (``from_fn``, ``SupportsNext``)."""
-    return map(some_value, takewhile(is_some, starmap(f, _repeat(()))))
+def pull_values(f: Callable[[], Any], kinds: Kinds) -> Iterator[Any]:
+    """The values of ``f()`` up to a ``Nothing()`` (``from_fn``, ``SupportsNext``), which ends
+    the stream but not for good (as in Rust: asked again, ``f`` is called again); ``kinds``
+    (``{Some: True}``, ending at ``Nothing``) names ``f`` when it returns something else."""
+    return map(some_value, select(starmap(f, _repeat(())), kinds))
 
 
 def key_and_list(key: Any, group: Iterable[Any]) -> tuple[Any, list[Any]]:
@@ -109,7 +178,12 @@ def scan(it: Iterator[Any], state: Any, f: Callable[[Any, Any], Any]) -> Iterato
         for x in it:
             o = f(state, x)
             if o.__class__ is not Some:
-                return
+                if o.__class__ is Nothing:
+                    return
+                raise TypeError(
+                    "scan: f must return Some((state, output)) or Nothing(),"
+                    f" got {type(o).__name__}"
+                )
             state, out = o._value
             yield out
     except StopIteration:
@@ -156,7 +230,11 @@ def successors(first: Any, f: Callable[[Any], Any]) -> Iterator[Any]:
             yield x
             o = f(x)
             if o.__class__ is not Some:
-                return
+                if o.__class__ is Nothing:
+                    return
+                raise TypeError(
+                    f"successors: f must return Some(...) or Nothing(), got {type(o).__name__}"
+                )
             x = o._value
     except StopIteration:
         return

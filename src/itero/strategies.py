@@ -141,7 +141,8 @@ def iters(
     Some drawn iterators read a list, whose size is known; the others read a ``OneShot``, a
     generator-like source with no length that can be closed. Like every ``Iter``, each allows
     one pass, so code that iterates its input twice fails; code that relies on a known length
-    fails on the one-shot ones. A drawn ``Iter`` is fresh: nothing has been pulled. Failing
+    fails on the one-shot ones (and a second pass over any ``Iter`` raises ``MovedError``, a
+    ``for`` loop moving it). A drawn ``Iter`` is fresh: nothing has been pulled. Failing
     examples print as ``Iter([1, 2])`` or ``Iter(OneShot([1, 2]))``.
 
     Args:
@@ -156,8 +157,8 @@ def iters(
     >>> from hypothesis import given, strategies as st
     >>> @given(iters(st.integers(), max_size=5))
     ... def test_one_pass(it):
-    ...     items = list(it)
-    ...     assert list(it) == []  # a second pass sees nothing
+    ...     items = list(it.by_ref())  # a borrow: a second pass sees what is left
+    ...     assert list(it) == []
     ...     assert len(items) <= 5
     >>> test_one_pass()
     """

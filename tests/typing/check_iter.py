@@ -176,6 +176,8 @@ if TYPE_CHECKING:
     assert_type(results().errs(), Iter[str])
     assert_type(results().try_collect(), Ok[list[int]] | Err[str])
     assert_type(results().partition_results(), tuple[list[int], list[str]])
+    assert_type(results().process_results(lambda oks: oks.sum()), Ok[int] | Err[str])
+    assert_type(results().process_results(lambda oks: oks.collect()), Ok[list[int]] | Err[str])
 
     def aliased() -> Iter[Result[int, str]]:
         return results()
@@ -189,10 +191,12 @@ if TYPE_CHECKING:
     assert_type(aliased().map_ok(str), Iter[Ok[str] | Err[str]])
     assert_type(aliased().try_collect(), Ok[list[int]] | Err[str])
     assert_type(aliased_default().partition_results(), tuple[list[int], list[Exception]])
+    assert_type(aliased().process_results(lambda oks: oks.skip(1).count()), Ok[int] | Err[str])
     assert_type(optional_items().flatten(), Iter[int])
     ints.map_ok(str)  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
     ints.oks()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
     ints.try_collect()  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
+    ints.process_results(list)  # type: ignore[misc]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType]
     results().map_ok(lambda s: s.upper())  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownMemberType, reportUnknownLambdaType]
 
     # --- Peekable ------------------------------------------------------------------------------

@@ -1,0 +1,142 @@
+"""Bounded concurrency on threads: the engine of ``Iter.map_concurrent``.
+
+A generator that runs ``f`` on a ``concurrent.futures.ThreadPoolExecutor`` it owns, with the
+same rules as ``AsyncIter.map_async``: at most ``concurrency`` calls run at once, at most
+``2 * concurrency`` items are pulled but not yet yielded, the source is pulled only in the
+consuming thread and only when there is room, a finished call frees its slot at once, and on
+the first failure the items before it are yielded, then the calls not started are cancelled,
+the running ones awaited, the sources closed, and the exception raised as it was. Closing the
+generator (``Iter.close()``) cancels and joins the same way: no thread outlives it.
+
+This module knows nothing of ``Iter`` (``_iter`` imports it, never the reverse); it also holds
+the argument checks shared with ``AsyncIter``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from queue import Empty, SimpleQueue
+from typing import Any, TypeVar
+
+from ._checks import check_bool, check_int
+from ._window import Window
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+
+class CloseOnce:
+    """Close ``sources`` (each with ``close()``) the first time ``close()`` is called.
+
+    Every source is closed even if one fails; the first failure is re-raised.
+
+    >>> import io
+    >>> f = io.StringIO()
+    >>> once = CloseOnce((f,))
+    >>> once.close(); once.close(); f.closed
+    True
+    """
+
+    __slots__ = ("_sources",)
+
+    def __init__(self, sources: Iterable[Any]) -> None:
+        self._sources: tuple[Any, ...] | None = tuple(sources)
+
+    def close(self) -> None:
+        """Close the sources, once.
+
+        >>> CloseOnce(()).close()
+        """
+        sources = self._sources
+        self._sources = None
+        if not sources:
+            return
+        failure: BaseException | None = None
+        for source in sources:
+            try:
+                source.close()
+            except BaseException as e:  # every source is closed; the first failure re-raised
+                if failure is None:
+                    failure = e
+        if failure is not None:
+            raise failure
+
+
+def map_concurrent(
+    it: Iterator[T],
+    f: Callable[[T], U],
+    concurrency: int,
+    ordered: bool,
+    sources: Iterable[Any],
+) -> tuple[Iterator[U], tuple[Any, ...]]:
+    """Validate the arguments and return ``(generator, closables)``.
+
+    ``closables`` are what the owner closes, in order: the generator (which cancels and joins
+    the calls), then the ``sources`` (once: a first failure closes them too).
+
+    >>> out, closables = map_concurrent(iter([1, 2, 3]), str, 2, True, ())
+    >>> list(out)
+    ['1', '2', '3']
+    """
+    if not callable(f):
+        raise TypeError(f"f must be callable, got {type(f).__name__}")
+    limit = check_int(concurrency, "concurrency", 1)
+    check_bool(ordered, "ordered")
+    once = CloseOnce(sources)
+    gen = _run(it, f, limit, ordered, once)
+    return gen, (gen, once)
+
+
+def _run(
+    it: Iterator[Any], f: Callable[[Any], Any], limit: int, ordered: bool, once: CloseOnce
+) -> Iterator[Any]:
+    window: Window[Future[Any]] = Window(limit, ordered)
+    notices: SimpleQueue[Future[Any]] = SimpleQueue()  # each call posts itself when done
+    pool: ThreadPoolExecutor | None = None
+
+    def notice(fut: Future[Any]) -> None:  # (in this thread: Window is not thread-safe)
+        window.finished(fut, not fut.cancelled() and fut.exception() is not None)
+
+    try:
+        pool = ThreadPoolExecutor(max_workers=limit, thread_name_prefix="itero-map_concurrent")
+        while True:
+            while True:  # take in every completion posted so far
+                try:
+                    notice(notices.get_nowait())
+                except Empty:
+                    break
+            while window.can_start():
+                try:
+                    x = next(it)
+                except StopIteration:
+                    window.end_of_source(None)
+                    break
+                except Exception as e:  # raised after the items pulled before it
+                    window.end_of_source(e)
+                    break
+                fut = pool.submit(f, x)
+                window.started(fut)
+                fut.add_done_callback(notices.put)
+            ready = window.next_ready()
+            if ready is not None:
+                yield ready.result()  # (raises a failed call's exception)
+                continue
+            if window.over():
+                return
+            notice(notices.get())  # wait for a call to finish
+    except BaseException:  # a failure, or close(): no call outlives this, then the sources
+        _shutdown(pool, window.pending)
+        once.close()
+        raise
+    finally:
+        _shutdown(pool, window.pending)
+
+
+def _shutdown(pool: ThreadPoolExecutor | None, pending: deque[Future[Any]]) -> None:
+    """Cancel the calls not started, wait for the running ones, and stop the threads."""
+    for fut in pending:
+        fut.cancel()
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,206 @@
+"""Iter.map_concurrent: ordering, bounds, first failure and closing on a thread pool; no thread
+outlives the Iter."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from _helpers import Boom, Recorder, Untouchable
+from itero import Iter, Nothing
+from itero.testing import OneShot
+
+
+def pool_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith("itero-map_concurrent")]
+
+
+class Tracker:
+    """A thread-safe callback that records running calls, completion order and starts."""
+
+    def __init__(self, delay: float = 0.0, fail: set[int] | None = None) -> None:
+        self.lock = threading.Lock()
+        self.delay = delay
+        self.delays: dict[int, float] = {}
+        self.fail = fail or set()
+        self.running = 0
+        self.max_running = 0
+        self.started: list[int] = []
+        self.completed: list[int] = []
+        self.gates: dict[int, threading.Event] = {}
+
+    def __call__(self, x: int) -> int:
+        with self.lock:
+            self.started.append(x)
+            self.running += 1
+            self.max_running = max(self.max_running, self.running)
+        try:
+            gate = self.gates.get(x)
+            if gate is not None:
+                assert gate.wait(10)
+            time.sleep(self.delays.get(x, self.delay))
+            if x in self.fail:
+                raise Boom(x)
+            with self.lock:
+                self.completed.append(x)
+            return x * 10
+        finally:
+            with self.lock:
+                self.running -= 1
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left() -> Iterator[None]:
+    yield
+    assert not pool_threads()
+
+
+class TestOrdering:
+    @settings(max_examples=25)
+    @given(delays=st.lists(st.integers(0, 3), max_size=15), limit=st.integers(1, 5))
+    def test_ordered_matches_map(self, delays: list[int], limit: int) -> None:
+        f = Tracker()
+        f.delays = {i: d / 1000 for i, d in enumerate(delays)}
+        out = Iter(range(len(delays))).map_concurrent(f, concurrency=limit).collect()
+        assert out == [x * 10 for x in range(len(delays))]
+        assert f.max_running <= limit
+
+    @settings(max_examples=25)
+    @given(delays=st.lists(st.integers(0, 3), max_size=15), limit=st.integers(1, 5))
+    def test_unordered_in_completion_order(self, delays: list[int], limit: int) -> None:
+        f = Tracker()
+        f.delays = {i: d / 1000 for i, d in enumerate(delays)}
+        it = Iter(range(len(delays))).map_concurrent(f, concurrency=limit, ordered=False)
+        assert sorted(it.collect()) == [x * 10 for x in range(len(delays))]
+        assert f.max_running <= limit
+
+    def test_unordered_yields_in_completion_order(self) -> None:
+        f = Tracker()
+        gates = {0: threading.Event(), 1: threading.Event()}
+        f.gates.update(gates)
+        got: list[int] = []
+        with Iter(range(3)).map_concurrent(f, concurrency=3, ordered=False) as it:
+            for x in it:  # 2 finishes first; each result releases the call before it
+                got.append(x)
+                if x // 10 in (1, 2):
+                    gates[x // 10 - 1].set()
+        assert got == [20, 10, 0]
+
+
+class TestBounds:
+    @pytest.mark.parametrize("ordered", [True, False])
+    def test_running_calls_reach_and_never_exceed_the_limit(self, ordered: bool) -> None:
+        f = Tracker(delay=0.005)
+        Iter(range(30)).map_concurrent(f, concurrency=4, ordered=ordered).collect()
+        assert f.max_running == 4
+
+    @pytest.mark.parametrize("ordered", [True, False])
+    def test_pulled_but_not_yielded_stays_within_twice_the_limit(self, ordered: bool) -> None:
+        source = OneShot(range(1000))
+        f = Tracker()
+        peak = 0
+        with Iter(source).map_concurrent(f, concurrency=3, ordered=ordered) as it:
+            for yielded, _ in enumerate(it, 1):
+                time.sleep(0.002)  # a slow consumer: the calls finish meanwhile
+                peak = max(peak, source.pulled - yielded)
+                if yielded == 20:
+                    break
+        assert peak <= 6
+        assert source.pulled <= 26
+
+    def test_a_slow_head_does_not_stop_new_starts_within_the_buffer(self) -> None:
+        f = Tracker()
+        gate = f.gates[0] = threading.Event()
+        with Iter(range(10)).map_concurrent(f, concurrency=2) as it:
+            threading.Timer(0.2, gate.set).start()
+            first = it.next()
+            assert first.unwrap() == 0
+            assert len(f.started) >= 4  # the other slot kept turning while the head blocked
+            assert it.collect() == [x * 10 for x in range(1, 10)]
+        assert f.max_running == 2
+
+    def test_nothing_is_pulled_or_started_before_the_first_pull(self) -> None:
+        it = Iter(Untouchable()).map_concurrent(Tracker(), concurrency=2)
+        assert not pool_threads()
+        it.close()
+
+
+class TestFailureAndClose:
+    @pytest.mark.parametrize("ordered", [True, False])
+    def test_first_failure(self, ordered: bool) -> None:
+        recorder = Recorder(range(50))
+        f = Tracker(fail={3})
+        f.delays = {i: 0.05 for i in range(4, 50)}
+        f.delays[3] = 0.01  # fails after 0, 1 and 2 are done
+        got: list[int] = []
+        it = Iter(recorder).map_concurrent(f, concurrency=3, ordered=ordered)
+        with pytest.raises(Boom) as caught:
+            for x in it:
+                got.append(x)
+        assert type(caught.value) is Boom
+        assert sorted(got) == [0, 10, 20]
+        assert f.running == 0
+        assert not pool_threads()
+        assert recorder.closed == 1
+        it.close()
+        assert recorder.closed == 1
+
+    def test_a_failing_source_delivers_the_items_before_it(self) -> None:
+        def source() -> Iterator[int]:
+            yield 1
+            yield 2
+            raise Boom("source")
+
+        got: list[int] = []
+        with pytest.raises(Boom, match="source"):
+            for x in Iter(source()).map_concurrent(Tracker(), concurrency=4):
+                got.append(x)
+        assert got == [10, 20]
+
+    def test_close_waits_for_the_running_calls_and_closes_the_source_once(self) -> None:
+        recorder = Recorder(range(100))
+        f = Tracker(delay=0.01)
+        it = Iter(recorder).map_concurrent(f, concurrency=4)
+        assert it.next().unwrap() == 0
+        it.close()
+        assert f.running == 0
+        assert not pool_threads()
+        assert recorder.closed == 1
+        it.close()
+        assert recorder.closed == 1
+        assert it.next() == Nothing()
+
+    def test_exhaustion_stops_the_threads(self) -> None:
+        assert Iter([1, 2]).map_concurrent(Tracker(), concurrency=2).collect() == [10, 20]
+        assert not pool_threads()
+
+    def test_with_block_and_moves(self) -> None:
+        recorder = Recorder(range(10))
+        with Iter(recorder) as it:
+            mapped = it.map_concurrent(Tracker(), concurrency=2)
+            assert mapped.next().unwrap() == 0
+        assert recorder.closed == 1
+
+
+class TestArguments:
+    @pytest.mark.parametrize(
+        ("value", "error"), [(0, ValueError), (-1, ValueError), (True, TypeError), (2.0, TypeError)]
+    )
+    def test_bad_concurrency_fails_at_the_call_without_moving(
+        self, value: object, error: type[Exception]
+    ) -> None:
+        it = Iter([1])
+        with pytest.raises(error, match="concurrency"):
+            it.map_concurrent(Tracker(), concurrency=value)  # type: ignore[arg-type]
+        assert it.collect() == [1]
+
+    def test_non_callable_and_bad_ordered(self) -> None:
+        with pytest.raises(TypeError, match="f must be callable"):
+            Iter([1]).map_concurrent(3, concurrency=2)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="ordered must be a bool"):
+            Iter([1]).map_concurrent(Tracker(), concurrency=2, ordered=None)  # type: ignore[arg-type]
