@@ -17,10 +17,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from itero import (
+    AsyncIter,
     Err,
     ItemTooLargeError,
+    Iter,
     Ok,
+    Page,
     abatched_by_size,
+    afrom_pages,
     arate_limited,
     atry_batched_by_size,
     batched_by_size,
@@ -240,10 +244,9 @@ class TestAsyncKitFunctions:
         [
             (lambda: abatched_by_size(agen(["a"]), 0), ValueError, "max_bytes must be >= 1, got 0"),
             (
-                lambda: abatched_by_size(["a"], 3),  # type: ignore[call-overload]
+                lambda: abatched_by_size(3, 3),  # type: ignore[call-overload]
                 TypeError,
-                "aiterable must be an async iterable, got list (use batched_by_size for a sync "
-                "iterable)",
+                "aiterable must be an async iterable or an iterable, got int",
             ),
             (
                 lambda: arate_limited(agen(["a"]), 0),
@@ -262,3 +265,112 @@ class TestAsyncKitFunctions:
     ) -> None:
         with pytest.raises(error, match=f"^{re.escape(message)}$"):
             call()
+
+
+class TestAsyncIterKitMethods:
+    """``AsyncIter.batched_by_size``/``try_batched_by_size``/``rate_limited`` equal ``Iter``'s."""
+
+    @given(
+        st.lists(st.text(max_size=6), max_size=30),
+        st.integers(1, 12),
+        st.one_of(st.none(), st.integers(1, 4)),
+        st.integers(0, 2),
+    )
+    def test_batches_equal_iters(
+        self, items: list[str], max_bytes: int, max_items: int | None, item_overhead: int
+    ) -> None:
+        if item_overhead > max_bytes:
+            return
+        expected = (
+            Iter(items)
+            .try_batched_by_size(max_bytes, max_items=max_items, item_overhead=item_overhead)
+            .collect()
+        )
+        got = asyncio.run(
+            AsyncIter(agen(items))
+            .try_batched_by_size(max_bytes, max_items=max_items, item_overhead=item_overhead)
+            .collect()
+        )
+        assert got == expected
+        strict = outcome(
+            lambda: Iter(items).batched_by_size(
+                max_bytes, max_items=max_items, item_overhead=item_overhead
+            )
+        )
+
+        async def main() -> list[Any]:
+            out: list[Any] = []
+            try:
+                async for b in AsyncIter(agen(items)).batched_by_size(
+                    max_bytes, max_items=max_items, item_overhead=item_overhead
+                ):
+                    out.append(b)
+            except ItemTooLargeError as exc:
+                out.append(repr(exc))
+            return out
+
+        assert asyncio.run(main()) == strict
+
+    def test_rate_limited_waits_equal_iters(self) -> None:
+        now = [0.0]
+        waits: list[float] = []
+
+        def sleep(seconds: float) -> None:
+            waits.append(seconds)
+            now[0] += seconds
+
+        expected = Iter(range(5)).rate_limited(3, burst=2, clock=lambda: now[0], sleep=sleep)
+        sync = (expected.collect(), list(waits))
+        now[0] = 0.0
+        waits.clear()
+
+        async def asleep(seconds: float) -> None:
+            sleep(seconds)
+
+        got = asyncio.run(
+            AsyncIter(agen(range(5)))
+            .rate_limited(3, burst=2, clock=lambda: now[0], sleep=asleep)
+            .collect()
+        )
+        assert (got, waits) == sync
+
+    def test_bad_arguments_at_the_call(self) -> None:
+        with pytest.raises(ValueError, match=r"^max_bytes must be >= 1, got 0$"):
+            AsyncIter(["a"]).batched_by_size(0)
+        with pytest.raises(TypeError, match=r"^sleep must be callable, got int$"):
+            AsyncIter(["a"]).rate_limited(1, sleep=3)  # type: ignore[arg-type]
+
+    def test_closing_the_pipeline_closes_the_source(self) -> None:
+        closed: list[bool] = []
+
+        async def source() -> AsyncIterator[str]:
+            try:
+                for w in ["ab", "cd", "ef"]:
+                    yield w
+            finally:
+                closed.append(True)
+
+        async def main() -> Any:
+            async with AsyncIter(source()).batched_by_size(2).map(len) as sizes:
+                return await sizes.next()
+
+        assert asyncio.run(main()).unwrap() == 1
+        assert closed == [True]
+
+
+class TestAfromPagesOnAsyncIter:
+    def test_a_consumer_closes_and_releases(self) -> None:
+        released: list[str] = []
+
+        async def fetch(token: int | None, limit: int) -> Page[int, int]:
+            start = token or 0
+            return Page(list(range(start, start + limit)), start + limit)  # endless
+
+        async def on_close() -> None:
+            released.append("released")
+
+        got = asyncio.run(
+            afrom_pages(fetch, page_size=3, on_close=on_close).map(str).take(4).collect()
+        )
+        assert got == ["0", "1", "2", "3"]
+        assert released == ["released"]

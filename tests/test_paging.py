@@ -12,7 +12,7 @@ import itertools
 import random
 import re
 import weakref
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import AsyncIterable, Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
 import pytest
@@ -38,7 +38,6 @@ from itero import (
     from_pages,
     try_from_pages,
 )
-from itero._adrivers import AsyncClosing
 from itero._paging import GROW_AFTER, StreamMeter
 from itero.strategies import PagedSource, PageTooLargeError, paged_sources
 from itero.testing import OneShot
@@ -1350,7 +1349,7 @@ def run(coro: Coroutine[Any, Any, T]) -> T:
     return asyncio.run(coro)
 
 
-async def acollect(listing: AsyncClosing[T]) -> list[T]:
+async def acollect(listing: AsyncIterable[T]) -> list[T]:
     return [x async for x in listing]
 
 

@@ -5,20 +5,20 @@ The async twins of the sync kit: ``fetch`` is a coroutine function (or returns a
 the sources are async iterables, waits use ``asyncio.sleep`` (or the given ``sleep``), and
 every decision is made by the same core as the sync version (``Pager``, ``Packer``, ``Pacer``),
 so for the same input both fetch, batch and wait exactly alike. Each returns an
-``AsyncClosing`` (``async for`` it; ``aclose()`` when leaving early).
+``AsyncIter``; the batching and pacing functions are ``AsyncIter``'s methods applied to
+``AsyncIter(aiterable)``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterable, Awaitable, Callable
 from typing import Any, TypeVar, cast, overload
 
-from ._adrivers import AsyncClosing, AsyncRelease, abatches, apaced, apages
-from ._batching import ItemTooLarge, Packer, SizedT
-from ._checks import check_callable
-from ._pacing import Pacer
+from ._adrivers import AsyncClosing, AsyncRelease, apages
+from ._aiter import AsyncIter
+from ._batching import ItemTooLarge, SizedT
 from ._paging import GROW_AFTER, Page, Pager, PageRecord, Retry, listing_pager
 from ._result import Result
 
@@ -49,14 +49,14 @@ def _alisting(
     clock: Callable[[], float],
     sleep: Callable[[float], Awaitable[object]],
     as_results: bool,
-) -> AsyncClosing[Any]:
+) -> AsyncIter[Any]:
     pager: Pager[Any, Any] = listing_pager(
         fetch, page_size, too_large, start, on_close, retry, deadline, grow_after, on_page,
         clock, sleep,
     )  # fmt: skip
     release = AsyncRelease(on_close)
     gen = apages(pager, fetch, clock, sleep, on_page, release, as_results)
-    return AsyncClosing(gen, release)
+    return AsyncIter(AsyncClosing(gen, release))
 
 
 def afrom_pages(
@@ -73,15 +73,16 @@ def afrom_pages(
     on_page: Callable[[PageRecord[K]], object] | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-) -> AsyncClosing[T]:
-    """Turn an async token-paginated call into one lazy async iterator of items.
+) -> AsyncIter[T]:
+    """Turn an async token-paginated call into one lazy ``AsyncIter`` of items.
 
     ``from_pages`` with ``await fetch(token, limit)``: the same laziness (nothing is fetched
     before the first item is asked for, at most one page is held), the same adaptive page
     size, retries (waiting with ``await sleep(...)``), deadline and ``on_page`` records, and
     the same fetches for the same server. ``on_close`` may be a coroutine function (e.g. a
-    ``grpc.aio`` channel's ``close``); it is awaited once when the listing ends, or by
-    ``aclose()``. ``on_page`` may be sync or async. A ``fetch`` that returns a ``Page``
+    ``grpc.aio`` channel's ``close``); it is awaited once when the listing ends, or when the
+    ``AsyncIter`` is closed (``aclose()``, ``async with``, or a consumer such as ``collect``
+    that owns it). ``on_page`` may be sync or async. A ``fetch`` that returns a ``Page``
     instead of an awaitable is a ``TypeError`` naming ``from_pages``.
 
     >>> import asyncio
@@ -115,7 +116,7 @@ def atry_from_pages(
     on_page: Callable[[PageRecord[K]], object] | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-) -> AsyncClosing[Result[T, Exception]]:
+) -> AsyncIter[Result[T, Exception]]:
     """Like ``afrom_pages``, with items as ``Ok`` and a failure as a final ``Err`` item.
 
     >>> import asyncio
@@ -138,20 +139,17 @@ def atry_from_pages(
     )  # fmt: skip
 
 
-def _asource(aiterable: object, sync_twin: str) -> AsyncIterator[Any]:
-    """``aiterable.__aiter__()``, with a refusal naming the argument and the sync twin."""
-    if not hasattr(aiterable, "__aiter__"):
+def _asource(aiterable: object) -> AsyncIter[Any]:
+    """``AsyncIter(aiterable)``, with a refusal naming the argument ``aiterable``."""
+    if isinstance(aiterable, AsyncIter):
+        moved: AsyncIter[Any] = cast(Any, aiterable)
+        return moved
+    try:
+        return AsyncIter(cast(Any, aiterable))
+    except TypeError:
         raise TypeError(
-            f"aiterable must be an async iterable, got {type(aiterable).__name__} (use"
-            f" {sync_twin} for a sync iterable)"
-        )
-    ait: AsyncIterator[Any] = cast(Any, aiterable).__aiter__()
-    return ait
-
-
-def _closing(gen: AsyncGenerator[Any, None], source: AsyncIterator[Any]) -> AsyncClosing[Any]:
-    """``gen`` whose ``aclose()`` also closes ``source`` (when it can be closed)."""
-    return AsyncClosing(gen, AsyncRelease(getattr(source, "aclose", None)))
+            f"aiterable must be an async iterable or an iterable, got {type(aiterable).__name__}"
+        ) from None
 
 
 @overload
@@ -163,7 +161,7 @@ def abatched_by_size(
     max_items: int | None = ...,
     batch_overhead: int = ...,
     item_overhead: int = ...,
-) -> AsyncClosing[list[SizedT]]: ...
+) -> AsyncIter[list[SizedT]]: ...
 @overload
 def abatched_by_size(
     aiterable: AsyncIterable[T],
@@ -174,7 +172,7 @@ def abatched_by_size(
     max_items: int | None = ...,
     batch_overhead: int = ...,
     item_overhead: int = ...,
-) -> AsyncClosing[list[T]]: ...
+) -> AsyncIter[list[T]]: ...
 def abatched_by_size(
     aiterable: AsyncIterable[Any],
     /,
@@ -184,12 +182,12 @@ def abatched_by_size(
     max_items: int | None = None,
     batch_overhead: int = 0,
     item_overhead: int = 0,
-) -> AsyncClosing[list[Any]]:
+) -> AsyncIter[list[Any]]:
     """``batched_by_size`` for an async iterable: the same batches, pulled one item at a time.
 
-    The same ``Packer`` as the sync version cuts the batches (see ``batched_by_size`` for the
-    size formula and ``ItemTooLargeError``); one batch is held at a time. ``aclose()`` closes
-    the source too.
+    ``AsyncIter(aiterable).batched_by_size(...)``: the same ``Packer`` as the sync version cuts
+    the batches (see ``batched_by_size`` for the size formula and ``ItemTooLargeError``); one
+    batch is held at a time. Closing the ``AsyncIter`` closes the source.
 
     >>> import asyncio
     >>> from itero import abatched_by_size
@@ -201,11 +199,13 @@ def abatched_by_size(
     >>> asyncio.run(main())
     [['ab', 'cd'], ['e'], ['fghi']]
     """
-    packer: Packer[Any] = Packer(
-        max_bytes, size, max_items, batch_overhead, item_overhead, strict=True
+    return _asource(aiterable).batched_by_size(
+        max_bytes,
+        size=size,
+        max_items=max_items,
+        batch_overhead=batch_overhead,
+        item_overhead=item_overhead,
     )
-    source = _asource(aiterable, "batched_by_size")
-    return _closing(abatches(source, packer), source)
 
 
 @overload
@@ -217,7 +217,7 @@ def atry_batched_by_size(
     max_items: int | None = ...,
     batch_overhead: int = ...,
     item_overhead: int = ...,
-) -> AsyncClosing[Result[list[SizedT], ItemTooLarge[SizedT]]]: ...
+) -> AsyncIter[Result[list[SizedT], ItemTooLarge[SizedT]]]: ...
 @overload
 def atry_batched_by_size(
     aiterable: AsyncIterable[T],
@@ -228,7 +228,7 @@ def atry_batched_by_size(
     max_items: int | None = ...,
     batch_overhead: int = ...,
     item_overhead: int = ...,
-) -> AsyncClosing[Result[list[T], ItemTooLarge[T]]]: ...
+) -> AsyncIter[Result[list[T], ItemTooLarge[T]]]: ...
 def atry_batched_by_size(
     aiterable: AsyncIterable[Any],
     /,
@@ -238,7 +238,7 @@ def atry_batched_by_size(
     max_items: int | None = None,
     batch_overhead: int = 0,
     item_overhead: int = 0,
-) -> AsyncClosing[Any]:
+) -> AsyncIter[Any]:
     """``try_batched_by_size`` for an async iterable: an oversize item comes out as ``Err``.
 
     >>> import asyncio
@@ -254,11 +254,13 @@ def atry_batched_by_size(
     Err(ItemTooLarge(index=1, item='far too long', size=12, max_bytes=4))
     Ok(['c'])
     """
-    packer: Packer[Any] = Packer(
-        max_bytes, size, max_items, batch_overhead, item_overhead, strict=False
+    return _asource(aiterable).try_batched_by_size(
+        max_bytes,
+        size=size,
+        max_items=max_items,
+        batch_overhead=batch_overhead,
+        item_overhead=item_overhead,
     )
-    source = _asource(aiterable, "try_batched_by_size")
-    return _closing(abatches(source, packer), source)
 
 
 def arate_limited(
@@ -269,7 +271,7 @@ def arate_limited(
     burst: int = 1,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-) -> AsyncClosing[T]:
+) -> AsyncIter[T]:
     """``rate_limited`` for an async iterable: the same token bucket, waiting with ``sleep``.
 
     >>> import asyncio
@@ -286,7 +288,4 @@ def arate_limited(
     >>> asyncio.run(main())
     [('a', 0.0), ('b', 0.25), ('c', 0.5)]
     """
-    pacer = Pacer(per_second, burst=burst, clock=clock)
-    check_callable(sleep, "sleep")
-    source = _asource(aiterable, "rate_limited")
-    return _closing(apaced(source, pacer, sleep), source)
+    return _asource(aiterable).rate_limited(per_second, burst=burst, clock=clock, sleep=sleep)

@@ -181,6 +181,7 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
     from itero import (
+        AsyncIter,
         ItemTooLarge,
         abatched_by_size,
         afrom_pages,
@@ -188,7 +189,6 @@ if TYPE_CHECKING:
         atry_batched_by_size,
         atry_from_pages,
     )
-    from itero._adrivers import AsyncClosing
 
     async def awords() -> AsyncIterator[str]:
         yield "a"
@@ -196,22 +196,22 @@ if TYPE_CHECKING:
     async def anumbers() -> AsyncIterator[int]:
         yield 1
 
-    assert_type(abatched_by_size(awords(), 10), AsyncClosing[list[str]])
-    assert_type(abatched_by_size(anumbers(), 10, size=lambda n: 8), AsyncClosing[list[int]])
+    assert_type(abatched_by_size(awords(), 10), AsyncIter[list[str]])
+    assert_type(abatched_by_size(anumbers(), 10, size=lambda n: 8), AsyncIter[list[int]])
     assert_type(
         atry_batched_by_size(awords(), 10),
-        AsyncClosing[Result[list[str], ItemTooLarge[str]]],
+        AsyncIter[Result[list[str], ItemTooLarge[str]]],
     )
-    assert_type(arate_limited(anumbers(), 5.0, burst=2), AsyncClosing[int])
+    assert_type(arate_limited(anumbers(), 5.0, burst=2), AsyncIter[int])
     abatched_by_size(anumbers(), 10)  # type: ignore[type-var]  # pyright: ignore[reportArgumentType]
 
     async def afetch(token: str | None, limit: int) -> Page[bytes, str]:
         return Page([b"x"], None)
 
-    assert_type(afrom_pages(afetch, page_size=10), AsyncClosing[bytes])
+    assert_type(afrom_pages(afetch, page_size=10), AsyncIter[bytes])
     assert_type(
         atry_from_pages(afetch, page_size=10, retry=Retry(), deadline=5.0),
-        AsyncClosing[Result[bytes, Exception]],
+        AsyncIter[Result[bytes, Exception]],
     )
     afrom_pages(fetch13, page_size=10)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     afrom_pages(afetch, page_size=10, start=3)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
