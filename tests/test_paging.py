@@ -1586,3 +1586,84 @@ class TestSyncAndAsyncMakeTheSameFetches:
 
             assert run(main()) == items
         assert asyn.log == sync.log
+
+
+# ---------------------------------------------------------------------------------------------
+# Retries over a real grpcio server (UNAVAILABLE is retried by from_unary_pages by default)
+
+
+class TestGrpcRetries:
+    def test_unavailable_is_retried_from_the_same_token(self) -> None:
+        from concurrent import futures
+
+        import grpc
+
+        from itero.grpc import TRANSIENT_RETRY, from_unary_pages, is_transient
+
+        asked: list[tuple[int, int]] = []
+
+        def list_page(request: bytes, context: Any) -> bytes:
+            start, limit = (int(x) for x in request.split(b","))
+            asked.append((start, limit))
+            if len(asked) in (2, 3):
+                context.abort(grpc.StatusCode.UNAVAILABLE, "try again")
+            end = min(start + limit, 10)
+            return b",".join(b"%d" % i for i in range(start, end)) + b";%d" % end
+
+        server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+        server.add_generic_rpc_handlers(
+            [
+                grpc.method_handlers_generic_handler(
+                    "test.Pages", {"List": grpc.unary_unary_rpc_method_handler(list_page)}
+                )
+            ]
+        )
+        port = server.add_insecure_port("127.0.0.1:0")
+        server.start()
+        channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+        try:
+            rpc: grpc.UnaryUnaryMultiCallable[bytes, bytes] = channel.unary_unary(
+                "/test.Pages/List"
+            )
+
+            def fetch(token: int | None, limit: int) -> Page[int, int]:
+                body, _, end = rpc(b"%d,%d" % (token or 0, limit), timeout=10).partition(b";")
+                items = [int(x) for x in body.split(b",")] if body else []
+                return Page(items, int(end) if int(end) < 10 else None)
+
+            retry = Retry(on=is_transient, backoff=0.01, rand=no_jitter)
+            got = from_unary_pages(fetch, page_size=4, retry=retry).collect()
+            assert got == list(range(10))
+            assert asked == [(0, 4), (4, 4), (4, 4), (4, 4), (8, 4)]
+            # Without retries the same failure propagates unchanged.
+            asked.clear()
+            with pytest.raises(grpc.RpcError) as info:
+                from_unary_pages(fetch, page_size=4, retry=None).collect()
+            assert info.value.code() == grpc.StatusCode.UNAVAILABLE
+            assert TRANSIENT_RETRY.on is is_transient
+        finally:
+            channel.close()
+            server.stop(grace=None)
+
+    def test_aio_twin_retries_too(self) -> None:
+        import grpc
+
+        from itero.grpc import afrom_unary_pages, is_transient
+
+        class Unavailable(grpc.RpcError):
+            def code(self) -> Any:
+                return grpc.StatusCode.UNAVAILABLE
+
+        calls: list[int | None] = []
+
+        async def fetch(token: int | None, limit: int) -> Page[int, int]:
+            calls.append(token)
+            if len(calls) == 2:
+                raise Unavailable()
+            start = token or 0
+            return Page([start, start + 1], start + 2 if start < 4 else None)
+
+        retry = Retry(on=is_transient, backoff=0.0, rand=no_jitter)
+        got = run(afrom_unary_pages(fetch, page_size=2, retry=retry).collect())
+        assert got == [0, 1, 2, 3, 4, 5]
+        assert calls == [None, 2, 2, 4]
