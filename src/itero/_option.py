@@ -35,8 +35,23 @@ E = TypeVar("E")
 _OptT = TypeVar("_OptT", bound="Option[object]")
 
 
+class _OptionVariant:
+    """The private base of ``Some`` and ``Nothing``: it holds no state and no methods.
+
+    It gives the option classes a layout of their own, so CPython refuses ``__class__``
+    assignment between an option and a result (``Some(1).__class__ = Ok``) or any other class.
+    """
+
+    __slots__ = ()
+
+
+def wrong_shape(where: str, subject: str, got: object) -> TypeError:
+    """The ``TypeError`` for an argument, held value or callback result of the wrong shape."""
+    return TypeError(f"{where}: {subject}, got {type(got).__name__}")
+
+
 @final
-class Some(Generic[T_co]):
+class Some(_OptionVariant, Generic[T_co]):
     """An option that holds a value: Rust's ``Some(T)``.
 
     Immutable: ``value`` is a read-only property and ``__slots__`` forbid new attributes.
@@ -82,7 +97,9 @@ class Some(Generic[T_co]):
         return f"Some({self._value!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Some) and self._value == cast("Some[object]", other)._value
+        if type(other) is Some:
+            return self._value == cast("Some[object]", other)._value
+        return NotImplemented  # another type (mock.ANY, ...) decides, else identity: False
 
     def __hash__(self) -> int:
         return hash((Some, self._value))
@@ -250,7 +267,10 @@ class Some(Generic[T_co]):
         >>> Some(Nothing()).flatten()
         Nothing()
         """
-        return self._value
+        inner = self._value
+        if type(inner) is Some or inner is _NOTHING:
+            return inner
+        raise wrong_shape("Some.flatten()", "the held value must be Some or Nothing", inner)
 
     def transpose(self: Some[Ok[U] | Err[E]]) -> Ok[Some[U]] | Err[E]:
         """Turn ``Some(Ok(v))`` into ``Ok(Some(v))`` and ``Some(Err(e))`` into ``Err(e)``.
@@ -261,9 +281,11 @@ class Some(Generic[T_co]):
         Err('bad')
         """
         inner = self._value
-        if isinstance(inner, Ok):
+        if type(inner) is Ok:
             return Ok(Some(inner.value))
-        return inner
+        if type(inner) is Err:
+            return inner
+        raise wrong_shape("Some.transpose()", "the held value must be Ok or Err", inner)
 
     @overload
     def zip(self, other: Some[U], /) -> Some[tuple[T_co, U]]: ...
@@ -279,9 +301,11 @@ class Some(Generic[T_co]):
         >>> Some(1).zip(Nothing())
         Nothing()
         """
-        if isinstance(other, Some):
+        if type(other) is Some:
             return Some((self._value, other._value))
-        return _NOTHING
+        if other is _NOTHING:
+            return _NOTHING
+        raise wrong_shape("Some.zip()", "other must be Some or Nothing", other)
 
     def unzip(self: Some[tuple[U, V]]) -> tuple[Some[U], Some[V]]:
         """Split ``Some((a, b))`` into ``(Some(a), Some(b))``.
@@ -289,7 +313,10 @@ class Some(Generic[T_co]):
         >>> Some((1, "a")).unzip()
         (Some(1), Some('a'))
         """
-        first, second = self._value
+        pair = cast("object", self._value)
+        if not (isinstance(pair, tuple) and len(cast("tuple[object, ...]", pair)) == 2):
+            raise wrong_shape("Some.unzip()", "the held value must be a 2-tuple", self._value)
+        first, second = cast("tuple[U, V]", pair)
         return Some(first), Some(second)
 
     def and_(self, optb: _OptT, /) -> _OptT:
@@ -300,7 +327,9 @@ class Some(Generic[T_co]):
         >>> Some(1).and_(Nothing())
         Nothing()
         """
-        return optb
+        if type(optb) is Some or optb is _NOTHING:
+            return optb
+        raise wrong_shape("Some.and_()", "optb must be Some or Nothing", optb)
 
     def and_then(self, f: Callable[[T_co], _OptT], /) -> _OptT:
         """Return ``f(value)``; ``f`` returns an option (flat map).
@@ -318,7 +347,9 @@ class Some(Generic[T_co]):
         >>> Some(1).or_(Some(2))
         Some(1)
         """
-        return self
+        if type(optb) is Some or optb is _NOTHING:
+            return self
+        raise wrong_shape("Some.or_()", "optb must be Some or Nothing", optb)
 
     def or_else(self, f: Callable[[], Some[object] | Nothing], /) -> Some[T_co]:
         """Return ``self`` without calling ``f``.
@@ -342,7 +373,11 @@ class Some(Generic[T_co]):
         >>> Some(1).xor(Some(2))
         Nothing()
         """
-        return self if optb is _NOTHING else _NOTHING
+        if optb is _NOTHING:
+            return self
+        if type(optb) is Some:
+            return _NOTHING
+        raise wrong_shape("Some.xor()", "optb must be Some or Nothing", optb)
 
     def to_optional(self) -> T_co:
         """Return the value (``Nothing().to_optional()`` returns ``None``).
@@ -354,7 +389,7 @@ class Some(Generic[T_co]):
 
 
 @final
-class Nothing:
+class Nothing(_OptionVariant):
     """The empty option: Rust's ``None``. ``Nothing()`` is a singleton.
 
     The instance is unique, also across ``copy``, ``deepcopy`` and pickling, so ``is``
@@ -376,7 +411,9 @@ class Nothing:
     empty
     """
 
-    __slots__ = ()
+    # ``__weakref__`` only makes the layout differ from ``object``'s, so ``__class__`` cannot be
+    # assigned to the singleton.
+    __slots__ = ("__weakref__",)
     __match_args__ = ()
 
     def __new__(cls) -> Nothing:
@@ -565,7 +602,9 @@ class Nothing:
         >>> Nothing().zip(Some(1))
         Nothing()
         """
-        return self
+        if type(other) is Some or other is self:
+            return self
+        raise wrong_shape("Nothing.zip()", "other must be Some or Nothing", other)
 
     def unzip(self) -> tuple[Nothing, Nothing]:
         """Return ``(Nothing(), Nothing())``.
@@ -581,7 +620,9 @@ class Nothing:
         >>> Nothing().and_(Some(1))
         Nothing()
         """
-        return self
+        if type(optb) is Some or optb is self:
+            return self
+        raise wrong_shape("Nothing.and_()", "optb must be Some or Nothing", optb)
 
     def and_then(self, f: Callable[[Never], Some[object] | Nothing], /) -> Nothing:
         """Return ``Nothing()`` without calling ``f``.
@@ -597,7 +638,9 @@ class Nothing:
         >>> Nothing().or_(Some(2))
         Some(2)
         """
-        return optb
+        if type(optb) is Some or optb is self:
+            return optb
+        raise wrong_shape("Nothing.or_()", "optb must be Some or Nothing", optb)
 
     def or_else(self, f: Callable[[], _OptT], /) -> _OptT:
         """Return ``f()``; ``f`` returns an option.
@@ -615,7 +658,9 @@ class Nothing:
         >>> Nothing().xor(Nothing())
         Nothing()
         """
-        return optb
+        if type(optb) is Some or optb is self:
+            return optb
+        raise wrong_shape("Nothing.xor()", "optb must be Some or Nothing", optb)
 
     def to_optional(self) -> None:
         """Return ``None``.

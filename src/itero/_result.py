@@ -45,8 +45,18 @@ _ResT = TypeVar("_ResT", bound="Result[object, object]")
 _E_default = TypeVarWithDefault("_E_default", default=Exception)
 
 
+class _ResultVariant:
+    """The private base of ``Ok`` and ``Err``: it holds no state and no methods.
+
+    It gives the result classes a layout of their own, so CPython refuses ``__class__``
+    assignment between a result and an option (``Ok(1).__class__ = Some``) or any other class.
+    """
+
+    __slots__ = ()
+
+
 @final
-class Ok(Generic[T_co]):
+class Ok(_ResultVariant, Generic[T_co]):
     """A success that holds a value: Rust's ``Ok(T)``.
 
     Immutable: ``value`` is a read-only property and ``__slots__`` forbid new attributes.
@@ -92,7 +102,9 @@ class Ok(Generic[T_co]):
         return f"Ok({self._value!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Ok) and self._value == cast("Ok[object]", other)._value
+        if type(other) is Ok:
+            return self._value == cast("Ok[object]", other)._value
+        return NotImplemented  # another type (mock.ANY, ...) decides, else identity: False
 
     def __hash__(self) -> int:
         return hash((Ok, self._value))
@@ -282,7 +294,10 @@ class Ok(Generic[T_co]):
         >>> Ok(1).and_(Err("bad"))
         Err('bad')
         """
-        return res
+        cls = type(res)
+        if cls is Ok or cls is Err:
+            return res
+        raise wrong_shape("Ok.and_()", "res must be Ok or Err", res)
 
     def and_then(self, f: Callable[[T_co], _ResT], /) -> _ResT:
         """Return ``f(value)``; ``f`` returns a result (flat map).
@@ -300,7 +315,10 @@ class Ok(Generic[T_co]):
         >>> Ok(1).or_(Ok(2))
         Ok(1)
         """
-        return self
+        cls = type(res)
+        if cls is Ok or cls is Err:
+            return self
+        raise wrong_shape("Ok.or_()", "res must be Ok or Err", res)
 
     def or_else(self, f: Callable[[Never], Ok[object] | Err[object]], /) -> Ok[T_co]:
         """Return ``self`` without calling ``f``.
@@ -318,7 +336,10 @@ class Ok(Generic[T_co]):
         >>> Ok(Err("bad")).flatten()
         Err('bad')
         """
-        return self._value
+        inner = self._value
+        if type(inner) is Ok or type(inner) is Err:
+            return inner
+        raise wrong_shape("Ok.flatten()", "the held value must be Ok or Err", inner)
 
     def transpose(self: Ok[Some[U] | Nothing]) -> Some[Ok[U]] | Nothing:
         """Turn ``Ok(Some(v))`` into ``Some(Ok(v))`` and ``Ok(Nothing())`` into ``Nothing()``.
@@ -329,13 +350,15 @@ class Ok(Generic[T_co]):
         Nothing()
         """
         inner = self._value
-        if isinstance(inner, Some):
+        if type(inner) is Some:
             return Some(Ok(inner.value))
-        return inner
+        if type(inner) is Nothing:
+            return inner
+        raise wrong_shape("Ok.transpose()", "the held value must be Some or Nothing", inner)
 
 
 @final
-class Err(Generic[E_co]):
+class Err(_ResultVariant, Generic[E_co]):
     """A failure that holds an error: Rust's ``Err(E)``.
 
     Immutable: ``error`` is a read-only property and ``__slots__`` forbid new attributes.
@@ -380,7 +403,9 @@ class Err(Generic[E_co]):
         return f"Err({self._error!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Err) and self._error == cast("Err[object]", other)._error
+        if type(other) is Err:
+            return self._error == cast("Err[object]", other)._error
+        return NotImplemented  # another type (mock.ANY, ...) decides, else identity: False
 
     def __hash__(self) -> int:
         return hash((Err, self._error))
@@ -577,7 +602,10 @@ class Err(Generic[E_co]):
         >>> Err("bad").and_(Ok(1))
         Err('bad')
         """
-        return self
+        cls = type(res)
+        if cls is Ok or cls is Err:
+            return self
+        raise wrong_shape("Err.and_()", "res must be Ok or Err", res)
 
     def and_then(self, f: Callable[[Never], Ok[object] | Err[object]], /) -> Err[E_co]:
         """Return ``self`` without calling ``f``.
@@ -593,7 +621,10 @@ class Err(Generic[E_co]):
         >>> Err("bad").or_(Ok(2))
         Ok(2)
         """
-        return res
+        cls = type(res)
+        if cls is Ok or cls is Err:
+            return res
+        raise wrong_shape("Err.or_()", "res must be Ok or Err", res)
 
     def or_else(self, f: Callable[[E_co], _ResT], /) -> _ResT:
         """Return ``f(error)``; ``f`` returns a result.
@@ -835,4 +866,4 @@ def catch_call(
 
 
 # Imported last: _option imports this module too.
-from ._option import Nothing, Some  # noqa: E402
+from ._option import Nothing, Some, wrong_shape  # noqa: E402
