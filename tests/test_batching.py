@@ -1,4 +1,5 @@
-"""Tests of size-bounded batching (batched_by_size, try_batched_by_size) and rate_limited.
+"""Tests of size-bounded batching: the core (``Packer``) and its drivers (``batched_by_size``,
+``try_batched_by_size``, the ``Iter`` methods; ``rate_limited`` is in test_pacing.py).
 
 Batching is compared with a plain greedy reference; the laws (every batch fits, batches
 concatenate to the source, batches are greedy) are checked with Hypothesis. Laziness is checked
@@ -9,14 +10,13 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from _helpers import Recorder
 from itero import (
     Err,
     ItemTooLarge,
@@ -27,10 +27,10 @@ from itero import (
     PipelineTooDeepError,
     Result,
     batched_by_size,
-    rate_limited,
     try_batched_by_size,
 )
 from itero._iter import MAX_DEPTH
+from itero.testing import CloseRecorder, OneShot
 
 T = TypeVar("T")
 
@@ -177,12 +177,12 @@ class TestBatchedBySize:
         assert info.value is boom
 
     def test_building_pulls_nothing(self) -> None:
-        source = Recorder(["a", "b"], fail_after=0)
+        source = OneShot(["a", "b"], max_pulls=0)
         batched_by_size(source, 4)
         assert source.pulled == 0
 
     def test_pulls_one_item_past_a_batch(self) -> None:
-        source = Recorder(["ab", "cd", "ef", "gh", "ij"])
+        source = OneShot(["ab", "cd", "ef", "gh", "ij"])
         it = batched_by_size(source, 4)
         assert next(it) == ["ab", "cd"]
         assert source.pulled == 3  # the third item told us the batch was full
@@ -198,7 +198,7 @@ class TestBatchedBySize:
         expected = batched_by_size(
             items, max_bytes, max_items=max_items, batch_overhead=bo, item_overhead=io
         ).collect()
-        source = Recorder(items)
+        source = OneShot(items)
         it = batched_by_size(
             source, max_bytes, max_items=max_items, batch_overhead=bo, item_overhead=io
         )
@@ -209,28 +209,31 @@ class TestBatchedBySize:
         assert source.pulled == (0 if k == 0 else min(delivered + 1, len(items)))
 
     def test_max_items_batch_pulls_one_past(self) -> None:
-        source = Recorder(list("abcdef"))
+        source = OneShot(list("abcdef"))
         it = batched_by_size(source, 100, max_items=2)
         assert next(it) == ["a", "b"]
         assert source.pulled == 3
 
     def test_close_closes_the_source(self) -> None:
-        source = Recorder(["a", "b", "c"])
+        closes = CloseRecorder()
+        source = closes.source(["a", "b", "c"])
         it = batched_by_size(source, 1)
         assert next(it) == ["a"]
         it.close()
-        assert source.closed == 1
+        closes.assert_closed_once()
         assert list(it) == []
 
     def test_close_before_the_first_pull_closes_the_source(self) -> None:
-        source = Recorder(["a"], fail_after=0)
+        closes = CloseRecorder()
+        source = closes.source(["a"], max_pulls=0)
         batched_by_size(source, 1).close()
-        assert source.closed == 1
+        closes.assert_closed_once()
 
     def test_close_reaches_through_an_upstream_iter(self) -> None:
-        source = Recorder(["a", "b"])
+        closes = CloseRecorder()
+        source = closes.source(["a", "b"])
         batched_by_size(Iter(source).map(str.upper), 1).close()
-        assert source.closed == 1
+        closes.assert_closed_once()
 
     @pytest.mark.parametrize(
         ("kwargs", "error", "message"),
@@ -260,7 +263,7 @@ class TestBatchedBySize:
         error: type[Exception],
         message: str,
     ) -> None:
-        source = Recorder(["a"], fail_after=0)
+        source = OneShot(["a"], max_pulls=0)
         args = {"max_bytes": 10, **kwargs}
         max_bytes = args.pop("max_bytes")
         with pytest.raises(error, match=f"^{re.escape(message)}$"):
@@ -308,151 +311,23 @@ class TestTryBatchedBySize:
         assert back == items
 
     def test_building_pulls_nothing(self) -> None:
-        source = Recorder(["a"], fail_after=0)
+        source = OneShot(["a"], max_pulls=0)
         try_batched_by_size(source, 4)
         assert source.pulled == 0
 
     def test_close_closes_the_source(self) -> None:
-        source = Recorder(["a", "b", "c"])
+        closes = CloseRecorder()
+        source = closes.source(["a", "b", "c"])
         it = try_batched_by_size(source, 1)
         assert next(it) == Ok(["a"])
         it.close()
-        assert source.closed == 1
+        closes.assert_closed_once()
 
     def test_close_before_the_first_pull_closes_the_source(self) -> None:
-        source = Recorder(["a"], fail_after=0)
+        closes = CloseRecorder()
+        source = closes.source(["a"], max_pulls=0)
         try_batched_by_size(source, 1).close()
-        assert source.closed == 1
-
-
-class FakeClock:
-    """A clock that only moves when ``sleep`` is called; records the sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-class TimedSource:
-    """A source that records the fake time of each pull."""
-
-    def __init__(self, clock: FakeClock, n: int) -> None:
-        self._clock = clock
-        self._left = n
-        self.pull_times: list[float] = []
-        self.closed = 0
-
-    def __iter__(self) -> Iterator[int]:
-        return self
-
-    def __next__(self) -> int:
-        self.pull_times.append(self._clock.now)
-        if self._left == 0:
-            raise StopIteration
-        self._left -= 1
-        return self._left
-
-    def close(self) -> None:
-        self.closed += 1
-
-
-class TestRateLimited:
-    def test_pulls_are_spaced(self) -> None:
-        clock = FakeClock()
-        source = TimedSource(clock, 3)
-        got = rate_limited(source, 4, clock=clock.clock, sleep=clock.sleep).collect()
-        assert got == [2, 1, 0]
-        # The end-of-source pull is paced too: it is a pull.
-        assert source.pull_times == [100.0, 100.25, 100.5, 100.75]
-        assert clock.sleeps == [0.25, 0.25, 0.25]
-
-    @given(st.integers(1, 20), st.sampled_from([0.5, 1, 4, 10]), st.integers(1, 4))
-    def test_schedule_of_a_fast_consumer(self, n: int, per_second: float, burst: int) -> None:
-        clock = FakeClock()
-        source = TimedSource(clock, n)
-        it = rate_limited(source, per_second, burst=burst, clock=clock.clock, sleep=clock.sleep)
-        assert it.collect() == list(range(n - 1, -1, -1))
-        # The first `burst` pulls go at once, then one every 1 / per_second seconds.
-        expected = [100.0 + max(0, i - burst + 1) / per_second for i in range(n + 1)]
-        assert source.pull_times == pytest.approx(expected)
-
-    def test_burst(self) -> None:
-        clock = FakeClock()
-        source = TimedSource(clock, 5)
-        rate_limited(source, 2, burst=3, clock=clock.clock, sleep=clock.sleep).collect()
-        assert source.pull_times == [100.0, 100.0, 100.0, 100.5, 101.0, 101.5]
-
-    def test_slow_consumer_does_not_wait(self) -> None:
-        clock = FakeClock()
-        source = TimedSource(clock, 3)
-        it = rate_limited(source, 1, clock=clock.clock, sleep=clock.sleep)
-        for _ in it:
-            clock.now += 5  # the consumer takes longer than the interval
-        assert clock.sleeps == []
-
-    def test_idle_time_does_not_build_a_burst_beyond_burst(self) -> None:
-        clock = FakeClock()
-        source = TimedSource(clock, 4)
-        it = rate_limited(source, 1, burst=2, clock=clock.clock, sleep=clock.sleep)
-        next(it)
-        clock.now += 100  # long idle
-        next(it)
-        next(it)
-        next(it)
-        assert source.pull_times == [100.0, 200.0, 200.0, 201.0]
-
-    def test_lazy(self) -> None:
-        calls: list[str] = []
-        source = Recorder([1, 2], fail_after=0)
-
-        def clock() -> float:
-            calls.append("clock")
-            return 0.0
-
-        rate_limited(source, 1, clock=clock, sleep=lambda s: calls.append("sleep"))
-        assert calls == []
-        assert source.pulled == 0
-
-    def test_close_closes_the_source(self) -> None:
-        clock = FakeClock()
-        source = TimedSource(clock, 3)
-        it = rate_limited(source, 1, clock=clock.clock, sleep=clock.sleep)
-        next(it)
-        it.close()
-        assert source.closed == 1
-        rate_limited(source, 1, clock=clock.clock, sleep=clock.sleep).close()
-        assert source.closed == 2
-
-    def test_real_clock_example(self) -> None:
-        # Fast enough not to slow the suite: 3 pulls at 1000/s.
-        assert rate_limited([1, 2, 3], 1000).collect() == [1, 2, 3]
-
-    @pytest.mark.parametrize(
-        ("args", "kwargs", "error", "message"),
-        [
-            ((0,), {}, ValueError, "per_second must be positive and finite, got 0"),
-            ((-1.5,), {}, ValueError, "per_second must be positive and finite, got -1.5"),
-            ((float("inf"),), {}, ValueError, "per_second must be positive and finite, got inf"),
-            ((float("nan"),), {}, ValueError, "per_second must be positive and finite, got nan"),
-            (("5",), {}, TypeError, "per_second must be a number, got str"),
-            ((1,), {"burst": 0}, ValueError, "burst must be >= 1, got 0"),
-            ((1,), {"burst": 1.5}, TypeError, "burst must be an int, got float"),
-            ((1,), {"clock": 0}, TypeError, "clock must be callable, got int"),
-            ((1,), {"sleep": None}, TypeError, "sleep must be callable, got NoneType"),
-        ],
-    )
-    def test_bad_arguments_raise_at_the_call(
-        self, args: tuple[Any, ...], kwargs: dict[str, Any], error: type[Exception], message: str
-    ) -> None:
-        with pytest.raises(error, match=f"^{re.escape(message)}$"):
-            rate_limited([1], *args, **kwargs)
+        closes.assert_closed_once()
 
 
 class TestIterMethods:
@@ -468,19 +343,12 @@ class TestIterMethods:
         got = Iter(["ab", "xxxxx", "c"]).try_batched_by_size(4).collect()
         assert got == [Ok(["ab"]), Err(ItemTooLarge(1, "xxxxx", 5, 4)), Ok(["c"])]
 
-    def test_rate_limited(self) -> None:
-        clock = FakeClock()
-        source = TimedSource(clock, 2)
-        got = Iter(source).rate_limited(2, clock=clock.clock, sleep=clock.sleep).collect()
-        assert got == [1, 0]
-        assert source.pull_times == [100.0, 100.5, 101.0]
-
     @pytest.mark.parametrize(
         ("method", "args"),
         [("batched_by_size", (4,)), ("try_batched_by_size", (4,)), ("rate_limited", (1000,))],
     )
     def test_moves_and_stays_lazy(self, method: str, args: tuple[Any, ...]) -> None:
-        source = Recorder(["a", "b"], fail_after=0)
+        source = OneShot(["a", "b"], max_pulls=0)
         it = Iter(source)
         getattr(it, method)(*args)
         assert source.pulled == 0
@@ -502,9 +370,10 @@ class TestIterMethods:
         [("batched_by_size", (4,)), ("try_batched_by_size", (4,)), ("rate_limited", (1000,))],
     )
     def test_close_reaches_the_source(self, method: str, args: tuple[Any, ...]) -> None:
-        source = Recorder(["a", "b"])
+        closes = CloseRecorder()
+        source = closes.source(["a", "b"])
         getattr(Iter(source).map(str.upper), method)(*args).close()
-        assert source.closed == 1
+        closes.assert_closed_once()
 
     def test_counts_as_a_stage(self) -> None:
         it = Iter([1])
