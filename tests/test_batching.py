@@ -29,6 +29,7 @@ from itero import (
     batched_by_size,
     try_batched_by_size,
 )
+from itero._batching import Packer
 from itero._iter import MAX_DEPTH
 from itero.testing import CloseRecorder, OneShot
 
@@ -382,3 +383,272 @@ class TestIterMethods:
         with pytest.raises(PipelineTooDeepError):
             it.batched_by_size(4, size=lambda x: 1)
         assert it.collect() == [1]  # not moved
+
+
+ENTRY_POINTS: dict[str, Callable[..., list[Any]]] = {
+    "batched_by_size": lambda items, *a, **k: batched_by_size(items, *a, **k).collect(),
+    "Iter.batched_by_size": lambda items, *a, **k: Iter(items).batched_by_size(*a, **k).collect(),
+    "try_batched_by_size": lambda items, *a, **k: [
+        r.unwrap() for r in try_batched_by_size(items, *a, **k).collect()
+    ],
+    "Iter.try_batched_by_size": lambda items, *a, **k: [
+        r.unwrap() for r in Iter(items).try_batched_by_size(*a, **k).collect()
+    ],
+}
+
+
+class TestEveryArgumentMatters:
+    """Each argument changes the batches, through every entry point (none is dropped)."""
+
+    ITEMS = ("ab", "cd", "ef", "g")
+
+    @pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
+    def test_defaults(self, entry: str) -> None:
+        assert ENTRY_POINTS[entry](list(self.ITEMS), 4) == [["ab", "cd"], ["ef", "g"]]
+
+    @pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
+    def test_max_items(self, entry: str) -> None:
+        got = ENTRY_POINTS[entry](list(self.ITEMS), 4, max_items=1)
+        assert got == [["ab"], ["cd"], ["ef"], ["g"]]
+
+    @pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
+    def test_size(self, entry: str) -> None:
+        got = ENTRY_POINTS[entry](list(self.ITEMS), 4, size=lambda x: 1)
+        assert got == [["ab", "cd", "ef", "g"]]
+
+    @pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
+    def test_item_overhead(self, entry: str) -> None:
+        # (2+1) + (2+1) = 6 > 5: one item per batch except "ef" + "g" = 3 + 2 = 5.
+        got = ENTRY_POINTS[entry](list(self.ITEMS), 5, item_overhead=1)
+        assert got == [["ab"], ["cd"], ["ef", "g"]]
+
+    @pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
+    def test_batch_overhead(self, entry: str) -> None:
+        # 1 + 2 + 2 = 5 > 4: one item per batch, except 1 + 2 + 1 = 4 for "ef" + "g".
+        got = ENTRY_POINTS[entry](list(self.ITEMS), 4, batch_overhead=1)
+        assert got == [["ab"], ["cd"], ["ef", "g"]]
+
+    @pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
+    @given(words, settings_args)
+    def test_matches_greedy_reference(
+        self, entry: str, items: list[str], args: tuple[Any, ...]
+    ) -> None:
+        max_bytes, max_items, bo, io = args
+        items = [x for x in items if bo + len(x) + io <= max_bytes]
+        got = ENTRY_POINTS[entry](
+            items, max_bytes, max_items=max_items, batch_overhead=bo, item_overhead=io
+        )
+        assert [Ok(b) for b in got] == reference(items, max_bytes, len, max_items, bo, io)
+
+
+class TestMaxItemsAfterAnOversizeItem:
+    def test_the_batch_after_it_is_full_size(self) -> None:
+        got = try_batched_by_size(["a", "b", "toolong", "c", "d", "e"], 4, max_items=2).collect()
+        assert got == [
+            Ok(["a", "b"]),
+            Err(ItemTooLarge(index=2, item="toolong", size=7, max_bytes=4)),
+            Ok(["c", "d"]),
+            Ok(["e"]),
+        ]
+
+    def test_bytes_restart_after_it(self) -> None:
+        got = try_batched_by_size(["aa", "toolong", "bb", "cc", "d"], 4, max_items=3).collect()
+        assert got == [
+            Ok(["aa"]),
+            Err(ItemTooLarge(index=1, item="toolong", size=7, max_bytes=4)),
+            Ok(["bb", "cc"]),
+            Ok(["d"]),
+        ]
+
+    def test_oversize_item_when_the_batch_is_full_by_count(self) -> None:
+        # The batch is full by max_items *and* the next item is too large alone.
+        got = try_batched_by_size(["a", "b", "xxxxx", "c"], 4, max_items=2).collect()
+        assert got == [Ok(["a", "b"]), Err(ItemTooLarge(2, "xxxxx", 5, 4)), Ok(["c"])]
+
+    def test_error_fields_with_max_items_and_overheads(self) -> None:
+        it = batched_by_size(
+            ["a", "b", "c", "abcde"], 6, max_items=2, batch_overhead=1, item_overhead=1
+        )
+        assert [next(it), next(it)] == [["a", "b"], ["c"]]
+        with pytest.raises(ItemTooLargeError) as info:
+            next(it)
+        err = info.value
+        assert (err.index, err.size, err.max_bytes, err.overhead, err.key) == (3, 5, 6, 2, None)
+
+    def test_indexes_count_every_item_before(self) -> None:
+        items = ["a", "xxxxx", "b", "c", "yyyyy", "d"]
+        got = try_batched_by_size(items, 4, max_items=1).collect()
+        errors = [r.error for r in got if isinstance(r, Err)]
+        assert [(e.index, e.item) for e in errors] == [(1, "xxxxx"), (4, "yyyyy")]
+        assert [r.value for r in got if isinstance(r, Ok)] == [["a"], ["b"], ["c"], ["d"]]
+
+
+class TestSizeResults:
+    """What ``size`` returns is checked: a non-negative int, else a clear error."""
+
+    @pytest.mark.parametrize(
+        ("returned", "error", "message"),
+        [
+            (None, TypeError, "size (<lambda>) must return an int, got NoneType"),
+            (True, TypeError, "size (<lambda>) must return an int, got bool"),
+            (False, TypeError, "size (<lambda>) must return an int, got bool"),
+            (1.0, TypeError, "size (<lambda>) must return an int, got float"),
+            ("1", TypeError, "size (<lambda>) must return an int, got str"),
+            (-1, ValueError, "size (<lambda>) must return a size >= 0, got -1 for 'a'"),
+        ],
+    )
+    @pytest.mark.parametrize("function", [batched_by_size, try_batched_by_size])
+    def test_bad_size_results(
+        self, function: Callable[..., Any], returned: object, error: type[Exception], message: str
+    ) -> None:
+        it = function(["a"], 10, size=lambda x: returned)
+        pattern = re.escape(message).replace("<lambda>", r".*<lambda>")
+        with pytest.raises(error, match=f"^{pattern}$"):
+            it.collect()
+
+    def test_int_subclasses_are_sizes(self) -> None:
+        class Size(int):
+            pass
+
+        got = batched_by_size(["a", "b", "c"], 2, size=lambda x: Size(1)).collect()
+        assert got == [["a", "b"], ["c"]]
+
+    def test_zero_is_a_size(self) -> None:
+        assert batched_by_size(["a", "b"], 1, size=lambda x: 0).collect() == [["a", "b"]]
+
+    def test_named_callable_in_the_message(self) -> None:
+        def measure(x: str) -> int:
+            return -2
+
+        with pytest.raises(ValueError, match=r"^size \(.*measure\) must return a size >= 0"):
+            batched_by_size(["a"], 10, size=measure).collect()
+
+    def test_items_without_len_get_advice(self) -> None:
+        with pytest.raises(TypeError, match=r"has no len\(\): pass size=") as info:
+            batched_by_size([object()], 10).collect()
+        assert "object has no len()" in str(info.value)
+        assert info.value.__cause__ is None
+        assert info.value.__suppress_context__
+
+    def test_a_size_raising_type_error_is_not_rewritten(self) -> None:
+        boom = TypeError("mine")
+
+        def size(x: object) -> int:
+            raise boom
+
+        with pytest.raises(TypeError) as info:
+            batched_by_size(["a"], 10, size=size).collect()
+        assert info.value is boom
+
+
+def drive_whole(packer: Packer[str], items: list[str]) -> list[Any]:
+    out = list(packer.pack(items))
+    last = packer.finish()
+    return out if last is None else [*out, last]
+
+
+def drive_one_by_one(packer: Packer[str], items: list[str]) -> list[Any]:
+    """As the async driver does: one ``pack`` call per item, then ``finish``."""
+    out: list[Any] = []
+    for item in items:
+        out.extend(packer.pack([item]))
+    last = packer.finish()
+    return out if last is None else [*out, last]
+
+
+class TestPacker:
+    def test_docstring_example(self) -> None:
+        packer: Packer[str] = Packer(4, len, None, 0, 0, strict=True)
+        assert list(packer.pack(["ab", "cd", "e"])) == [["ab", "cd"]]
+        assert packer.finish() == ["e"]
+        assert packer.finish() is None
+
+    @given(words, settings_args)
+    def test_one_item_at_a_time_gives_the_same_batches(
+        self, items: list[str], args: tuple[Any, ...]
+    ) -> None:
+        max_bytes, max_items, bo, io = args
+        whole = drive_whole(Packer(max_bytes, len, max_items, bo, io, strict=False), items)
+        one = drive_one_by_one(Packer(max_bytes, len, max_items, bo, io, strict=False), items)
+        assert one == whole == reference(items, max_bytes, len, max_items, bo, io)
+
+    @given(words, settings_args, st.lists(st.integers(0, 5), max_size=10))
+    def test_any_split_of_the_input_gives_the_same_batches(
+        self, items: list[str], args: tuple[Any, ...], cuts: list[int]
+    ) -> None:
+        max_bytes, max_items, bo, io = args
+        items = [x for x in items if bo + len(x) + io <= max_bytes]
+        packer: Packer[str] = Packer(max_bytes, len, max_items, bo, io, strict=True)
+        out: list[Any] = []
+        rest = items
+        for cut in cuts:
+            out.extend(packer.pack(rest[:cut]))
+            rest = rest[cut:]
+        out.extend(packer.pack(rest))
+        last = packer.finish()
+        if last is not None:
+            out.append(last)
+        assert out == drive_whole(Packer(max_bytes, len, max_items, bo, io, strict=True), items)
+
+    def test_strict_raises_with_the_source_index_across_calls(self) -> None:
+        packer: Packer[str] = Packer(3, len, None, 0, 0, strict=True)
+        assert list(packer.pack(["ab"])) == []
+        assert list(packer.pack(["c"])) == []
+        with pytest.raises(ItemTooLargeError) as info:
+            list(packer.pack(["toolong"]))
+        assert info.value.index == 2
+        assert list(packer.pack(["d"])) == []
+        assert packer.finish() == ["d"]
+
+    def test_an_abandoned_pack_keeps_the_batch_being_filled(self) -> None:
+        packer: Packer[str] = Packer(4, len, None, 0, 0, strict=False)
+        gen = packer.pack(["ab", "cd", "e", "f"])
+        assert next(gen) == Ok(["ab", "cd"])
+        gen.close()  # stops after taking "e"
+        assert list(packer.pack(["g"])) == []
+        assert packer.finish() == Ok(["e", "g"])
+
+    def test_pack_pulls_lazily(self) -> None:
+        source = OneShot(["ab", "cd", "ef"], max_pulls=3)
+        packer: Packer[str] = Packer(4, len, None, 0, 0, strict=True)
+        gen = packer.pack(source)
+        assert source.pulled == 0
+        assert next(gen) == ["ab", "cd"]
+        assert source.pulled == 3
+
+    def test_finish_resets_the_byte_count(self) -> None:
+        packer: Packer[str] = Packer(4, len, None, 0, 0, strict=True)
+        assert list(packer.pack(["abc"])) == []
+        assert packer.finish() == ["abc"]
+        assert list(packer.pack(["abcd"])) == []
+        assert packer.finish() == ["abcd"]
+
+    @pytest.mark.parametrize(
+        ("args", "error", "message"),
+        [
+            ((0, len, None, 0, 0), ValueError, "max_bytes must be >= 1, got 0"),
+            ((4, None, None, 0, 0), TypeError, "size must be callable, got NoneType"),
+            ((4, len, 0, 0, 0), ValueError, "max_items must be >= 1, got 0"),
+            ((4, len, None, -1, 0), ValueError, "batch_overhead must be >= 0, got -1"),
+            ((4, len, None, 0, -1), ValueError, "item_overhead must be >= 0, got -1"),
+            (
+                (4, len, None, 3, 2),
+                ValueError,
+                "batch_overhead (3) + item_overhead (2) exceeds max_bytes (4), so no item can "
+                "ever fit",
+            ),
+        ],
+    )
+    def test_bad_arguments(
+        self, args: tuple[Any, ...], error: type[Exception], message: str
+    ) -> None:
+        with pytest.raises(error, match=f"^{re.escape(message)}$"):
+            Packer(*args, strict=True)
+
+    def test_overheads_that_exactly_fill_max_bytes_are_allowed(self) -> None:
+        packer: Packer[str] = Packer(5, len, None, 3, 2, strict=False)
+        assert list(packer.pack(["", "", "x"])) == [
+            Ok([""]),
+            Ok([""]),
+            Err(ItemTooLarge(2, "x", 1, 5)),
+        ]

@@ -170,15 +170,21 @@ class Packer(Generic[T]):
                 if used <= budget and n <= max_items:
                     append(item)
                     continue
-                # The item does not fit: ship the current batch, then start one with it.
-                if batch:
-                    done = batch
+                # The item does not fit: ship the current batch, then start one with it (before
+                # yielding, so that a caller who stops here finds the item kept in the packer).
+                done = batch
+                if s > budget:
                     batch = self._batch = []
-                    append = batch.append
+                    used = n = 0
+                else:
+                    batch = self._batch = [item]
+                    used = s
+                    n = 1
+                append = batch.append
+                if done:
                     self._start += len(done)
                     yield done if strict else Ok(done)
                 if s > budget:
-                    used = n = 0
                     index = self._start
                     self._start += 1
                     if strict:
@@ -186,10 +192,6 @@ class Packer(Generic[T]):
                             index, s - item_overhead, self._max_bytes, self._overhead
                         )
                     yield Err(ItemTooLarge(index, item, s - item_overhead, self._max_bytes))
-                    continue
-                append(item)
-                used = s
-                n = 1
         finally:
             self._batch = batch
             self._used = used
