@@ -524,8 +524,9 @@ class TestSizeResults:
             batched_by_size(["a"], 10, size=measure).collect()
 
     def test_items_without_len_get_advice(self) -> None:
+        unsized: Any = [object()]
         with pytest.raises(TypeError, match=r"has no len\(\): pass size=") as info:
-            batched_by_size([object()], 10).collect()
+            batched_by_size(unsized, 10).collect()
         assert "object has no len()" in str(info.value)
         assert info.value.__cause__ is None
         assert info.value.__suppress_context__
@@ -602,7 +603,7 @@ class TestPacker:
 
     def test_an_abandoned_pack_keeps_the_batch_being_filled(self) -> None:
         packer: Packer[str] = Packer(4, len, None, 0, 0, strict=False)
-        gen = packer.pack(["ab", "cd", "e", "f"])
+        gen: Any = packer.pack(["ab", "cd", "e", "f"])
         assert next(gen) == Ok(["ab", "cd"])
         gen.close()  # stops after taking "e"
         assert list(packer.pack(["g"])) == []
