@@ -405,8 +405,10 @@ def render_api() -> str:
         (
             "strategies",
             "itero.strategies",
-            "Extra `itero[hypothesis]`. `st.from_type(Option[int])`, `st.from_type(Result[int,"
-            " str])` and `st.from_type(Iter[int])` work without importing this module.",
+            "Extra `itero[hypothesis]`. `@given(x=...)` with `Option[int]`, `Result[int, str]`"
+            " or `Iter[int]` annotations (and `st.from_type(...)` of them) works without"
+            " importing this module; under mypy use `@given(x=...)` or the typed strategies"
+            " below.",
         ),
     ):
         try:
