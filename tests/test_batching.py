@@ -441,6 +441,32 @@ class TestEveryArgumentMatters:
         assert [Ok(b) for b in got] == reference(items, max_bytes, len, max_items, bo, io)
 
 
+class TestItemTooLarge:
+    def test_fields(self) -> None:
+        err = ItemTooLarge(index=1, item="xxxx", size=4, max_bytes=3)
+        assert (err.index, err.item, err.size, err.max_bytes) == (1, "xxxx", 4, 3)
+        assert repr(err) == "ItemTooLarge(index=1, item='xxxx', size=4, max_bytes=3)"
+
+    def test_immutable_and_slotted(self) -> None:
+        err: Any = ItemTooLarge(1, "x", 4, 3)
+        with pytest.raises(AttributeError):
+            err.size = 5
+        assert not hasattr(err, "__dict__")
+
+    def test_compares_and_hashes_by_value(self) -> None:
+        assert ItemTooLarge(1, "x", 4, 3) == ItemTooLarge(1, "x", 4, 3)
+        assert ItemTooLarge(1, "x", 4, 3) != ItemTooLarge(2, "x", 4, 3)
+        assert hash(ItemTooLarge(1, "x", 4, 3)) == hash(ItemTooLarge(1, "x", 4, 3))
+
+    def test_pickles_and_copies(self) -> None:
+        import copy
+        import pickle
+
+        err = ItemTooLarge(1, "x", 4, 3)
+        assert pickle.loads(pickle.dumps(err)) == err
+        assert copy.deepcopy(err) == err
+
+
 class TestMaxItemsAfterAnOversizeItem:
     def test_the_batch_after_it_is_full_size(self) -> None:
         got = try_batched_by_size(["a", "b", "toolong", "c", "d", "e"], 4, max_items=2).collect()

@@ -50,13 +50,7 @@ def _bad_size(size: Callable[[Any], object], item: object, s: object) -> int:
     """``s`` if it is a non-negative int (an int subclass other than bool); else raise."""
     name = getattr(size, "__qualname__", type(size).__name__)
     if not isinstance(s, int) or isinstance(s, bool):
-        hint = (
-            " (objects without len(), such as protobuf messages, need size=, for example"
-            " size=lambda m: m.ByteSize())"
-            if size is len
-            else ""
-        )
-        raise TypeError(f"size ({name}) must return an int, got {type(s).__name__}{hint}")
+        raise TypeError(f"size ({name}) must return an int, got {type(s).__name__}")
     if s < 0:
         raise ValueError(f"size ({name}) must return a size >= 0, got {s} for {item!r:.80}")
     return s
