@@ -80,9 +80,9 @@ class TestConstruction:
         assert alias[int] == alias[int]
 
     def test_variants_are_final(self) -> None:
-        with pytest.raises(TypeError):
+        with pytest.raises(TypeError, match=r"^Some is final: Option and Result are closed"):
             type("Sub", (Some,), {})
-        with pytest.raises(TypeError):
+        with pytest.raises(TypeError, match=r"^Nothing is final: Option and Result are closed"):
             type("Sub", (Nothing,), {})
 
 

@@ -122,12 +122,32 @@ class TestResultAliasAtRuntime:
     def test_repr(self) -> None:
         assert repr(Result) == "itero.Result"
 
+    def test_other_attributes_are_the_union_alias_s(self) -> None:
+        assert self.alias.__origin__ is Union
+        assert [a.__origin__ for a in self.alias.__args__] == [Ok, Err]
+        with pytest.raises(AttributeError):
+            self.alias.no_such_attribute  # noqa: B018
+
+    def test_or_from_both_sides(self) -> None:
+        assert set(get_args(self.alias | None)) == set(get_args(None | self.alias))
+        assert type(None) in get_args(None | self.alias)
+
+    def test_copies_work(self) -> None:
+        for copied in (copy.copy(self.alias), copy.deepcopy(self.alias)):
+            assert copied[int, str] == Union[Ok[int], Err[str]]
+            assert repr(copied) == "itero.Result"
+
+    def test_an_uninitialised_copy_does_not_recurse(self) -> None:
+        empty: Any = object.__new__(type(self.alias))
+        with pytest.raises(AttributeError):
+            empty.__origin__  # noqa: B018
+
 
 class TestVariantsAreFinal:
     def test_variants_are_final(self) -> None:
-        with pytest.raises(TypeError, match="final"):
+        with pytest.raises(TypeError, match=r"^Ok is final: Option and Result are closed"):
             type("Sub", (Ok,), {})
-        with pytest.raises(TypeError, match="final"):
+        with pytest.raises(TypeError, match=r"^Err is final: Option and Result are closed"):
             type("Sub", (Err,), {})
 
 
