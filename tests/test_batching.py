@@ -537,6 +537,8 @@ class TestSizeResults:
 
         got = batched_by_size(["a", "b", "c"], 2, size=lambda x: Size(1)).collect()
         assert got == [["a", "b"], ["c"]]
+        free = batched_by_size(["a", "b"], 1, size=lambda x: Size(0)).collect()
+        assert free == [["a", "b"]]
 
     def test_zero_is_a_size(self) -> None:
         assert batched_by_size(["a", "b"], 1, size=lambda x: 0).collect() == [["a", "b"]]
@@ -552,7 +554,10 @@ class TestSizeResults:
         unsized: Any = [object()]
         with pytest.raises(TypeError, match=r"has no len\(\): pass size=") as info:
             batched_by_size(unsized, 10).collect()
-        assert "object has no len()" in str(info.value)
+        assert str(info.value) == (
+            "batched_by_size measures items with len() by default, but object has no len(): "
+            "pass size=, for example size=lambda m: m.ByteSize() for a protobuf message"
+        )
         assert info.value.__cause__ is None
         assert info.value.__suppress_context__
 
