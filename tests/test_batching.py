@@ -643,6 +643,17 @@ class TestPacker:
         assert packer.finish() == ["abc"]
         assert list(packer.pack(["abcd"])) == []
         assert packer.finish() == ["abcd"]
+        assert list(packer.pack(["ab", "cd"])) == []
+        assert packer.finish() == ["ab", "cd"]
+
+    def test_indexes_continue_after_finish(self) -> None:
+        packer: Packer[str] = Packer(4, len, None, 0, 0, strict=False)
+        assert list(packer.pack(["a", "b"])) == []
+        assert packer.finish() == Ok(["a", "b"])
+        assert list(packer.pack(["c", "toolong"])) == [
+            Ok(["c"]),
+            Err(ItemTooLarge(3, "toolong", 7, 4)),
+        ]
 
     @pytest.mark.parametrize(
         ("args", "error", "message"),
