@@ -648,11 +648,11 @@ class TestPacker:
 
     def test_indexes_continue_after_finish(self) -> None:
         packer: Packer[str] = Packer(4, len, None, 0, 0, strict=False)
-        assert list(packer.pack(["a", "b"])) == []
-        assert packer.finish() == Ok(["a", "b"])
-        assert list(packer.pack(["c", "toolong"])) == [
-            Ok(["c"]),
-            Err(ItemTooLarge(3, "toolong", 7, 4)),
+        assert list(packer.pack(["ab", "cd", "e"])) == [Ok(["ab", "cd"])]
+        assert packer.finish() == Ok(["e"])
+        assert list(packer.pack(["f", "toolong"])) == [
+            Ok(["f"]),
+            Err(ItemTooLarge(4, "toolong", 7, 4)),
         ]
 
     @pytest.mark.parametrize(
