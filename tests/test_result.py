@@ -718,6 +718,23 @@ class TestCatch:
         assert message in str(info.value)
 
 
+class TestBaseExceptionsAreRefused:
+    @pytest.mark.parametrize(
+        ("call", "where"),
+        [
+            (lambda: catch(KeyboardInterrupt), "catch()"),
+            (lambda: catch_call(KeyboardInterrupt, must_not_be_called), "catch_call()"),
+        ],
+    )
+    def test_message_says_why(self, call: Callable[[], object], where: str) -> None:
+        with pytest.raises(TypeError) as info:
+            call()
+        assert str(info.value) == (
+            f"{where} takes Exception subclasses, got KeyboardInterrupt: BaseException types "
+            "such as KeyboardInterrupt and SystemExit always propagate"
+        )
+
+
 class TestCatchCall:
     def test_returns_ok_or_err(self) -> None:
         assert catch_call(ValueError, int, "12") == Ok(12)
