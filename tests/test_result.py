@@ -722,8 +722,8 @@ class TestBaseExceptionsAreRefused:
     @pytest.mark.parametrize(
         ("call", "where"),
         [
-            (lambda: catch(KeyboardInterrupt), "catch()"),
-            (lambda: catch_call(KeyboardInterrupt, must_not_be_called), "catch_call()"),
+            (lambda: catch(untyped(KeyboardInterrupt)), "catch()"),
+            (lambda: catch_call(untyped(KeyboardInterrupt), must_not_be_called), "catch_call()"),
         ],
     )
     def test_message_says_why(self, call: Callable[[], object], where: str) -> None:
