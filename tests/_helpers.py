@@ -1,6 +1,10 @@
-"""Helpers shared by the test modules: a source that records pulls and ``close()`` calls (beyond
-what the public ``itero.testing.OneShot`` records), a source that must not be touched, the
-exception our callbacks raise, and common Hypothesis strategies.
+"""Helpers shared by the test modules: sources that count pulls or record ``close()``, a source
+that must not be touched, a fake clock, the exception our callbacks raise, and common Hypothesis
+strategies.
+
+The public test doubles of ``itero.testing`` (``OneShot``, ``CloseRecorder``) do most of this
+job; new tests use them. ``Source`` and ``Recorder`` stay for the tests that need a source that
+keeps yielding after ``close()`` (so an adapter reading a closed source is seen).
 
 pytest imports the test modules in its default ("prepend") mode: tests/ has no ``__init__.py``,
 so pytest puts tests/ itself on ``sys.path`` and the test modules import this one as
@@ -9,12 +13,13 @@ so pytest puts tests/ itself on ``sys.path`` and the test modules import this on
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
 from hypothesis import strategies as st
 
 from itero import Err, Ok
+from itero.testing import OneShot
 
 T = TypeVar("T")
 
@@ -49,14 +54,51 @@ class Recorder(Generic[T]):
         self.closed += 1
 
 
-class Untouchable:
-    """An iterable source that fails the test if anything pulls from it."""
+class Untouchable(OneShot[Any]):
+    """A source that fails the test if anything pulls from it: ``OneShot((), max_pulls=0)``."""
 
-    def __iter__(self) -> Untouchable:
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        super().__init__((), max_pulls=0)
+
+
+class FakeClock:
+    """A clock that only moves when ``sleep`` is called; records the sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class TimedSource:
+    """A source of ``n - 1, ..., 0`` that records the fake time of each pull, and its closes."""
+
+    def __init__(self, clock: FakeClock, n: int) -> None:
+        self._clock = clock
+        self._left = n
+        self.pull_times: list[float] = []
+        self.closed = 0
+
+    def __iter__(self) -> Iterator[int]:
         return self
 
-    def __next__(self) -> Any:
-        raise AssertionError("the source was pulled too early")
+    def __next__(self) -> int:
+        self.pull_times.append(self._clock.now)
+        if self._left == 0:
+            raise StopIteration
+        self._left -= 1
+        return self._left
+
+    def close(self) -> None:
+        self.closed += 1
 
 
 class Boom(Exception):

@@ -1,4 +1,5 @@
-"""Tests of size-bounded batching (batched_by_size, try_batched_by_size) and rate_limited.
+"""Tests of size-bounded batching: the core (``Packer``) and its drivers (``batched_by_size``,
+``try_batched_by_size``, the ``Iter`` methods; ``rate_limited`` is in test_pacing.py).
 
 Batching is compared with a plain greedy reference; the laws (every batch fits, batches
 concatenate to the source, batches are greedy) are checked with Hypothesis. Laziness is checked
@@ -12,14 +13,13 @@ import re
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from _helpers import Recorder
 from itero import (
     Err,
     ItemTooLarge,
@@ -33,7 +33,9 @@ from itero import (
     rate_limited,
     try_batched_by_size,
 )
+from itero._batching import Packer
 from itero._iter import MAX_DEPTH
+from itero.testing import CloseRecorder, OneShot
 
 T = TypeVar("T")
 
@@ -169,23 +171,22 @@ class TestBatchedBySize:
             next(it)
         assert info.value.index == 3
 
-    def test_size_errors_propagate_unchanged(self) -> None:
-        boom = KeyError("boom")
-
+    @pytest.mark.parametrize("boom", [KeyError("boom"), TypeError("mine, not len's")])
+    def test_size_errors_propagate_unchanged(self, boom: Exception) -> None:
         def size(x: str) -> int:
             raise boom
 
-        with pytest.raises(KeyError) as info:
+        with pytest.raises(type(boom)) as info:
             batched_by_size(["a"], 4, size=size).collect()
         assert info.value is boom
 
     def test_building_pulls_nothing(self) -> None:
-        source = Recorder(["a", "b"], fail_after=0)
+        source = OneShot(["a", "b"], max_pulls=0)
         batched_by_size(source, 4)
         assert source.pulled == 0
 
     def test_pulls_one_item_past_a_batch(self) -> None:
-        source = Recorder(["ab", "cd", "ef", "gh", "ij"])
+        source = OneShot(["ab", "cd", "ef", "gh", "ij"])
         it = batched_by_size(source, 4)
         assert next(it) == ["ab", "cd"]
         assert source.pulled == 3  # the third item told us the batch was full
@@ -201,7 +202,7 @@ class TestBatchedBySize:
         expected = batched_by_size(
             items, max_bytes, max_items=max_items, batch_overhead=bo, item_overhead=io
         ).collect()
-        source = Recorder(items)
+        source = OneShot(items)
         it = batched_by_size(
             source, max_bytes, max_items=max_items, batch_overhead=bo, item_overhead=io
         )
@@ -212,28 +213,31 @@ class TestBatchedBySize:
         assert source.pulled == (0 if k == 0 else min(delivered + 1, len(items)))
 
     def test_max_items_batch_pulls_one_past(self) -> None:
-        source = Recorder(list("abcdef"))
+        source = OneShot(list("abcdef"))
         it = batched_by_size(source, 100, max_items=2)
         assert next(it) == ["a", "b"]
         assert source.pulled == 3
 
     def test_close_closes_the_source(self) -> None:
-        source = Recorder(["a", "b", "c"])
+        closes = CloseRecorder()
+        source = closes.source(["a", "b", "c"])
         it = batched_by_size(source, 1)
         assert next(it) == ["a"]
         it.close()
-        assert source.closed == 1
+        closes.assert_closed_once()
         assert list(it) == []
 
     def test_close_before_the_first_pull_closes_the_source(self) -> None:
-        source = Recorder(["a"], fail_after=0)
+        closes = CloseRecorder()
+        source = closes.source(["a"], max_pulls=0)
         batched_by_size(source, 1).close()
-        assert source.closed == 1
+        closes.assert_closed_once()
 
     def test_close_reaches_through_an_upstream_iter(self) -> None:
-        source = Recorder(["a", "b"])
+        closes = CloseRecorder()
+        source = closes.source(["a", "b"])
         batched_by_size(Iter(source).map(str.upper), 1).close()
-        assert source.closed == 1
+        closes.assert_closed_once()
 
     @pytest.mark.parametrize(
         ("kwargs", "error", "message"),
@@ -263,7 +267,7 @@ class TestBatchedBySize:
         error: type[Exception],
         message: str,
     ) -> None:
-        source = Recorder(["a"], fail_after=0)
+        source = OneShot(["a"], max_pulls=0)
         args = {"max_bytes": 10, **kwargs}
         max_bytes = args.pop("max_bytes")
         with pytest.raises(error, match=f"^{re.escape(message)}$"):
@@ -311,151 +315,23 @@ class TestTryBatchedBySize:
         assert back == items
 
     def test_building_pulls_nothing(self) -> None:
-        source = Recorder(["a"], fail_after=0)
+        source = OneShot(["a"], max_pulls=0)
         try_batched_by_size(source, 4)
         assert source.pulled == 0
 
     def test_close_closes_the_source(self) -> None:
-        source = Recorder(["a", "b", "c"])
+        closes = CloseRecorder()
+        source = closes.source(["a", "b", "c"])
         it = try_batched_by_size(source, 1)
         assert next(it) == Ok(["a"])
         it.close()
-        assert source.closed == 1
+        closes.assert_closed_once()
 
     def test_close_before_the_first_pull_closes_the_source(self) -> None:
-        source = Recorder(["a"], fail_after=0)
+        closes = CloseRecorder()
+        source = closes.source(["a"], max_pulls=0)
         try_batched_by_size(source, 1).close()
-        assert source.closed == 1
-
-
-class FakeClock:
-    """A clock that only moves when ``sleep`` is called; records the sleeps."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
-class TimedSource:
-    """A source that records the fake time of each pull."""
-
-    def __init__(self, clock: FakeClock, n: int) -> None:
-        self._clock = clock
-        self._left = n
-        self.pull_times: list[float] = []
-        self.closed = 0
-
-    def __iter__(self) -> Iterator[int]:
-        return self
-
-    def __next__(self) -> int:
-        self.pull_times.append(self._clock.now)
-        if self._left == 0:
-            raise StopIteration
-        self._left -= 1
-        return self._left
-
-    def close(self) -> None:
-        self.closed += 1
-
-
-class TestRateLimited:
-    def test_pulls_are_spaced(self) -> None:
-        clock = FakeClock()
-        source = TimedSource(clock, 3)
-        got = rate_limited(source, 4, clock=clock.clock, sleep=clock.sleep).collect()
-        assert got == [2, 1, 0]
-        # The end-of-source pull is paced too: it is a pull.
-        assert source.pull_times == [100.0, 100.25, 100.5, 100.75]
-        assert clock.sleeps == [0.25, 0.25, 0.25]
-
-    @given(st.integers(1, 20), st.sampled_from([0.5, 1, 4, 10]), st.integers(1, 4))
-    def test_schedule_of_a_fast_consumer(self, n: int, per_second: float, burst: int) -> None:
-        clock = FakeClock()
-        source = TimedSource(clock, n)
-        it = rate_limited(source, per_second, burst=burst, clock=clock.clock, sleep=clock.sleep)
-        assert it.collect() == list(range(n - 1, -1, -1))
-        # The first `burst` pulls go at once, then one every 1 / per_second seconds.
-        expected = [100.0 + max(0, i - burst + 1) / per_second for i in range(n + 1)]
-        assert source.pull_times == pytest.approx(expected)
-
-    def test_burst(self) -> None:
-        clock = FakeClock()
-        source = TimedSource(clock, 5)
-        rate_limited(source, 2, burst=3, clock=clock.clock, sleep=clock.sleep).collect()
-        assert source.pull_times == [100.0, 100.0, 100.0, 100.5, 101.0, 101.5]
-
-    def test_slow_consumer_does_not_wait(self) -> None:
-        clock = FakeClock()
-        source = TimedSource(clock, 3)
-        it = rate_limited(source, 1, clock=clock.clock, sleep=clock.sleep)
-        for _ in it:
-            clock.now += 5  # the consumer takes longer than the interval
-        assert clock.sleeps == []
-
-    def test_idle_time_does_not_build_a_burst_beyond_burst(self) -> None:
-        clock = FakeClock()
-        source = TimedSource(clock, 4)
-        it = rate_limited(source, 1, burst=2, clock=clock.clock, sleep=clock.sleep)
-        next(it)
-        clock.now += 100  # long idle
-        next(it)
-        next(it)
-        next(it)
-        assert source.pull_times == [100.0, 200.0, 200.0, 201.0]
-
-    def test_lazy(self) -> None:
-        calls: list[str] = []
-        source = Recorder([1, 2], fail_after=0)
-
-        def clock() -> float:
-            calls.append("clock")
-            return 0.0
-
-        rate_limited(source, 1, clock=clock, sleep=lambda s: calls.append("sleep"))
-        assert calls == []
-        assert source.pulled == 0
-
-    def test_close_closes_the_source(self) -> None:
-        clock = FakeClock()
-        source = TimedSource(clock, 3)
-        it = rate_limited(source, 1, clock=clock.clock, sleep=clock.sleep)
-        next(it)
-        it.close()
-        assert source.closed == 1
-        rate_limited(source, 1, clock=clock.clock, sleep=clock.sleep).close()
-        assert source.closed == 2
-
-    def test_real_clock_example(self) -> None:
-        # Fast enough not to slow the suite: 3 pulls at 1000/s.
-        assert rate_limited([1, 2, 3], 1000).collect() == [1, 2, 3]
-
-    @pytest.mark.parametrize(
-        ("args", "kwargs", "error", "message"),
-        [
-            ((0,), {}, ValueError, "per_second must be positive and finite, got 0"),
-            ((-1.5,), {}, ValueError, "per_second must be positive and finite, got -1.5"),
-            ((float("inf"),), {}, ValueError, "per_second must be positive and finite, got inf"),
-            ((float("nan"),), {}, ValueError, "per_second must be positive and finite, got nan"),
-            (("5",), {}, TypeError, "per_second must be a number, got str"),
-            ((1,), {"burst": 0}, ValueError, "burst must be >= 1, got 0"),
-            ((1,), {"burst": 1.5}, TypeError, "burst must be an int, got float"),
-            ((1,), {"clock": 0}, TypeError, "clock must be callable, got int"),
-            ((1,), {"sleep": None}, TypeError, "sleep must be callable, got NoneType"),
-        ],
-    )
-    def test_bad_arguments_raise_at_the_call(
-        self, args: tuple[Any, ...], kwargs: dict[str, Any], error: type[Exception], message: str
-    ) -> None:
-        with pytest.raises(error, match=f"^{re.escape(message)}$"):
-            rate_limited([1], *args, **kwargs)
+        closes.assert_closed_once()
 
 
 class TestIterMethods:
@@ -471,19 +347,12 @@ class TestIterMethods:
         got = Iter(["ab", "xxxxx", "c"]).try_batched_by_size(4).collect()
         assert got == [Ok(["ab"]), Err(ItemTooLarge(1, "xxxxx", 5, 4)), Ok(["c"])]
 
-    def test_rate_limited(self) -> None:
-        clock = FakeClock()
-        source = TimedSource(clock, 2)
-        got = Iter(source).rate_limited(2, clock=clock.clock, sleep=clock.sleep).collect()
-        assert got == [1, 0]
-        assert source.pull_times == [100.0, 100.5, 101.0]
-
     @pytest.mark.parametrize(
         ("method", "args"),
         [("batched_by_size", (4,)), ("try_batched_by_size", (4,)), ("rate_limited", (1000,))],
     )
     def test_moves_and_stays_lazy(self, method: str, args: tuple[Any, ...]) -> None:
-        source = Recorder(["a", "b"], fail_after=0)
+        source = OneShot(["a", "b"], max_pulls=0)
         it = Iter(source)
         getattr(it, method)(*args)
         assert source.pulled == 0
@@ -505,9 +374,10 @@ class TestIterMethods:
         [("batched_by_size", (4,)), ("try_batched_by_size", (4,)), ("rate_limited", (1000,))],
     )
     def test_close_reaches_the_source(self, method: str, args: tuple[Any, ...]) -> None:
-        source = Recorder(["a", "b"])
+        closes = CloseRecorder()
+        source = closes.source(["a", "b"])
         getattr(Iter(source).map(str.upper), method)(*args).close()
-        assert source.closed == 1
+        closes.assert_closed_once()
 
     def test_counts_as_a_stage(self) -> None:
         it = Iter([1])
@@ -681,3 +551,305 @@ class TestKitStageDepth:
         )
         assert done.returncode == 0, (done.returncode, done.stderr)
         assert done.stdout.strip() == "ok"
+
+
+ENTRY_POINTS: dict[str, Callable[..., list[Any]]] = {
+    "batched_by_size": lambda items, *a, **k: batched_by_size(items, *a, **k).collect(),
+    "Iter.batched_by_size": lambda items, *a, **k: Iter(items).batched_by_size(*a, **k).collect(),
+    "try_batched_by_size": lambda items, *a, **k: [
+        r.unwrap() for r in try_batched_by_size(items, *a, **k).collect()
+    ],
+    "Iter.try_batched_by_size": lambda items, *a, **k: [
+        r.unwrap() for r in Iter(items).try_batched_by_size(*a, **k).collect()
+    ],
+}
+
+
+class TestEveryArgumentMatters:
+    """Each argument changes the batches, through every entry point (none is dropped)."""
+
+    ITEMS = ("ab", "cd", "ef", "g")
+
+    @pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
+    def test_defaults(self, entry: str) -> None:
+        assert ENTRY_POINTS[entry](list(self.ITEMS), 4) == [["ab", "cd"], ["ef", "g"]]
+
+    @pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
+    def test_max_items(self, entry: str) -> None:
+        got = ENTRY_POINTS[entry](list(self.ITEMS), 4, max_items=1)
+        assert got == [["ab"], ["cd"], ["ef"], ["g"]]
+
+    @pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
+    def test_size(self, entry: str) -> None:
+        got = ENTRY_POINTS[entry](list(self.ITEMS), 4, size=lambda x: 1)
+        assert got == [["ab", "cd", "ef", "g"]]
+
+    @pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
+    def test_item_overhead(self, entry: str) -> None:
+        # (2+1) + (2+1) = 6 > 5: one item per batch except "ef" + "g" = 3 + 2 = 5.
+        got = ENTRY_POINTS[entry](list(self.ITEMS), 5, item_overhead=1)
+        assert got == [["ab"], ["cd"], ["ef", "g"]]
+
+    @pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
+    def test_batch_overhead(self, entry: str) -> None:
+        # 1 + 2 + 2 = 5 > 4: one item per batch, except 1 + 2 + 1 = 4 for "ef" + "g".
+        got = ENTRY_POINTS[entry](list(self.ITEMS), 4, batch_overhead=1)
+        assert got == [["ab"], ["cd"], ["ef", "g"]]
+
+    @pytest.mark.parametrize("entry", sorted(ENTRY_POINTS))
+    @given(words, settings_args)
+    def test_matches_greedy_reference(
+        self, entry: str, items: list[str], args: tuple[Any, ...]
+    ) -> None:
+        max_bytes, max_items, bo, io = args
+        items = [x for x in items if bo + len(x) + io <= max_bytes]
+        got = ENTRY_POINTS[entry](
+            items, max_bytes, max_items=max_items, batch_overhead=bo, item_overhead=io
+        )
+        assert [Ok(b) for b in got] == reference(items, max_bytes, len, max_items, bo, io)
+
+
+class TestItemTooLarge:
+    def test_fields(self) -> None:
+        err = ItemTooLarge(index=1, item="xxxx", size=4, max_bytes=3)
+        assert (err.index, err.item, err.size, err.max_bytes) == (1, "xxxx", 4, 3)
+        assert repr(err) == "ItemTooLarge(index=1, item='xxxx', size=4, max_bytes=3)"
+
+    def test_immutable_and_slotted(self) -> None:
+        err: Any = ItemTooLarge(1, "x", 4, 3)
+        with pytest.raises(AttributeError):
+            err.size = 5
+        assert not hasattr(err, "__dict__")
+
+    def test_compares_and_hashes_by_value(self) -> None:
+        assert ItemTooLarge(1, "x", 4, 3) == ItemTooLarge(1, "x", 4, 3)
+        assert ItemTooLarge(1, "x", 4, 3) != ItemTooLarge(2, "x", 4, 3)
+        assert hash(ItemTooLarge(1, "x", 4, 3)) == hash(ItemTooLarge(1, "x", 4, 3))
+
+    def test_pickles_and_copies(self) -> None:
+        import copy
+        import pickle
+
+        err = ItemTooLarge(1, "x", 4, 3)
+        assert pickle.loads(pickle.dumps(err)) == err
+        assert copy.deepcopy(err) == err
+
+
+class TestMaxItemsAfterAnOversizeItem:
+    def test_the_batch_after_it_is_full_size(self) -> None:
+        got = try_batched_by_size(["a", "b", "toolong", "c", "d", "e"], 4, max_items=2).collect()
+        assert got == [
+            Ok(["a", "b"]),
+            Err(ItemTooLarge(index=2, item="toolong", size=7, max_bytes=4)),
+            Ok(["c", "d"]),
+            Ok(["e"]),
+        ]
+
+    def test_bytes_restart_after_it(self) -> None:
+        got = try_batched_by_size(["aa", "toolong", "bb", "cc", "d"], 4, max_items=3).collect()
+        assert got == [
+            Ok(["aa"]),
+            Err(ItemTooLarge(index=1, item="toolong", size=7, max_bytes=4)),
+            Ok(["bb", "cc"]),
+            Ok(["d"]),
+        ]
+
+    def test_oversize_item_when_the_batch_is_full_by_count(self) -> None:
+        # The batch is full by max_items *and* the next item is too large alone.
+        got = try_batched_by_size(["a", "b", "xxxxx", "c"], 4, max_items=2).collect()
+        assert got == [Ok(["a", "b"]), Err(ItemTooLarge(2, "xxxxx", 5, 4)), Ok(["c"])]
+
+    def test_error_fields_with_max_items_and_overheads(self) -> None:
+        it = batched_by_size(
+            ["a", "b", "c", "abcde"], 6, max_items=2, batch_overhead=1, item_overhead=1
+        )
+        assert [next(it), next(it)] == [["a", "b"], ["c"]]
+        with pytest.raises(ItemTooLargeError) as info:
+            next(it)
+        err = info.value
+        assert (err.index, err.size, err.max_bytes, err.overhead, err.key) == (3, 5, 6, 2, None)
+
+    def test_indexes_count_every_item_before(self) -> None:
+        items = ["a", "xxxxx", "b", "c", "yyyyy", "d"]
+        got = try_batched_by_size(items, 4, max_items=1).collect()
+        errors = [r.error for r in got if isinstance(r, Err)]
+        assert [(e.index, e.item) for e in errors] == [(1, "xxxxx"), (4, "yyyyy")]
+        assert [r.value for r in got if isinstance(r, Ok)] == [["a"], ["b"], ["c"], ["d"]]
+
+
+class TestSizeResults:
+    """What ``size`` returns is checked: a non-negative int, else a clear error."""
+
+    @pytest.mark.parametrize(
+        ("returned", "error", "message"),
+        [
+            (None, TypeError, "size (<lambda>) must return an int, got NoneType"),
+            (True, TypeError, "size (<lambda>) must return an int, got bool"),
+            (False, TypeError, "size (<lambda>) must return an int, got bool"),
+            (1.0, TypeError, "size (<lambda>) must return an int, got float"),
+            ("1", TypeError, "size (<lambda>) must return an int, got str"),
+            (-1, ValueError, "size (<lambda>) must return a size >= 0, got -1 for 'a'"),
+        ],
+    )
+    @pytest.mark.parametrize("function", [batched_by_size, try_batched_by_size])
+    def test_bad_size_results(
+        self, function: Callable[..., Any], returned: object, error: type[Exception], message: str
+    ) -> None:
+        it = function(["a"], 10, size=lambda x: returned)
+        pattern = re.escape(message).replace("<lambda>", r".*<lambda>")
+        with pytest.raises(error, match=f"^{pattern}$"):
+            it.collect()
+
+    def test_int_subclasses_are_sizes(self) -> None:
+        class Size(int):
+            pass
+
+        got = batched_by_size(["a", "b", "c"], 2, size=lambda x: Size(1)).collect()
+        assert got == [["a", "b"], ["c"]]
+        free = batched_by_size(["a", "b"], 1, size=lambda x: Size(0)).collect()
+        assert free == [["a", "b"]]
+
+    def test_zero_is_a_size(self) -> None:
+        assert batched_by_size(["a", "b"], 1, size=lambda x: 0).collect() == [["a", "b"]]
+
+    def test_named_callable_in_the_message(self) -> None:
+        def measure(x: str) -> int:
+            return -2
+
+        with pytest.raises(ValueError, match=r"^size \(.*measure\) must return a size >= 0"):
+            batched_by_size(["a"], 10, size=measure).collect()
+
+    def test_items_without_len_get_advice(self) -> None:
+        unsized: Any = [object()]
+        with pytest.raises(TypeError, match=r"has no len\(\): pass size=") as info:
+            batched_by_size(unsized, 10).collect()
+        assert str(info.value) == (
+            "batched_by_size measures items with len() by default, but object has no len(): "
+            "pass size=, for example size=lambda m: m.ByteSize() for a protobuf message"
+        )
+        assert info.value.__cause__ is None
+        assert info.value.__suppress_context__
+
+
+def drive_whole(packer: Packer[str], items: list[str]) -> list[Any]:
+    out = list(packer.pack(items))
+    last = packer.finish()
+    return out if last is None else [*out, last]
+
+
+def drive_one_by_one(packer: Packer[str], items: list[str]) -> list[Any]:
+    """As the async driver does: one ``pack`` call per item, then ``finish``."""
+    out: list[Any] = []
+    for item in items:
+        out.extend(packer.pack([item]))
+    last = packer.finish()
+    return out if last is None else [*out, last]
+
+
+class TestPacker:
+    def test_docstring_example(self) -> None:
+        packer: Packer[str] = Packer(4, len, None, 0, 0, strict=True)
+        assert list(packer.pack(["ab", "cd", "e"])) == [["ab", "cd"]]
+        assert packer.finish() == ["e"]
+        assert packer.finish() is None
+
+    @given(words, settings_args)
+    def test_one_item_at_a_time_gives_the_same_batches(
+        self, items: list[str], args: tuple[Any, ...]
+    ) -> None:
+        max_bytes, max_items, bo, io = args
+        whole = drive_whole(Packer(max_bytes, len, max_items, bo, io, strict=False), items)
+        one = drive_one_by_one(Packer(max_bytes, len, max_items, bo, io, strict=False), items)
+        assert one == whole == reference(items, max_bytes, len, max_items, bo, io)
+
+    @given(words, settings_args, st.lists(st.integers(0, 5), max_size=10))
+    def test_any_split_of_the_input_gives_the_same_batches(
+        self, items: list[str], args: tuple[Any, ...], cuts: list[int]
+    ) -> None:
+        max_bytes, max_items, bo, io = args
+        items = [x for x in items if bo + len(x) + io <= max_bytes]
+        packer: Packer[str] = Packer(max_bytes, len, max_items, bo, io, strict=True)
+        out: list[Any] = []
+        rest = items
+        for cut in cuts:
+            out.extend(packer.pack(rest[:cut]))
+            rest = rest[cut:]
+        out.extend(packer.pack(rest))
+        last = packer.finish()
+        if last is not None:
+            out.append(last)
+        assert out == drive_whole(Packer(max_bytes, len, max_items, bo, io, strict=True), items)
+
+    def test_strict_raises_with_the_source_index_across_calls(self) -> None:
+        packer: Packer[str] = Packer(3, len, None, 0, 0, strict=True)
+        assert list(packer.pack(["ab"])) == []
+        assert list(packer.pack(["c"])) == []
+        with pytest.raises(ItemTooLargeError) as info:
+            list(packer.pack(["toolong"]))
+        assert info.value.index == 2
+        assert list(packer.pack(["d"])) == []
+        assert packer.finish() == ["d"]
+
+    def test_an_abandoned_pack_keeps_the_batch_being_filled(self) -> None:
+        packer: Packer[str] = Packer(4, len, None, 0, 0, strict=False)
+        gen: Any = packer.pack(["ab", "cd", "e", "f"])
+        assert next(gen) == Ok(["ab", "cd"])
+        gen.close()  # stops after taking "e"
+        assert list(packer.pack(["g"])) == []
+        assert packer.finish() == Ok(["e", "g"])
+
+    def test_pack_pulls_lazily(self) -> None:
+        source = OneShot(["ab", "cd", "ef"], max_pulls=3)
+        packer: Packer[str] = Packer(4, len, None, 0, 0, strict=True)
+        gen = packer.pack(source)
+        assert source.pulled == 0
+        assert next(gen) == ["ab", "cd"]
+        assert source.pulled == 3
+
+    def test_finish_resets_the_byte_count(self) -> None:
+        packer: Packer[str] = Packer(4, len, None, 0, 0, strict=True)
+        assert list(packer.pack(["abc"])) == []
+        assert packer.finish() == ["abc"]
+        assert list(packer.pack(["abcd"])) == []
+        assert packer.finish() == ["abcd"]
+        assert list(packer.pack(["ab", "cd"])) == []
+        assert packer.finish() == ["ab", "cd"]
+
+    def test_indexes_continue_after_finish(self) -> None:
+        packer: Packer[str] = Packer(4, len, None, 0, 0, strict=False)
+        assert list(packer.pack(["ab", "cd", "e"])) == [Ok(["ab", "cd"])]
+        assert packer.finish() == Ok(["e"])
+        assert list(packer.pack(["f", "toolong"])) == [
+            Ok(["f"]),
+            Err(ItemTooLarge(4, "toolong", 7, 4)),
+        ]
+
+    @pytest.mark.parametrize(
+        ("args", "error", "message"),
+        [
+            ((0, len, None, 0, 0), ValueError, "max_bytes must be >= 1, got 0"),
+            ((4, None, None, 0, 0), TypeError, "size must be callable, got NoneType"),
+            ((4, len, 0, 0, 0), ValueError, "max_items must be >= 1, got 0"),
+            ((4, len, None, -1, 0), ValueError, "batch_overhead must be >= 0, got -1"),
+            ((4, len, None, 0, -1), ValueError, "item_overhead must be >= 0, got -1"),
+            (
+                (4, len, None, 3, 2),
+                ValueError,
+                "batch_overhead (3) + item_overhead (2) exceeds max_bytes (4), so no item can "
+                "ever fit",
+            ),
+        ],
+    )
+    def test_bad_arguments(
+        self, args: tuple[Any, ...], error: type[Exception], message: str
+    ) -> None:
+        with pytest.raises(error, match=f"^{re.escape(message)}$"):
+            Packer(*args, strict=True)
+
+    def test_overheads_that_exactly_fill_max_bytes_are_allowed(self) -> None:
+        packer: Packer[str] = Packer(5, len, None, 3, 2, strict=False)
+        assert list(packer.pack(["", "", "x"])) == [
+            Ok([""]),
+            Ok([""]),
+            Err(ItemTooLarge(2, "x", 1, 5)),
+        ]

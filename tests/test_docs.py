@@ -293,15 +293,17 @@ def _module_items(module: ModuleType, names: list[str]) -> list[str]:
 def _variant_table(
     label: str, left: type, right: type, left_head: str, right_head: str
 ) -> list[str]:
+    """One row per method the variants share, summarised by the left variant's docstring: a
+    shared method is documented once, on ``Some``/``Ok``, for both variants (the other
+    variant's docstring is one line pointing there)."""
     names = [n for n in vars(left) if not n.startswith("_") and hasattr(right, n)]
-    rows = [f"| Method | on {left_head} | on {right_head} |", "|---|---|---|"]
+    rows = [f"| Method | What it does (on {left_head} and on {right_head}) |", "|---|---|"]
     for name in names:
         if isinstance(inspect_attr(left, name), property):
             continue
         sig = _signature(getattr(left, name), method=True)
-        a = _summary(getattr(left, name)).replace("|", "\\|")
-        b = _summary(getattr(right, name)).replace("|", "\\|")
-        rows.append(f"| `{label}.{name}{sig}` | {a} | {b} |")
+        summary = _summary(getattr(left, name)).replace("|", "\\|")
+        rows.append(f"| `{label}.{name}{sig}` | {summary} |")
     return rows
 
 
@@ -439,8 +441,10 @@ def render_api() -> str:
         (
             "strategies",
             "itero.strategies",
-            "Extra `itero[hypothesis]`. `st.from_type(Option[int])`, `st.from_type(Result[int,"
-            " str])` and `st.from_type(Iter[int])` work without importing this module.",
+            "Extra `itero[hypothesis]`. `@given(x=...)` with `Option[int]`, `Result[int, str]`"
+            " or `Iter[int]` annotations (and `st.from_type(...)` of them) works without"
+            " importing this module; under mypy use `@given(x=...)` or the typed strategies"
+            " below.",
         ),
     ):
         try:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 import pickle
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
+from unittest import mock
 
 import pytest
 from hypothesis import given
@@ -48,6 +49,11 @@ int_functions = st.sampled_from(INT_FUNCTIONS)
 option_functions = st.sampled_from(OPTION_FUNCTIONS)
 
 
+def untyped(value: object) -> Any:
+    """``value``, hidden from the type checkers: for calls they rightly reject."""
+    return value
+
+
 def must_not_be_called(*args: object) -> NoReturn:
     raise AssertionError(f"callback must not be called (got {args!r})")
 
@@ -74,9 +80,9 @@ class TestConstruction:
         assert alias[int] == alias[int]
 
     def test_variants_are_final(self) -> None:
-        with pytest.raises(TypeError):
+        with pytest.raises(TypeError, match=r"^Some is final: Option and Result are closed"):
             type("Sub", (Some,), {})
-        with pytest.raises(TypeError):
+        with pytest.raises(TypeError, match=r"^Nothing is final: Option and Result are closed"):
             type("Sub", (Nothing,), {})
 
 
@@ -96,6 +102,30 @@ class TestImmutability:
     def test_no_instance_dict(self) -> None:
         assert not hasattr(Some(1), "__dict__")
         assert not hasattr(Nothing(), "__dict__")
+
+    def test_class_cannot_be_swapped(self) -> None:
+        class Twin:  # the same slots as Some, and as Nothing
+            __slots__ = ("_value",)
+
+        class Empty:
+            __slots__ = ()
+
+        class WeakEmpty:
+            __slots__ = ("__weakref__",)
+
+        some: Any = Some(1)
+        for other in (Ok, Err, Twin, Nothing):
+            with pytest.raises(TypeError, match="__class__ assignment"):
+                some.__class__ = other
+        assert type(some) is Some and some == Some(1)
+        nothing: Any = Nothing()
+        for target in (Empty, WeakEmpty, Some, Ok, Twin):
+            with pytest.raises(TypeError, match="__class__ assignment"):
+                nothing.__class__ = target
+        assert type(Nothing()) is Nothing
+        twin: Any = Twin()
+        with pytest.raises(TypeError, match="__class__ assignment"):
+            twin.__class__ = Some
 
 
 class TestEquality:
@@ -126,6 +156,33 @@ class TestEquality:
     def test_unhashable_payload_is_unhashable(self) -> None:
         with pytest.raises(TypeError):
             hash(Some([1]))
+
+    def test_hash_depends_on_the_value_and_the_variant(self) -> None:
+        assert len({hash(Some(n)) for n in range(100)}) == 100
+        assert hash(Some(1)) != hash(Ok(1))
+        assert hash(Some(1)) != hash(Err(1))
+        assert hash(Some(None)) != hash(Nothing())
+
+    def test_foreign_types_decide_equality(self) -> None:
+        assert Some(1) == mock.ANY
+        assert not (Some(1) != mock.ANY)
+        assert Nothing() == mock.ANY
+        assert [Some(1), Nothing()] == [mock.ANY, mock.ANY]
+
+        class EqualToAll:
+            def __eq__(self, other: object) -> bool:
+                return True
+
+            __hash__ = None  # type: ignore[assignment]
+
+        assert Some(1) == EqualToAll()
+        assert EqualToAll() == Some(1)
+
+    def test_eq_returns_not_implemented_for_other_types(self) -> None:
+        assert Some(1).__eq__(1) is NotImplemented
+        assert Some(1).__eq__(Ok(1)) is NotImplemented
+        assert Some(1).__eq__(Nothing()) is NotImplemented
+        assert Some(1).__ne__(1) is NotImplemented
 
 
 class TestRepr:
@@ -273,6 +330,7 @@ class TestUnwrap:
             Nothing().unwrap()
         assert isinstance(info.value, ValueError)
         assert info.value.__cause__ is None
+        assert info.value.unwrapped is Nothing()
 
 
 class TestUnwrapOr:
@@ -542,3 +600,103 @@ class TestUnwrapError:
         assert type(copied) is UnwrapError
         assert str(copied) == "called unwrap() on Nothing()"
         assert copied.unwrapped is Nothing()
+
+
+class TestWrongShape:
+    """A method that needs an option, a result or a pair (as its argument, inside ``self`` or
+    from its callback) raises ``TypeError`` naming the method and the type it got, on both
+    variants, instead of returning something else."""
+
+    @pytest.mark.parametrize(
+        ("call", "message"),
+        [
+            (
+                lambda: untyped(Some(5)).flatten(),
+                "Some.flatten(): the held value must be Some or Nothing, got int",
+            ),
+            (
+                lambda: untyped(Some(Ok(1))).flatten(),
+                "Some.flatten(): the held value must be Some or Nothing, got Ok",
+            ),
+            (
+                lambda: untyped(Some(3)).transpose(),
+                "Some.transpose(): the held value must be Ok or Err, got int",
+            ),
+            (
+                lambda: untyped(Some(Some(1))).transpose(),
+                "Some.transpose(): the held value must be Ok or Err, got Some",
+            ),
+            (
+                lambda: untyped(Some(3)).unzip(),
+                "Some.unzip(): the held value must be a 2-tuple, got int",
+            ),
+            (
+                lambda: untyped(Some((1, 2, 3))).unzip(),
+                "Some.unzip(): the held value must be a 2-tuple, got tuple",
+            ),
+            (
+                lambda: untyped(Some([1, 2])).unzip(),
+                "Some.unzip(): the held value must be a 2-tuple, got list",
+            ),
+            (
+                lambda: untyped(Some(3)).zip(4),
+                "Some.zip(): other must be Some or Nothing, got int",
+            ),
+            (
+                lambda: untyped(Some(3)).zip(Ok(4)),
+                "Some.zip(): other must be Some or Nothing, got Ok",
+            ),
+            (
+                lambda: untyped(Nothing()).zip(4),
+                "Nothing.zip(): other must be Some or Nothing, got int",
+            ),
+            (
+                lambda: untyped(Some(3)).xor(4),
+                "Some.xor(): optb must be Some or Nothing, got int",
+            ),
+            (
+                lambda: untyped(Some(3)).xor(None),
+                "Some.xor(): optb must be Some or Nothing, got NoneType",
+            ),
+            (
+                lambda: untyped(Nothing()).xor(4),
+                "Nothing.xor(): optb must be Some or Nothing, got int",
+            ),
+            (
+                lambda: untyped(Some(3)).and_(4),
+                "Some.and_(): optb must be Some or Nothing, got int",
+            ),
+            (
+                lambda: untyped(Nothing()).and_(4),
+                "Nothing.and_(): optb must be Some or Nothing, got int",
+            ),
+            (
+                lambda: untyped(Some(3)).or_(4),
+                "Some.or_(): optb must be Some or Nothing, got int",
+            ),
+            (
+                lambda: untyped(Nothing()).or_(4),
+                "Nothing.or_(): optb must be Some or Nothing, got int",
+            ),
+        ],
+    )
+    def test_raises_naming_the_method_and_the_type(
+        self, call: Callable[[], object], message: str
+    ) -> None:
+        with pytest.raises(TypeError) as info:
+            call()
+        assert str(info.value) == message
+
+    def test_the_right_shapes_still_work(self) -> None:
+        class Pair(NamedTuple):
+            a: int
+            b: int
+
+        assert Some(Pair(1, 2)).unzip() == (Some(1), Some(2))
+        assert Some(1).xor(Nothing()) == Some(1)
+        assert Nothing().xor(Nothing()) is Nothing()
+        assert Nothing().zip(Nothing()) is Nothing()
+        assert Nothing().and_(Nothing()) is Nothing()
+        assert Nothing().or_(Nothing()) is Nothing()
+        assert Some(1).or_(Nothing()) == Some(1)
+        assert Nothing().or_else(Nothing) is Nothing()

@@ -7,6 +7,7 @@ import pickle
 import traceback
 from collections.abc import Callable
 from typing import Any, NoReturn, TypeVar, Union, get_args, get_type_hints
+from unittest import mock
 
 import pytest
 from hypothesis import given
@@ -49,6 +50,11 @@ RESULT_FUNCTIONS: list[Callable[[int], Result[int, str]]] = [
 ]
 int_functions = st.sampled_from(INT_FUNCTIONS)
 result_functions = st.sampled_from(RESULT_FUNCTIONS)
+
+
+def untyped(value: object) -> Any:
+    """``value``, hidden from the type checkers: for calls they rightly reject."""
+    return value
 
 
 def must_not_be_called(*args: object) -> NoReturn:
@@ -99,9 +105,10 @@ class TestResultAliasAtRuntime:
         assert self.alias[t][int] == self.alias[int]
 
     def test_other_arities_are_a_type_error(self) -> None:
-        with pytest.raises(TypeError, match="1 or 2 type arguments"):
+        message = r"^Result takes 1 or 2 type arguments \(Result\[T\] or Result\[T, E\]\), got "
+        with pytest.raises(TypeError, match=message + "3$"):
             self.alias[int, str, bytes]
-        with pytest.raises(TypeError, match="1 or 2 type arguments"):
+        with pytest.raises(TypeError, match=message + "0$"):
             self.alias[()]
 
     def test_union_with_none_and_evaluated_annotations(self) -> None:
@@ -116,12 +123,32 @@ class TestResultAliasAtRuntime:
     def test_repr(self) -> None:
         assert repr(Result) == "itero.Result"
 
+    def test_other_attributes_are_the_union_alias_s(self) -> None:
+        assert self.alias.__origin__ is Union
+        assert [a.__origin__ for a in self.alias.__args__] == [Ok, Err]
+        with pytest.raises(AttributeError):
+            self.alias.no_such_attribute  # noqa: B018
+
+    def test_or_from_both_sides(self) -> None:
+        assert set(get_args(self.alias | None)) == set(get_args(None | self.alias))
+        assert type(None) in get_args(None | self.alias)
+
+    def test_copies_work(self) -> None:
+        for copied in (copy.copy(self.alias), copy.deepcopy(self.alias)):
+            assert copied[int, str] == Union[Ok[int], Err[str]]
+            assert repr(copied) == "itero.Result"
+
+    def test_an_uninitialised_copy_does_not_recurse(self) -> None:
+        empty: Any = object.__new__(type(self.alias))
+        with pytest.raises(AttributeError):
+            empty.__origin__  # noqa: B018
+
 
 class TestVariantsAreFinal:
     def test_variants_are_final(self) -> None:
-        with pytest.raises(TypeError, match="final"):
+        with pytest.raises(TypeError, match=r"^Ok is final: Option and Result are closed"):
             type("Sub", (Ok,), {})
-        with pytest.raises(TypeError, match="final"):
+        with pytest.raises(TypeError, match=r"^Err is final: Option and Result are closed"):
             type("Sub", (Err,), {})
 
 
@@ -139,6 +166,27 @@ class TestImmutability:
             Err(1).other = 2  # type: ignore[attr-defined]
         assert not hasattr(Ok(1), "__dict__")
         assert not hasattr(Err(1), "__dict__")
+
+    def test_class_cannot_be_swapped(self) -> None:
+        class OkTwin:  # the same slots as Ok
+            __slots__ = ("_value",)
+
+        class ErrTwin:
+            __slots__ = ("_error",)
+
+        ok: Any = Ok(1)
+        for other in (Some, Err, OkTwin, Nothing):
+            with pytest.raises(TypeError, match="__class__ assignment"):
+                ok.__class__ = other
+        err: Any = Err(1)
+        for target in (Ok, Some, ErrTwin, Nothing):
+            with pytest.raises(TypeError, match="__class__ assignment"):
+                err.__class__ = target
+        assert (type(ok), type(err)) == (Ok, Err)
+        twins: list[tuple[Any, type]] = [(OkTwin(), Ok), (ErrTwin(), Err)]
+        for twin, variant in twins:
+            with pytest.raises(TypeError, match="__class__ assignment"):
+                twin.__class__ = variant
 
 
 class TestEquality:
@@ -168,6 +216,27 @@ class TestEquality:
         assert hash(Ok(1)) == hash(Ok(1.0))
         assert hash(Err(1)) == hash(Err(True))
         assert len({Ok(1), Ok(1.0), Err(1), Err(1)}) == 2
+
+    def test_hash_depends_on_the_value_and_the_variant(self) -> None:
+        assert len({hash(Ok(n)) for n in range(100)}) == 100
+        assert len({hash(Err(n)) for n in range(100)}) == 100
+        assert hash(Ok(1)) != hash(Err(1))
+        assert hash(Ok(1)) != hash(Some(1))
+
+    def test_foreign_types_decide_equality(self) -> None:
+        assert Ok(1) == mock.ANY
+        assert Err("e") == mock.ANY
+        assert not (Ok(1) != mock.ANY)
+        assert not (Err("e") != mock.ANY)
+        assert [Ok(1), Err("e")] == [mock.ANY, mock.ANY]
+
+    def test_eq_returns_not_implemented_for_other_types(self) -> None:
+        for r in (Ok(1), Err(1)):
+            assert r.__eq__(1) is NotImplemented
+            assert r.__eq__(Some(1)) is NotImplemented
+            assert r.__ne__(1) is NotImplemented
+        assert Ok(1).__eq__(Err(1)) is NotImplemented
+        assert Err(1).__eq__(Ok(1)) is NotImplemented
 
 
 class TestRepr:
@@ -383,6 +452,8 @@ class TestExpect:
             Err(error).expect("need the key")
         assert info.value.__cause__ is error
         assert str(info.value) == "need the key: KeyError('missing')"
+        assert info.value.unwrapped == Err(error)
+        assert untyped(info.value.unwrapped).error is error
 
 
 class TestUnwrap:
@@ -402,6 +473,8 @@ class TestUnwrap:
             Err(error).unwrap()
         assert info.value.__cause__ is error
         assert "KeyError('missing')" in str(info.value)
+        assert info.value.unwrapped == Err(error)
+        assert untyped(info.value.unwrapped).error is error
         assert error.__traceback__ is not None
         printed = "".join(traceback.format_exception(info.value))
         assert "failing_lookup" in printed
@@ -417,6 +490,7 @@ class TestExpectErr:
             Ok(10).expect_err("Testing expect_err")
         assert str(info.value) == "Testing expect_err: 10"
         assert info.value.unwrapped == Ok(10)
+        assert info.value.__cause__ is None
 
 
 class TestUnwrapErr:
@@ -424,8 +498,11 @@ class TestUnwrapErr:
         assert Err("emergency failure").unwrap_err() == "emergency failure"
 
     def test_ok_raises(self) -> None:
-        with pytest.raises(UnwrapError, match=r"^called unwrap_err\(\) on Ok\(2\)$"):
-            Ok(2).unwrap_err()
+        ok = Ok(2)
+        with pytest.raises(UnwrapError, match=r"^called unwrap_err\(\) on Ok\(2\)$") as info:
+            ok.unwrap_err()
+        assert info.value.unwrapped is ok
+        assert info.value.__cause__ is None
 
 
 class TestUnwrapOr:
@@ -641,6 +718,23 @@ class TestCatch:
         assert message in str(info.value)
 
 
+class TestBaseExceptionsAreRefused:
+    @pytest.mark.parametrize(
+        ("call", "where"),
+        [
+            (lambda: catch(untyped(KeyboardInterrupt)), "catch()"),
+            (lambda: catch_call(untyped(KeyboardInterrupt), must_not_be_called), "catch_call()"),
+        ],
+    )
+    def test_message_says_why(self, call: Callable[[], object], where: str) -> None:
+        with pytest.raises(TypeError) as info:
+            call()
+        assert str(info.value) == (
+            f"{where} takes Exception subclasses, got KeyboardInterrupt: BaseException types "
+            "such as KeyboardInterrupt and SystemExit always propagate"
+        )
+
+
 class TestCatchCall:
     def test_returns_ok_or_err(self) -> None:
         assert catch_call(ValueError, int, "12") == Ok(12)
@@ -678,3 +772,53 @@ class TestCatchCall:
         with pytest.raises(TypeError, match=r"^catch_call\(\) ") as info:
             catch_call(exceptions, must_not_be_called)
         assert message in str(info.value)
+
+
+class TestWrongShape:
+    """A method that needs a result or an option (as its argument, inside ``self`` or from its
+    callback) raises ``TypeError`` naming the method and the type it got, on both variants,
+    instead of returning something else."""
+
+    @pytest.mark.parametrize(
+        ("call", "message"),
+        [
+            (
+                lambda: untyped(Ok(3)).flatten(),
+                "Ok.flatten(): the held value must be Ok or Err, got int",
+            ),
+            (
+                lambda: untyped(Ok(Some(3))).flatten(),
+                "Ok.flatten(): the held value must be Ok or Err, got Some",
+            ),
+            (
+                lambda: untyped(Ok(3)).transpose(),
+                "Ok.transpose(): the held value must be Some or Nothing, got int",
+            ),
+            (
+                lambda: untyped(Ok(None)).transpose(),
+                "Ok.transpose(): the held value must be Some or Nothing, got NoneType",
+            ),
+            (
+                lambda: untyped(Ok(Ok(3))).transpose(),
+                "Ok.transpose(): the held value must be Some or Nothing, got Ok",
+            ),
+            (lambda: untyped(Ok(3)).and_(4), "Ok.and_(): res must be Ok or Err, got int"),
+            (lambda: untyped(Err(3)).and_(4), "Err.and_(): res must be Ok or Err, got int"),
+            (lambda: untyped(Ok(3)).or_(4), "Ok.or_(): res must be Ok or Err, got int"),
+            (lambda: untyped(Err(3)).or_(4), "Err.or_(): res must be Ok or Err, got int"),
+            (lambda: untyped(Err(3)).or_(Some(1)), "Err.or_(): res must be Ok or Err, got Some"),
+        ],
+    )
+    def test_raises_naming_the_method_and_the_type(
+        self, call: Callable[[], object], message: str
+    ) -> None:
+        with pytest.raises(TypeError) as info:
+            call()
+        assert str(info.value) == message
+
+    def test_the_right_shapes_still_work(self) -> None:
+        assert Ok(1).or_(Err(2)) == Ok(1)
+        assert Err(1).and_(Err(2)) == Err(1)
+        assert Err(1).and_(Ok(2)) == Err(1)
+        assert Ok(Nothing()).transpose() is Nothing()
+        assert Err(1).or_(Err(2)) == Err(2)

@@ -135,53 +135,8 @@ class TestResults:
 
 
 # ------------------------------------------------------------------------------------------------
-# OneShot / iters
+# iters (OneShot itself: tests/test_testing.py)
 # ------------------------------------------------------------------------------------------------
-
-
-class TestOneShot:
-    def test_repr_shows_the_items(self) -> None:
-        assert repr(OneShot((1, "a"))) == "OneShot([1, 'a'])"
-
-    def test_iterates_only_once(self) -> None:
-        src = OneShot([1, 2, 3])
-        assert list(src) == [1, 2, 3]
-        assert list(src) == []
-        assert iter(src) is src
-
-    def test_counts_pulled_items(self) -> None:
-        src = OneShot("abc")
-        assert src.pulled == 0
-        assert next(src) == "a"
-        assert next(src) == "b"
-        assert src.pulled == 2
-
-    def test_stays_exhausted(self) -> None:
-        src = OneShot([1])
-        next(src)
-        for _ in range(2):
-            with pytest.raises(StopIteration):
-                next(src)
-        assert src.pulled == 1
-
-    def test_close_exhausts_and_records(self) -> None:
-        src = OneShot([1, 2])
-        assert src.closed is False
-        src.close()
-        src.close()
-        assert src.closed is True
-        assert list(src) == []
-        assert src.items == (1, 2)
-
-    def test_has_no_length(self) -> None:
-        assert operator.length_hint(OneShot([1, 2]), -1) == -1
-        assert not hasattr(OneShot([1]), "__len__")
-
-    def test_copies_its_items(self) -> None:
-        items = [1]
-        src = OneShot(items)
-        items.append(2)
-        assert list(src) == [1]
 
 
 class TestIters:

@@ -50,13 +50,7 @@ def _bad_size(size: Callable[[Any], object], item: object, s: object) -> int:
     """``s`` if it is a non-negative int (an int subclass other than bool); else raise."""
     name = getattr(size, "__qualname__", type(size).__name__)
     if not isinstance(s, int) or isinstance(s, bool):
-        hint = (
-            " (objects without len(), such as protobuf messages, need size=, for example"
-            " size=lambda m: m.ByteSize())"
-            if size is len
-            else ""
-        )
-        raise TypeError(f"size ({name}) must return an int, got {type(s).__name__}{hint}")
+        raise TypeError(f"size ({name}) must return an int, got {type(s).__name__}")
     if s < 0:
         raise ValueError(f"size ({name}) must return a size >= 0, got {s} for {item!r:.80}")
     return s
@@ -170,15 +164,21 @@ class Packer(Generic[T]):
                 if used <= budget and n <= max_items:
                     append(item)
                     continue
-                # The item does not fit: ship the current batch, then start one with it.
-                if batch:
-                    done = batch
+                # The item does not fit: ship the current batch, then start one with it (before
+                # yielding, so that a caller who stops here finds the item kept in the packer).
+                done = batch
+                if s > budget:
                     batch = self._batch = []
-                    append = batch.append
+                    used = n = 0
+                else:
+                    batch = self._batch = [item]
+                    used = s
+                    n = 1
+                append = batch.append
+                if done:
                     self._start += len(done)
                     yield done if strict else Ok(done)
                 if s > budget:
-                    used = n = 0
                     index = self._start
                     self._start += 1
                     if strict:
@@ -186,10 +186,6 @@ class Packer(Generic[T]):
                             index, s - item_overhead, self._max_bytes, self._overhead
                         )
                     yield Err(ItemTooLarge(index, item, s - item_overhead, self._max_bytes))
-                    continue
-                append(item)
-                used = s
-                n = 1
         finally:
             self._batch = batch
             self._used = used

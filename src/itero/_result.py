@@ -45,8 +45,18 @@ _ResT = TypeVar("_ResT", bound="Result[object, object]")
 _E_default = TypeVarWithDefault("_E_default", default=Exception)
 
 
+class _ResultVariant:
+    """The private base of ``Ok`` and ``Err``: it holds no state and no methods.
+
+    It gives the result classes a layout of their own, so CPython refuses ``__class__``
+    assignment between a result and an option (``Ok(1).__class__ = Some``) or any other class.
+    """
+
+    __slots__ = ()
+
+
 @final
-class Ok(Generic[T_co]):
+class Ok(_ResultVariant, Generic[T_co]):
     """A success that holds a value: Rust's ``Ok(T)``.
 
     Immutable: ``value`` is a read-only property and ``__slots__`` forbid new attributes.
@@ -57,6 +67,9 @@ class Ok(Generic[T_co]):
     Truthiness follows the variant: every ``Ok`` is truthy, even ``Ok(0)``; ``__bool__``
     returns ``Literal[True]``, so ``if res:`` narrows a ``Result[T, E]`` to ``Ok[T]`` for
     mypy and pyright.
+
+    The methods ``Ok`` shares with ``Err`` are documented here, once, with examples of both
+    variants (``Err``'s docstrings are one line).
 
     >>> Ok(1)
     Ok(1)
@@ -92,7 +105,9 @@ class Ok(Generic[T_co]):
         return f"Ok({self._value!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Ok) and self._value == cast("Ok[object]", other)._value
+        if type(other) is Ok:
+            return self._value == cast("Ok[object]", other)._value
+        return NotImplemented  # another type (mock.ANY, ...) decides, else identity: False
 
     def __hash__(self) -> int:
         return hash((Ok, self._value))
@@ -104,10 +119,11 @@ class Ok(Generic[T_co]):
         return iter((self._value,))
 
     def iter(self) -> Iter[T_co]:
-        """Return an ``Iter`` over the held value (one item), as Rust's ``Result::iter``.
+        """Return an ``Iter`` over the ``Ok`` value: one item for ``Ok``, none for ``Err`` (the
+        error is not an item), as Rust's ``Result::iter``.
 
-        >>> Ok(1).iter().map(str).collect()
-        ['1']
+        >>> Ok(1).iter().map(str).collect(), Err("boom").iter().collect()
+        (['1'], [])
         """
         from ._iter import once  # deferred: _iter imports this module
 
@@ -117,127 +133,172 @@ class Ok(Generic[T_co]):
         return (Ok, (self._value,))
 
     def is_ok(self) -> Literal[True]:
-        """Return ``True``: this is an ``Ok``.
+        """Return whether this is an ``Ok``: ``True`` on ``Ok``, ``False`` on ``Err``.
 
-        >>> Ok(1).is_ok()
-        True
+        To narrow a ``Result[T, E]``, use the function ``is_ok(r)`` (a method cannot narrow its
+        receiver).
+
+        >>> Ok(1).is_ok(), Err("bad").is_ok()
+        (True, False)
         """
         return True
 
     def is_ok_and(self, f: Callable[[T_co], object], /) -> bool:
-        """Return whether ``f(value)`` is true.
+        """Return whether this is an ``Ok`` whose value makes ``f`` true (``f`` is not called on
+        ``Err``).
 
-        >>> Ok(2).is_ok_and(lambda v: v > 1)
-        True
-        >>> Ok(0).is_ok_and(lambda v: v > 1)
+        >>> Ok(2).is_ok_and(lambda v: v > 1), Ok(0).is_ok_and(lambda v: v > 1)
+        (True, False)
+        >>> Err("bad").is_ok_and(lambda v: v > 1)
         False
         """
         return bool(f(self._value))
 
     def is_err(self) -> Literal[False]:
-        """Return ``False``: this is not an ``Err``.
+        """Return whether this is an ``Err``: ``False`` on ``Ok``, ``True`` on ``Err``.
 
-        >>> Ok(1).is_err()
-        False
+        >>> Ok(1).is_err(), Err("bad").is_err()
+        (False, True)
         """
         return False
 
     def is_err_and(self, f: Callable[[Never], object], /) -> Literal[False]:
-        """Return ``False`` without calling ``f``.
+        """Return whether this is an ``Err`` whose error makes ``f`` true (``f`` is not called on
+        ``Ok``).
 
+        >>> Err("bad").is_err_and(lambda e: e == "bad"), Err("bad").is_err_and(lambda e: e == "x")
+        (True, False)
         >>> Ok(1).is_err_and(lambda e: True)
         False
         """
         return False
 
     def ok(self) -> Some[T_co]:
-        """Return ``Some(value)``.
+        """Return the ``Ok`` value as an option: ``Some(value)`` on ``Ok``, ``Nothing()`` on ``Err``
+        (the error is discarded).
 
-        >>> Ok(1).ok()
-        Some(1)
+        >>> Ok(1).ok(), Err("bad").ok()
+        (Some(1), Nothing())
         """
         return Some(self._value)
 
     def err(self) -> Nothing:
-        """Return ``Nothing()``.
+        """Return the error as an option: ``Nothing()`` on ``Ok``, ``Some(error)`` on ``Err``.
 
-        >>> Ok(1).err()
-        Nothing()
+        >>> Ok(1).err(), Err("bad").err()
+        (Nothing(), Some('bad'))
         """
         return Nothing()
 
     def map(self, f: Callable[[T_co], U], /) -> Ok[U]:
-        """Return ``Ok(f(value))``.
+        """Return ``Ok(f(value))`` for an ``Ok``; an ``Err`` stays unchanged (``f`` is not called).
 
-        >>> Ok("abc").map(len)
-        Ok(3)
+        >>> Ok("abc").map(len), Err("bad").map(len)
+        (Ok(3), Err('bad'))
         """
         return Ok(f(self._value))
 
     def map_or(self, default: object, f: Callable[[T_co], U], /) -> U:
-        """Return ``f(value)``, ignoring ``default``.
+        """Return ``f(value)`` for an ``Ok``, or ``default`` for an ``Err`` (``f`` is not called).
 
-        >>> Ok("abc").map_or(0, len)
-        3
+        >>> Ok("abc").map_or(0, len), Err("bad").map_or(0, len)
+        (3, 0)
         """
         return f(self._value)
 
     def map_or_else(self, default: Callable[[Never], object], f: Callable[[T_co], U], /) -> U:
-        """Return ``f(value)`` without calling ``default`` (which takes the error).
+        """Return ``f(value)`` for an ``Ok``, or ``default(error)`` for an ``Err``.
 
-        >>> Ok("abc").map_or_else(lambda e: 0, len)
-        3
+        Only the function for the variant at hand is called. Rust's order: the error function first
+        (the ``result`` package's ``map_or_else`` calls ``default`` with no argument).
+
+        >>> Ok("abc").map_or_else(lambda e: -1, len), Err("bad").map_or_else(len, lambda v: -1)
+        (3, 3)
         """
         return f(self._value)
 
     def map_err(self, f: Callable[[Never], object], /) -> Ok[T_co]:
-        """Return ``self`` without calling ``f``.
+        """Return ``Err(f(error))`` for an ``Err``; an ``Ok`` stays unchanged (``f`` is not called).
 
-        >>> Ok(1).map_err(str)
-        Ok(1)
+        >>> Ok(1).map_err(str.upper), Err("bad").map_err(str.upper)
+        (Ok(1), Err('BAD'))
         """
         return self
 
     def inspect(self, f: Callable[[T_co], object], /) -> Ok[T_co]:
-        """Call ``f(value)`` for its side effect and return ``self``.
+        """Call ``f(value)`` on an ``Ok`` for its side effect; return the result unchanged.
+
+        ``f`` is not called on an ``Err``.
 
         >>> Ok(1).inspect(print)
         1
         Ok(1)
+        >>> Err("bad").inspect(print)
+        Err('bad')
         """
         f(self._value)
         return self
 
     def inspect_err(self, f: Callable[[Never], object], /) -> Ok[T_co]:
-        """Return ``self`` without calling ``f``.
+        """Call ``f(error)`` on an ``Err`` for its side effect; return the result unchanged.
 
+        ``f`` is not called on an ``Ok``.
+
+        >>> Err("bad").inspect_err(print)
+        bad
+        Err('bad')
         >>> Ok(1).inspect_err(print)
         Ok(1)
         """
         return self
 
     def expect(self, msg: str, /) -> T_co:
-        """Return the value (``msg`` is only used by ``Err.expect``).
+        """Return the ``Ok`` value; on an ``Err`` raise ``UnwrapError`` with ``msg``.
 
-        >>> Ok(1).expect("a value")
+        The message is ``f"{msg}: {error!r}"``; the error becomes ``__cause__`` when it is an
+        exception.
+
+        Raises:
+            UnwrapError: on an ``Err`` (its ``unwrapped`` is that ``Err``).
+
+        >>> Ok(1).expect("need a value")
         1
+        >>> Err("bad").expect("need a value")
+        Traceback (most recent call last):
+        ...
+        itero.UnwrapError: need a value: 'bad'
         """
         return self._value
 
     def unwrap(self) -> T_co:
-        """Return the value.
+        """Return the ``Ok`` value; on an ``Err`` raise ``UnwrapError``.
+
+        The message holds ``repr(error)``, and the error becomes ``__cause__`` when it is an
+        exception, so its original traceback is printed too. Prefer ``unwrap_or``,
+        ``unwrap_or_else`` or ``match`` where failure is expected.
+
+        Raises:
+            UnwrapError: on an ``Err`` (its ``unwrapped`` is that ``Err``).
 
         >>> Ok(1).unwrap()
         1
+        >>> Err(KeyError("id")).unwrap()
+        Traceback (most recent call last):
+        ...
+        itero.UnwrapError: called unwrap() on Err(KeyError('id'))
         """
         return self._value
 
     def expect_err(self, msg: str, /) -> NoReturn:
-        """Raise ``UnwrapError`` with the message ``f"{msg}: {value!r}"``.
+        """Return the error of an ``Err``; on an ``Ok`` raise ``UnwrapError`` with ``msg``.
+
+        The message is ``f"{msg}: {value!r}"``.
 
         Raises:
-            UnwrapError: always.
+            UnwrapError: on an ``Ok`` (its ``unwrapped`` is that ``Ok``).
 
+        >>> Err("bad").expect_err("should fail")
+        'bad'
         >>> Ok(1).expect_err("should fail")
         Traceback (most recent call last):
         ...
@@ -246,11 +307,13 @@ class Ok(Generic[T_co]):
         raise UnwrapError(f"{msg}: {self._value!r}", self)
 
     def unwrap_err(self) -> NoReturn:
-        """Raise ``UnwrapError``: there is no error.
+        """Return the error of an ``Err``; on an ``Ok`` raise ``UnwrapError``.
 
         Raises:
-            UnwrapError: always.
+            UnwrapError: on an ``Ok`` (its ``unwrapped`` is that ``Ok``).
 
+        >>> Err("bad").unwrap_err()
+        'bad'
         >>> Ok(1).unwrap_err()
         Traceback (most recent call last):
         ...
@@ -259,83 +322,110 @@ class Ok(Generic[T_co]):
         raise UnwrapError(f"called unwrap_err() on {self!r}", self)
 
     def unwrap_or(self, default: object, /) -> T_co:
-        """Return the value, ignoring ``default``.
+        """Return the ``Ok`` value, or ``default`` for an ``Err`` (the error is discarded).
 
-        >>> Ok(1).unwrap_or(0)
-        1
+        ``default`` is computed before the call; to compute it only when needed, use
+        ``unwrap_or_else``.
+
+        >>> Ok(1).unwrap_or(0), Err("bad").unwrap_or(0)
+        (1, 0)
         """
         return self._value
 
     def unwrap_or_else(self, f: Callable[[Never], object], /) -> T_co:
-        """Return the value without calling ``f`` (which takes the error).
+        """Return the ``Ok`` value, or ``f(error)`` for an ``Err`` (``f`` is called only then).
 
-        >>> Ok(1).unwrap_or_else(len)
-        1
+        >>> Ok(1).unwrap_or_else(len), Err("bad").unwrap_or_else(len)
+        (1, 3)
         """
         return self._value
 
     def and_(self, res: _ResT, /) -> _ResT:
-        """Return ``res``.
+        """Return ``res`` if this is an ``Ok``, else this ``Err``: Rust's ``and``.
 
-        >>> Ok(1).and_(Ok("a"))
-        Ok('a')
-        >>> Ok(1).and_(Err("bad"))
-        Err('bad')
+        Raises:
+            TypeError: ``res`` is not a result (on both variants).
+
+        >>> Ok(1).and_(Ok("a")), Ok(1).and_(Err("bad")), Err("first").and_(Ok("a"))
+        (Ok('a'), Err('bad'), Err('first'))
         """
-        return res
+        cls = type(res)
+        if cls is Ok or cls is Err:
+            return res
+        raise wrong_shape("Ok.and_()", "res must be Ok or Err", res)
 
     def and_then(self, f: Callable[[T_co], _ResT], /) -> _ResT:
-        """Return ``f(value)``; ``f`` returns a result (flat map).
+        """Return ``f(value)`` for an ``Ok`` (``f`` returns a result: a flat map); an ``Err`` stays
+        unchanged without calling ``f``.
 
-        >>> Ok(4).and_then(lambda v: Ok(v // 2) if v % 2 == 0 else Err("odd"))
-        Ok(2)
-        >>> Ok(3).and_then(lambda v: Ok(v // 2) if v % 2 == 0 else Err("odd"))
-        Err('odd')
+        >>> half = lambda v: Ok(v // 2) if v % 2 == 0 else Err("odd")
+        >>> Ok(4).and_then(half), Ok(3).and_then(half), Err("bad").and_then(half)
+        (Ok(2), Err('odd'), Err('bad'))
         """
         return f(self._value)
 
     def or_(self, res: Ok[object] | Err[object], /) -> Ok[T_co]:
-        """Return ``self``, ignoring ``res``.
+        """Return this result if it is an ``Ok``, else ``res``: Rust's ``or``.
 
-        >>> Ok(1).or_(Ok(2))
-        Ok(1)
+        ``res`` is computed before the call; to compute it only when needed, use ``or_else``.
+
+        Raises:
+            TypeError: ``res`` is not a result (on both variants).
+
+        >>> Ok(1).or_(Ok(2)), Err("bad").or_(Ok(2)), Err("bad").or_(Err("worse"))
+        (Ok(1), Ok(2), Err('worse'))
         """
-        return self
+        cls = type(res)
+        if cls is Ok or cls is Err:
+            return self
+        raise wrong_shape("Ok.or_()", "res must be Ok or Err", res)
 
     def or_else(self, f: Callable[[Never], Ok[object] | Err[object]], /) -> Ok[T_co]:
-        """Return ``self`` without calling ``f``.
+        """Return this result if it is an ``Ok``, else ``f(error)`` (``f`` returns a result; called
+        only then).
 
-        >>> Ok(1).or_else(lambda e: Ok(2))
-        Ok(1)
+        >>> Ok(1).or_else(lambda e: Ok(len(e))), Err("bad").or_else(lambda e: Ok(len(e)))
+        (Ok(1), Ok(3))
         """
         return self
 
     def flatten(self: Ok[Ok[U] | Err[F]]) -> Ok[U] | Err[F]:
-        """Remove one level of nesting: return the held result.
+        """Remove one level of nesting: ``Ok(Ok(v))`` is ``Ok(v)``; ``Ok(Err(e))`` and ``Err(e)``
+        are ``Err(e)``.
 
-        >>> Ok(Ok(1)).flatten()
-        Ok(1)
-        >>> Ok(Err("bad")).flatten()
-        Err('bad')
-        """
-        return self._value
+        Raises:
+            TypeError: an ``Ok`` that does not hold a result (``Ok(3).flatten()``).
 
-    def transpose(self: Ok[Some[U] | Nothing]) -> Some[Ok[U]] | Nothing:
-        """Turn ``Ok(Some(v))`` into ``Some(Ok(v))`` and ``Ok(Nothing())`` into ``Nothing()``.
-
-        >>> Ok(Some(1)).transpose()
-        Some(Ok(1))
-        >>> Ok(Nothing()).transpose()
-        Nothing()
+        >>> Ok(Ok(1)).flatten(), Ok(Err("bad")).flatten(), Err("bad").flatten()
+        (Ok(1), Err('bad'), Err('bad'))
         """
         inner = self._value
-        if isinstance(inner, Some):
+        if type(inner) is Ok or type(inner) is Err:
+            return inner
+        raise wrong_shape("Ok.flatten()", "the held value must be Ok or Err", inner)
+
+    def transpose(self: Ok[Some[U] | Nothing]) -> Some[Ok[U]] | Nothing:
+        """Turn a result of an option into an option of a result.
+
+        ``Ok(Some(v))`` becomes ``Some(Ok(v))``, ``Ok(Nothing())`` becomes ``Nothing()``, and
+        ``Err(e)`` becomes ``Some(Err(e))``.
+
+        Raises:
+            TypeError: an ``Ok`` that does not hold an option (``Ok(3).transpose()``).
+
+        >>> Ok(Some(1)).transpose(), Ok(Nothing()).transpose(), Err("bad").transpose()
+        (Some(Ok(1)), Nothing(), Some(Err('bad')))
+        """
+        inner = self._value
+        if type(inner) is Some:
             return Some(Ok(inner.value))
-        return inner
+        if type(inner) is Nothing:
+            return inner
+        raise wrong_shape("Ok.transpose()", "the held value must be Some or Nothing", inner)
 
 
 @final
-class Err(Generic[E_co]):
+class Err(_ResultVariant, Generic[E_co]):
     """A failure that holds an error: Rust's ``Err(E)``.
 
     Immutable: ``error`` is a read-only property and ``__slots__`` forbid new attributes.
@@ -344,7 +434,7 @@ class Err(Generic[E_co]):
 
     Truthiness follows the variant: every ``Err`` is falsy, even ``Err(1)``; ``__bool__``
     returns ``Literal[False]``, so ``if not res:`` narrows a ``Result[T, E]`` to ``Err[E]``
-    for mypy and pyright.
+    for mypy and pyright. Its methods are documented on ``Ok``, with examples of both variants.
 
     >>> Err("boom")
     Err('boom')
@@ -380,7 +470,9 @@ class Err(Generic[E_co]):
         return f"Err({self._error!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Err) and self._error == cast("Err[object]", other)._error
+        if type(other) is Err:
+            return self._error == cast("Err[object]", other)._error
+        return NotImplemented  # another type (mock.ANY, ...) decides, else identity: False
 
     def __hash__(self) -> int:
         return hash((Err, self._error))
@@ -392,11 +484,7 @@ class Err(Generic[E_co]):
         return iter(())
 
     def iter(self) -> Iter[Never]:
-        """Return an empty ``Iter`` (the error is not an item), as Rust's ``Result::iter``.
-
-        >>> Err("boom").iter().collect()
-        []
-        """
+        """Return an empty ``Iter`` (documented on ``Ok.iter``)."""
         from ._iter import empty  # deferred: _iter imports this module
 
         return empty()
@@ -405,218 +493,112 @@ class Err(Generic[E_co]):
         return (Err, (self._error,))
 
     def is_ok(self) -> Literal[False]:
-        """Return ``False``: this is an ``Err``.
-
-        >>> Err("bad").is_ok()
-        False
-        """
+        """Return ``False`` (documented on ``Ok.is_ok``)."""
         return False
 
     def is_ok_and(self, f: Callable[[Never], object], /) -> Literal[False]:
-        """Return ``False`` without calling ``f``.
-
-        >>> Err("bad").is_ok_and(lambda v: True)
-        False
-        """
+        """Return ``False`` without calling ``f`` (documented on ``Ok.is_ok_and``)."""
         return False
 
     def is_err(self) -> Literal[True]:
-        """Return ``True``: this is an ``Err``.
-
-        >>> Err("bad").is_err()
-        True
-        """
+        """Return ``True`` (documented on ``Ok.is_err``)."""
         return True
 
     def is_err_and(self, f: Callable[[E_co], object], /) -> bool:
-        """Return whether ``f(error)`` is true.
-
-        >>> Err("bad").is_err_and(lambda e: e == "bad")
-        True
-        """
+        """Return whether ``f(error)`` is true (documented on ``Ok.is_err_and``)."""
         return bool(f(self._error))
 
     def ok(self) -> Nothing:
-        """Return ``Nothing()`` (the error is discarded).
-
-        >>> Err("bad").ok()
-        Nothing()
-        """
+        """Return ``Nothing()``, discarding the error (documented on ``Ok.ok``)."""
         return Nothing()
 
     def err(self) -> Some[E_co]:
-        """Return ``Some(error)``.
-
-        >>> Err("bad").err()
-        Some('bad')
-        """
+        """Return ``Some(error)`` (documented on ``Ok.err``)."""
         return Some(self._error)
 
     def map(self, f: Callable[[Never], object], /) -> Err[E_co]:
-        """Return ``self`` without calling ``f``.
-
-        >>> Err("bad").map(len)
-        Err('bad')
-        """
+        """Return the ``Err`` unchanged without calling ``f`` (documented on ``Ok.map``)."""
         return self
 
     def map_or(self, default: U, f: Callable[[Never], object], /) -> U:
-        """Return ``default`` without calling ``f``.
-
-        >>> Err("bad").map_or(0, len)
-        0
-        """
+        """Return ``default`` without calling ``f`` (documented on ``Ok.map_or``)."""
         return default
 
     def map_or_else(self, default: Callable[[E_co], U], f: Callable[[Never], object], /) -> U:
-        """Return ``default(error)`` without calling ``f``.
-
-        >>> Err("bad").map_or_else(len, lambda v: 0)
-        3
-        """
+        """Return ``default(error)`` without calling ``f`` (documented on ``Ok.map_or_else``)."""
         return default(self._error)
 
     def map_err(self, f: Callable[[E_co], F], /) -> Err[F]:
-        """Return ``Err(f(error))``.
-
-        >>> Err("bad").map_err(str.upper)
-        Err('BAD')
-        """
+        """Return ``Err(f(error))`` (documented on ``Ok.map_err``)."""
         return Err(f(self._error))
 
     def inspect(self, f: Callable[[Never], object], /) -> Err[E_co]:
-        """Return ``self`` without calling ``f``.
-
-        >>> Err("bad").inspect(print)
-        Err('bad')
-        """
+        """Return the ``Err`` unchanged without calling ``f`` (documented on ``Ok.inspect``)."""
         return self
 
     def inspect_err(self, f: Callable[[E_co], object], /) -> Err[E_co]:
-        """Call ``f(error)`` for its side effect and return ``self``.
-
-        >>> Err("bad").inspect_err(print)
-        bad
-        Err('bad')
-        """
+        """Call ``f(error)``, return the ``Err`` (documented on ``Ok.inspect_err``)."""
         f(self._error)
         return self
 
     def expect(self, msg: str, /) -> NoReturn:
-        """Raise ``UnwrapError`` with the message ``f"{msg}: {error!r}"``.
-
-        The error becomes ``__cause__`` when it is an exception.
-
-        Raises:
-            UnwrapError: always.
-
-        >>> Err("bad").expect("need a value")
-        Traceback (most recent call last):
-        ...
-        itero.UnwrapError: need a value: 'bad'
-        """
+        """Raise ``UnwrapError(f"{msg}: {error!r}")`` (documented on ``Ok.expect``)."""
         error = self._error
         if isinstance(error, BaseException):
             raise UnwrapError(f"{msg}: {error!r}", self) from error
         raise UnwrapError(f"{msg}: {error!r}", self)
 
     def unwrap(self) -> NoReturn:
-        """Raise ``UnwrapError``: there is no value.
-
-        The message holds ``repr(error)``, and the error becomes ``__cause__`` when it is an
-        exception, so its original traceback is printed too.
-
-        Raises:
-            UnwrapError: always.
-
-        >>> Err(KeyError("id")).unwrap()
-        Traceback (most recent call last):
-        ...
-        itero.UnwrapError: called unwrap() on Err(KeyError('id'))
-        """
+        """Raise ``UnwrapError``: there is no value (documented on ``Ok.unwrap``)."""
         error = self._error
         if isinstance(error, BaseException):
             raise UnwrapError(f"called unwrap() on {self!r}", self) from error
         raise UnwrapError(f"called unwrap() on {self!r}", self)
 
     def expect_err(self, msg: str, /) -> E_co:
-        """Return the error (``msg`` is only used by ``Ok.expect_err``).
-
-        >>> Err("bad").expect_err("should fail")
-        'bad'
-        """
+        """Return the error (documented on ``Ok.expect_err``)."""
         return self._error
 
     def unwrap_err(self) -> E_co:
-        """Return the error.
-
-        >>> Err("bad").unwrap_err()
-        'bad'
-        """
+        """Return the error (documented on ``Ok.unwrap_err``)."""
         return self._error
 
     def unwrap_or(self, default: U, /) -> U:
-        """Return ``default`` (the error is discarded).
-
-        >>> Err("bad").unwrap_or(0)
-        0
-        """
+        """Return ``default``, discarding the error (documented on ``Ok.unwrap_or``)."""
         return default
 
     def unwrap_or_else(self, f: Callable[[E_co], U], /) -> U:
-        """Return ``f(error)``.
-
-        >>> Err("bad").unwrap_or_else(len)
-        3
-        """
+        """Return ``f(error)`` (documented on ``Ok.unwrap_or_else``)."""
         return f(self._error)
 
     def and_(self, res: Ok[object] | Err[object], /) -> Err[E_co]:
-        """Return ``self``, ignoring ``res``.
-
-        >>> Err("bad").and_(Ok(1))
-        Err('bad')
-        """
-        return self
+        """Return the ``Err``, ignoring ``res`` (documented on ``Ok.and_``)."""
+        cls = type(res)
+        if cls is Ok or cls is Err:
+            return self
+        raise wrong_shape("Err.and_()", "res must be Ok or Err", res)
 
     def and_then(self, f: Callable[[Never], Ok[object] | Err[object]], /) -> Err[E_co]:
-        """Return ``self`` without calling ``f``.
-
-        >>> Err("bad").and_then(lambda v: Ok(v))
-        Err('bad')
-        """
+        """Return the ``Err`` without calling ``f`` (documented on ``Ok.and_then``)."""
         return self
 
     def or_(self, res: _ResT, /) -> _ResT:
-        """Return ``res``.
-
-        >>> Err("bad").or_(Ok(2))
-        Ok(2)
-        """
-        return res
+        """Return ``res`` (documented on ``Ok.or_``)."""
+        cls = type(res)
+        if cls is Ok or cls is Err:
+            return res
+        raise wrong_shape("Err.or_()", "res must be Ok or Err", res)
 
     def or_else(self, f: Callable[[E_co], _ResT], /) -> _ResT:
-        """Return ``f(error)``; ``f`` returns a result.
-
-        >>> Err("bad").or_else(lambda e: Ok(len(e)))
-        Ok(3)
-        """
+        """Return ``f(error)`` (documented on ``Ok.or_else``)."""
         return f(self._error)
 
     def flatten(self) -> Err[E_co]:
-        """Return ``self``.
-
-        >>> Err("bad").flatten()
-        Err('bad')
-        """
+        """Return the ``Err`` unchanged (documented on ``Ok.flatten``)."""
         return self
 
     def transpose(self) -> Some[Err[E_co]]:
-        """Return ``Some(self)``.
-
-        >>> Err("bad").transpose()
-        Some(Err('bad'))
-        """
+        """Return ``Some(self)`` (documented on ``Ok.transpose``)."""
         return Some(self)
 
 
@@ -835,4 +817,4 @@ def catch_call(
 
 
 # Imported last: _option imports this module too.
-from ._option import Nothing, Some  # noqa: E402
+from ._option import Nothing, Some, wrong_shape  # noqa: E402
