@@ -313,6 +313,25 @@ def sweep(n: int) -> list[Case]:
 
     row("scan() ~ a generator", scan_stdlib, scan_itero)
 
+    def progress_stdlib() -> object:
+        def counted() -> Iterator[int]:  # a counter, and a line at the end
+            seen = 0
+            for x in data:
+                seen += 1
+                yield x
+            no_log(f"items: done, {seen} it")
+
+        return tail(counted())
+
+    def no_log(line: str) -> None:
+        pass
+
+    row(
+        "progress() ~ a counting generator",
+        progress_stdlib,
+        lambda: tail(Iter(data).progress("items", bar=False, log=no_log)),
+    )
+
     pool_items = data[: max(10, n // 100)]  # threads: fewer items, same work per item
 
     def map_concurrent_stdlib() -> object:
