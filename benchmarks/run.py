@@ -33,7 +33,7 @@ except ImportError:  # run with a Python that lacks the editable install: use th
 
 from _harness import Config, MemRow, Row, fails  # noqa: E402
 
-SECTIONS = ("option_result", "iter", "async", "kit", "grpc", "peers")
+SECTIONS = ("option_result", "iter", "methods", "async", "kit", "grpc", "peers")
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

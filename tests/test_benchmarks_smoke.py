@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -38,6 +39,7 @@ def _run_py() -> ModuleType:
 harness = _module("_harness")
 bench_option_result = _module("bench_option_result")
 bench_iter = _module("bench_iter")
+bench_methods = _module("bench_methods")
 bench_async = _module("bench_async")
 bench_peers = _module("bench_peers")
 run = _run_py()
@@ -45,6 +47,8 @@ run = _run_py()
 TIMED_CASES: list[Any] = [
     *bench_option_result.cases(30),
     *bench_iter.cases(30, 2),
+    *bench_methods.sweep(30),
+    *bench_methods.fixed_cost(2),
     *bench_async.cases(300, 20),
 ]
 MEMORY_CASES: list[Any] = bench_iter.memory_cases(quick=True)
@@ -79,6 +83,26 @@ class TestTimedCases:
         assert ratio_goals == [1.0, 1.0, 1.05, 1.05, 1.05, 1.05]
         take = goals["Iter(range(10**12)).map(f).take(10).collect()"]
         assert take.max_ns_per_call == 2_000
+
+
+class TestMethodSweep:
+    def test_every_public_iter_method_has_a_row(self) -> None:
+        from itero import Iter
+
+        public = {name for name in vars(Iter) if not name.startswith("_")}
+        covered: set[str] = set()
+        for case in bench_methods.sweep(3):
+            covered.update(re.findall(r"(\w+)\(", case.name.split(" ~ ")[0]))
+        assert public <= covered, sorted(public - covered)
+
+    def test_goals(self) -> None:
+        goals = {case.name.split(" ~ ")[0]: case.goal for case in bench_methods.sweep(3)}
+        assert goals.pop("next()").max_ratio == 4.0
+        assert goals.pop("size_hint() of 4 stages").max_ratio == 5.0
+        assert {goal.max_ratio for goal in goals.values()} == {1.2}
+        fixed = {case.name: case.goal for case in bench_methods.fixed_cost(1)}
+        take = "build + take(10) + collect: Iter(range(10**12)).map(f).take(10).collect()"
+        assert fixed[take].max_ratio == 1.6
 
 
 class TestMemoryCases:
@@ -189,7 +213,15 @@ class TestRunPy:
         assert args.clock == "cpu"
 
     def test_default_runs_every_section(self) -> None:
-        assert run.parse_args([]).only == ["option_result", "iter", "async", "kit", "grpc", "peers"]
+        assert run.parse_args([]).only == [
+            "option_result",
+            "iter",
+            "methods",
+            "async",
+            "kit",
+            "grpc",
+            "peers",
+        ]
 
     def test_unknown_section_is_an_error(self, capsys: pytest.CaptureFixture[str]) -> None:
         with pytest.raises(SystemExit):

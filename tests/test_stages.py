@@ -48,6 +48,18 @@ class TestGetters:
 NOT_RESULTS = [1, None, Some(1), Nothing(), (Ok(1),)]
 
 
+def map_err(f: Callable[[Any], Any], r: Any) -> Any:
+    return stages.map_err_step(f)(r)
+
+
+def keep_ok(f: Callable[[Any], Any], r: Any) -> Any:
+    return stages.keep_ok_step(f)(r)
+
+
+def inspect_err(f: Callable[[Any], Any], r: Any) -> Any:
+    return stages.inspect_err_step(f)(r)
+
+
 class TestResultPlumbing:
     def test_map_ok(self) -> None:
         assert stages.map_ok(str, Ok(1)) == Ok("1")
@@ -55,9 +67,9 @@ class TestResultPlumbing:
         assert stages.map_ok(fail, err) is err
 
     def test_map_err(self) -> None:
-        assert stages.map_err(str.upper, Err("e")) == Err("E")
+        assert stages.map_err_step(str.upper)(Err("e")) == Err("E")
         ok = Ok(1)
-        assert stages.map_err(fail, ok) is ok
+        assert stages.map_err_step(fail)(ok) is ok
 
     def test_and_then_ok(self) -> None:
         assert stages.and_then_ok(lambda v: Err(v + 1), Ok(1)) == Err(2)
@@ -66,22 +78,22 @@ class TestResultPlumbing:
         assert stages.and_then_ok(fail, err) is err
 
     def test_keep_ok(self) -> None:
-        assert stages.keep_ok(lambda v: v > 0, Ok(1)) is True
-        assert stages.keep_ok(lambda v: v > 0, Ok(0)) is False
-        assert stages.keep_ok(lambda v: "truthy", Ok(0)) is True
-        assert stages.keep_ok(fail, Err("e")) is True
+        assert stages.keep_ok_step(lambda v: v > 0)(Ok(1)) is True
+        assert stages.keep_ok_step(lambda v: v > 0)(Ok(0)) is False
+        assert stages.keep_ok_step(lambda v: "truthy")(Ok(0)) is True
+        assert stages.keep_ok_step(fail)(Err("e")) is True
 
     def test_inspect_err(self) -> None:
         seen: list[object] = []
         err, ok = Err("e"), Ok(1)
-        assert stages.inspect_err(seen.append, err) is err
-        assert stages.inspect_err(seen.append, ok) is ok
+        assert stages.inspect_err_step(seen.append)(err) is err
+        assert stages.inspect_err_step(seen.append)(ok) is ok
         assert seen == ["e"]
 
     @pytest.mark.parametrize("item", NOT_RESULTS, ids=repr)
     @pytest.mark.parametrize(
         "helper",
-        [stages.map_ok, stages.map_err, stages.and_then_ok, stages.keep_ok, stages.inspect_err],
+        [stages.map_ok, stages.and_then_ok, map_err, keep_ok, inspect_err],
         ids=lambda h: h.__name__,
     )
     def test_non_results_raise_naming_the_type(

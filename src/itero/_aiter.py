@@ -54,11 +54,11 @@ from ._pacing import Pacer
 from ._result import Err, Ok, Result
 from ._stages import and_then_ok as _and_then_ok
 from ._stages import err_error as _err_error
-from ._stages import inspect_err as _inspect_err
+from ._stages import inspect_err_step as _inspect_err_step
 from ._stages import is_err as _is_err
 from ._stages import is_ok as _is_ok
-from ._stages import keep_ok as _keep_ok
-from ._stages import map_err as _map_err
+from ._stages import keep_ok_step as _keep_ok_step
+from ._stages import map_err_step as _map_err_step
 from ._stages import map_ok as _map_ok
 from ._stages import ok_value as _ok_value
 from ._window import Window
@@ -1036,7 +1036,7 @@ class AsyncIter(Generic[T_co]):
         it = self._iter_only()
         if it is not None:
             return self._sync_then("map_err", it.map_err(f))
-        return self._op("map_err", "map", False, partial(_map_err, f))
+        return self._op("map_err", "map", False, _map_err_step(f))
 
     def and_then_ok(
         self: AsyncIter[Ok[T] | Err[E]], f: Callable[[T], Ok[U] | Err[E]], /
@@ -1065,7 +1065,7 @@ class AsyncIter(Generic[T_co]):
         it = self._iter_only()
         if it is not None:
             return self._sync_then("filter_ok", it.filter_ok(pred))
-        return self._op("filter_ok", "filter", False, partial(_keep_ok, pred))
+        return self._op("filter_ok", "filter", False, _keep_ok_step(pred))
 
     def inspect_err(
         self: AsyncIter[Ok[T] | Err[E]], f: Callable[[E], object], /
@@ -1080,7 +1080,7 @@ class AsyncIter(Generic[T_co]):
         it = self._iter_only()
         if it is not None:
             return self._sync_then("inspect_err", it.inspect_err(f))
-        return self._op("inspect_err", "map", False, partial(_inspect_err, f))
+        return self._op("inspect_err", "map", False, _inspect_err_step(f))
 
     def oks(self: AsyncIter[Ok[T] | Err[Any]]) -> AsyncIter[T]:
         """Yield the values of the ``Ok`` items, dropping every ``Err``.

@@ -6,26 +6,32 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator
-from operator import length_hint
-from typing import Any, cast
+from typing import Any
 
 _MAXSIZE = sys.maxsize
 
 
 #
 # A hint node is None (nothing known: 0 or more items) or a tuple whose first field is its kind:
-#   ("e", iterator, base)        a source whose iterator's length_hint is exact; ``base`` is the
-#                                builtin container iterated while only the stages pulled (touch)
+#   ("e", iterator, owner)       a source whose iterator's length_hint is exact; ``owner`` is not
+#                                None while only this pipeline pulls from the iterator (it was
+#                                made here from a builtin container and never handed out or
+#                                borrowed: see ``touch``)
 #   ("inf",)                     an endless producer (count, repeat, repeat_with)
 #   ("f", upstream, extra)       a stage that drops items (filter, take_while, dedup, ...) and may
 #                                hold ``extra`` items back (groupby-based stages hold one)
-#   (kind, upstream, arg, start) a one-input stage that counts (see unary and _progress):
+#   (kind, upstream, arg, start, own)  a one-input stage that counts (see unary and _progress):
 #                                "t" take(arg), "s" skip(arg), "step" step_by(arg), "win"
 #                                windows(arg), "div" chunks(arg), "isp" intersperse, "pk" peekable
-#   ("sum", parts, slack)        chain, interleave, merge (merge holds up to ``slack`` items)
+#   ("sum", parts, slack[, starts])  chain, interleave, merge (merge holds up to ``slack`` items)
 #   ("min", parts), ("max", parts)  zip, zip_longest
 # A stage that keeps the count (map, enumerate, inspect, fuse, map_ok, ...) shares its
 # upstream's node; a stage whose count is unknowable (flatten, flat_map, cycle) has None.
+#
+# What users get (issue 9): exact hints before the first pull, and correct bounds always; a
+# counting stage stays exact while it pulls only if its source is owned (see ``_progress``).
+# Pulling through ``next()`` costs nothing here: a counting stage measures its upstream when it
+# is built, not from the container's size.
 
 EMPTY_DICT: dict[object, object] = {}
 EXACT_SAMPLES: tuple[Iterable[object], ...] = (
@@ -47,8 +53,8 @@ UNKNOWN_LENGTH: int = NotImplemented
 
 
 def source_hint(it: Iterator[Any], source: object = None) -> Any:
-    """The hint node of a source iterator: exact when its type knows its size, with the
-    container as its base when ``it`` is fresh from a builtin container (see ``touch``)."""
+    """The hint node of a source iterator: exact when its type knows its size, owned when
+    ``it`` is fresh from a builtin container (nobody else holds it)."""
     if it.__class__ not in EXACT:
         return None
     fresh = source is not None and it is not source and source.__class__ in PLAIN_SOURCES
@@ -56,14 +62,8 @@ def source_hint(it: Iterator[Any], source: object = None) -> Any:
 
 
 def touch(hint: Any) -> Any:
-    """The hint after the iterator was handed out or pulled outside the pipeline's stages.
-
-    An exact node ``("e", iterator, base)`` keeps ``base`` (the container iterated) only while
-    every pull from the iterator was made by the stages built on it: then ``len(base)`` minus
-    the items left counts exactly what those stages pulled, for free. Once the iterator is
-    handed out (``__iter__``), pulled directly (``next``) or shared (``by_ref``), the base is
-    dropped and take/skip/... measure the items left when they are built instead.
-    """
+    """The hint after the iterator was handed out (``__iter__``) or shared (``by_ref``): no
+    longer owned, so stages built on it give bounds, not exact counts, once they pulled."""
     if hint is not None and hint[0] == "e" and hint[2] is not None:
         return ("e", hint[1], None)
     return hint
@@ -78,52 +78,49 @@ def filtered(node: Any, extra: int) -> Any:
     return ("f", node, extra)
 
 
-FROM_BASE: Any = object()
-"""A take/skip/windows ``start``: count it later from the size of the container iterated."""
-
-
-def start_of(hint: Any) -> Any:
+def start_of(hint: Any) -> int | None:
     """At build time, what a counting node (take, skip, windows, ...) keeps to know later how
-    many items it pulled: nothing to measure over an untouched container (``FROM_BASE``);
-    the items left now over another exact upstream; None otherwise."""
+    many items it pulled: the items left now over an exact upstream; None otherwise."""
     if hint is None or hint[0] != "e":
         return None
-    if hint[2] is not None:
-        return FROM_BASE
-    try:
-        return length_hint(hint[1])
-    except OverflowError:  # a range longer than sys.maxsize
-        return None
+    start: int = hint[1].__length_hint__()  # every type in EXACT has it (and it never raises)
+    return None if start > _MAXSIZE else start
 
 
 def unary(kind: str, upstream: Any, arg: Any) -> Any:
-    """The hint node ``(kind, upstream, arg, start)`` of a one-input stage; None (unknown)
-    over an unknown upstream."""
+    """The hint node ``(kind, upstream, arg, start, own)`` of a one-input stage; None
+    (unknown) over an unknown upstream."""
     if upstream is None:
         return None
-    return (kind, upstream, arg, start_of(upstream))
+    start = start_of(upstream)
+    return (kind, upstream, arg, start, start is not None and upstream[2] is not None)
+
+
+def merged(parts: list[Any], slack: int) -> Any:
+    """The hint node of merge: ``slack`` items may wait in it once it has pulled; the items
+    left in each part at build time tell whether it has (see ``bounds``)."""
+    starts = tuple(start_of(part) for part in parts)
+    return ("sum", tuple(parts), slack, starts)
 
 
 def _progress(node: Any, lo: int, hi: int | None) -> tuple[int, bool] | None:
     """``(pulled, exact)``: how many items a counting node's exact upstream gave since the
-    node was built, and whether that is exactly the node's own pulls (untouched container)
-    or only an upper bound on them (others may share the upstream). None when unknown."""
+    node was built, and whether that is exactly the node's own pulls (an owned source) or
+    only an upper bound on them (others may share the upstream). None when unknown."""
     start = node[3]
     if start is None or lo != hi:
         return None
-    if start is FROM_BASE:
-        return (max(0, len(node[1][2]) - lo), True)
-    return (cast(int, start) - lo, False)
+    return (start - lo, node[4])
 
 
-def _fresh(node: Any) -> bool:
-    """Whether ``node`` is an untouched container source nothing was pulled from yet."""
-    if node is None or node[0] != "e" or node[2] is None:
-        return False
-    try:
-        return len(node[2]) == length_hint(node[1])
-    except OverflowError:  # a range longer than sys.maxsize
-        return False
+def _untouched(parts: tuple[Any, ...], starts: tuple[int | None, ...]) -> bool:
+    """Whether nothing was pulled from any of ``parts`` since ``starts`` were measured."""
+    for part, start in zip(parts, starts, strict=True):
+        if start is None:
+            return False
+        if part[1].__length_hint__() != start:
+            return False
+    return True
 
 
 def bounds(node: Any) -> tuple[int, int | None]:
@@ -135,9 +132,8 @@ def bounds(node: Any) -> tuple[int, int | None]:
         return (0, None)
     kind = node[0]
     if kind == "e":
-        try:
-            n = length_hint(node[1])
-        except OverflowError:  # a range longer than sys.maxsize
+        n: int = node[1].__length_hint__()
+        if n > _MAXSIZE:  # a range longer than sys.maxsize: endless, as in Rust
             return (_MAXSIZE, None)
         return (n, n)
     if kind == "inf":
@@ -147,9 +143,9 @@ def bounds(node: Any) -> tuple[int, int | None]:
         los: list[int] = []
         his: list[int | None] = []
         for part in parts:  # a loop, not a comprehension: no extra frame per level
-            lo, hi = bounds(part)
-            los.append(lo)
-            his.append(hi)
+            part_lo, part_hi = bounds(part)
+            los.append(part_lo)
+            his.append(part_hi)
         known = [h for h in his if h is not None]
         all_known = len(known) == len(his)
         if kind == "min":  # zip
@@ -158,21 +154,28 @@ def bounds(node: Any) -> tuple[int, int | None]:
             return (max(los, default=0), max(known, default=0) if all_known else None)
         # chain, interleave, merge (which holds one item per input once started)
         slack = node[2]
-        if slack and all(_fresh(part) for part in parts):  # nothing pulled, nothing held
+        if slack and _untouched(parts, node[3]):  # nothing pulled, nothing held
             slack = 0
         return (min(sum(los), _MAXSIZE), sum(known) + slack if all_known else None)
-    lo, hi = bounds(node[1])
+    up = node[1]
+    hi: int | None
+    if up is not None and up[0] == "e":  # the common upstream, without a recursive call
+        lo = hi = up[1].__length_hint__()
+        if lo > _MAXSIZE:  # a range longer than sys.maxsize: endless, as in Rust
+            lo, hi = _MAXSIZE, None
+    else:
+        lo, hi = bounds(up)
     if kind == "f":  # keeps some items: (0, hi + items held back)
         return (0, None if hi is None else hi + node[2])
     if kind == "t":  # take(n)
         n = node[2]
-        upper = n if hi is None else min(n, hi)
-        progress = _progress(node, lo, hi)
-        if progress is None:
+        upper = n if hi is None or n < hi else hi
+        start = node[3]  # _progress, inlined: size_hint() of a take is a hot path
+        if start is None or lo != hi:
             return (0, upper)
-        pulled, exact = progress
-        lower = max(0, min(n - pulled, lo))
-        return (lower, lower) if exact else (min(lower, upper), upper)
+        left = n - (start - lo)  # n minus the items pulled since the take was built
+        lower = 0 if left < 0 else left if left < lo else lo
+        return (lower, lower) if node[4] else (min(lower, upper), upper)
     if kind == "s":  # skip(n)
         n = node[2]
         lower = lo if lo == _MAXSIZE else max(0, lo - n)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from functools import cmp_to_key, partial, reduce
+from functools import partial, reduce
 from heapq import merge as _heap_merge
 from itertools import (
     chain as _chain,
@@ -38,10 +38,10 @@ from itertools import (
     repeat as _repeat,
 )
 from math import prod
-from operator import itemgetter, le
+from operator import attrgetter, itemgetter, lt
 from time import monotonic as _monotonic
 from time import sleep as _sleep
-from types import TracebackType
+from types import GeneratorType, TracebackType
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -63,7 +63,7 @@ from ._drivers import batches as _batches
 from ._drivers import paced as _paced
 from ._errors import MovedError, PipelineTooDeepError
 from ._hints import (
-    FROM_BASE as _FROM_BASE,
+    EXACT as _EXACT,
 )
 from ._hints import (
     INFINITE as _INFINITE,
@@ -84,13 +84,10 @@ from ._hints import (
     filtered as _filtered,
 )
 from ._hints import (
+    merged as _merged,
+)
+from ._hints import (
     source_hint as _source_hint,
-)
-from ._hints import (
-    start_of as _start,
-)
-from ._hints import (
-    touch as _touch,
 )
 from ._hints import (
     unary as _unary,
@@ -99,31 +96,28 @@ from ._option import Nothing, Option, Some
 from ._pacing import Pacer
 from ._result import Err, Ok
 from ._stages import (
-    END as _END,
-)
-from ._stages import (
     Kinds as _Kinds,
 )
 from ._stages import (
     and_then_ok as _and_then_ok,
 )
 from ._stages import (
+    differ as _differ,
+)
+from ._stages import (
     err_error as _err_error,
 )
 from ._stages import (
-    first_difference as _first_difference,
+    inspect_err_step as _inspect_err_step,
 )
 from ._stages import (
-    inspect_err as _inspect_err,
-)
-from ._stages import (
-    keep_ok as _keep_ok,
+    keep_ok_step as _keep_ok_step,
 )
 from ._stages import (
     key_and_list as _key_and_list,
 )
 from ._stages import (
-    map_err as _map_err,
+    map_err_step as _map_err_step,
 )
 from ._stages import (
     map_ok as _map_ok,
@@ -203,6 +197,7 @@ _ProdT = TypeVar("_ProdT", bound=_SupportsProd)
 
 _new: Any = object.__new__
 _MAXSIZE = sys.maxsize
+_NOTHING: Nothing = Nothing()
 
 MAX_DEPTH = 512
 """The deepest pipeline (number of chained stages) that may be built.
@@ -217,6 +212,18 @@ about two recursion units each against Python's limit (1,000 by default), so eac
 
 _PY = 2
 """The depth cost of a stage written in Python (see ``MAX_DEPTH``)."""
+
+_FUSED: frozenset[type] = frozenset((*_EXACT, GeneratorType, _chain))
+"""Iterator types that stop for good at their first end (``fuse()`` adds nothing to them)."""
+
+_SEQUENCES = (list, tuple)
+"""Containers that ``list()`` and ``str.join`` read without iterating (see ``_untouched``)."""
+
+_COUNTABLE: frozenset[type] = frozenset((list, tuple, range, str, bytes))
+"""Containers whose iterator's ``__length_hint__`` is what iterating it would count."""
+
+_TEE_WINDOWS = 16
+"""``windows(n)`` up to this ``n`` zips ``n`` tee copies; above it, one deque (see windows)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -255,6 +262,10 @@ _MOVED_MAP = _moved("map")
 _MOVED_FILTER = _moved("filter")
 _MOVED_TAKE = _moved("take")
 _MOVED_COLLECT = _moved("collect")
+_MOVED_MAX = _moved("max")
+_MOVED_MIN = _moved("min")
+_MOVED_COUNT = _moved("count")
+_MOVED_LAST = _moved("last")
 _MOVED_LOOP = _Moved("__iter__")
 _MOVED_LOOP.message = (
     "this Iter was moved into a for loop / iter(); loop over .by_ref() to keep using it"
@@ -426,7 +437,6 @@ class Iter(Generic[T_co]):
         it = self._it
         if it.__class__ is _Moved:
             _raise_moved(it)
-        self._hint = _touch(self._hint)
         return it
 
     def _check_usable(self) -> None:
@@ -498,17 +508,25 @@ class Iter(Generic[T_co]):
         self._it = _MOVED_LOOP
         return it
 
-    def __next__(self) -> T_co:
-        """Return the next item or raise ``StopIteration`` (Python's protocol). Does not move.
+    if TYPE_CHECKING:
 
-        >>> next(Iter([7]))
-        7
-        """
-        h = self._hint
-        if h is not None and h[0] == "e" and h[2] is not None:
-            self._hint = ("e", h[1], None)  # pulled directly: see _touch
-        x: T_co = next(self._it)
-        return x
+        def __next__(self) -> T_co:
+            """Return the next item or raise ``StopIteration`` (Python's protocol)."""
+            ...
+
+    else:
+        # ``next(it)`` at C speed: the property returns the iterator's own bound ``__next__``
+        # (``attrgetter`` and ``property`` are C), which Python then calls; no Python frame.
+        # A moved Iter's iterator is a ``_Moved``, whose ``__next__`` raises MovedError.
+        __next__ = property(
+            attrgetter("_it.__next__"),
+            doc="""Return the next item or raise ``StopIteration`` (Python's protocol). Does not
+            move.
+
+            >>> next(Iter([7]))
+            7
+            """,
+        )
 
     def next(self) -> Option[T_co]:
         """Return ``Some(next item)``, or ``Nothing()`` once exhausted (and every time after).
@@ -520,12 +538,11 @@ class Iter(Generic[T_co]):
         >>> it.next(), it.next(), it.next()
         (Some(1), Nothing(), Nothing())
         """
-        h = self._hint
-        if h is not None and h[0] == "e" and h[2] is not None:
-            self._hint = ("e", h[1], None)  # pulled directly: see _touch
         for x in self._it:
-            return Some(x)
-        return Nothing()
+            some: Some[T_co] = _new(Some)  # Some(x) without its __init__ frame
+            some._value = x
+            return some
+        return _NOTHING
 
     def size_hint(self) -> tuple[int, Option[int]]:
         """Return ``(lower, upper)`` bounds on the number of items left; consumes nothing.
@@ -541,12 +558,25 @@ class Iter(Generic[T_co]):
         >>> Iter(x for x in "ab").size_hint()
         (0, Nothing())
         """
-        self._check_usable()
-        try:
-            lo, hi = _bounds(self._hint)
-        except (RecursionError, OverflowError):  # see _bounds: give the trivial bound
-            return (0, Nothing())
-        return (lo, Nothing() if hi is None else Some(hi))
+        if self._it.__class__ is _Moved:
+            _raise_moved(self._it)
+        h = self._hint
+        hi: int | None
+        if h is not None and h[0] == "e":  # an exact source under stages that keep the count
+            lo: int = h[1].__length_hint__()  # (every type in _hints.EXACT has the method)
+            hi = lo
+            if lo > _MAXSIZE:  # a range longer than sys.maxsize: endless, as in Rust
+                return (_MAXSIZE, _NOTHING)
+        else:
+            try:
+                lo, hi = _bounds(h)
+            except (RecursionError, OverflowError):  # see _bounds: give the trivial bound
+                return (0, _NOTHING)
+            if hi is None:
+                return (lo, _NOTHING)
+        upper: Some[int] = _new(Some)  # Some(hi) without its __init__ frame
+        upper._value = hi
+        return (lo, upper)
 
     def __length_hint__(self) -> int:
         """The exact number of items left, when it is known (``operator.length_hint``).
@@ -793,7 +823,7 @@ class Iter(Generic[T_co]):
         if key is not None:
             check_callable(key, "key")
         its, closes, depth, hints = self._join(others, "merge", _PY)
-        return _wrap(_heap_merge(*its, key=key), closes, depth, ("sum", tuple(hints), len(its)))
+        return _wrap(_heap_merge(*its, key=key), closes, depth, _merged(hints, len(its)))
 
     def cycle(self) -> Iter[T_co]:
         """Repeat the items forever (an empty ``Iter`` stays empty).
@@ -818,7 +848,8 @@ class Iter(Generic[T_co]):
         if not isinstance(self, Peekable) and hasattr(it, "__copy__"):
             it = _chain(it)  # never share a buffer with a tee object we do not own
         hint = _unary("pk", self._hint, None)
-        return _wrap_peekable(tee(it, 1)[0], self._close, self._depth + 1, hint)
+        # Until something is peeked the Peekable iterates ``it`` itself (see Peekable).
+        return _wrap_peekable(it, self._close, self._depth + 1, hint)
 
     def fuse(self) -> Iter[T_co]:
         """Stop for good at the first end, even if the source would yield again.
@@ -837,7 +868,10 @@ class Iter(Generic[T_co]):
         >>> it.next(), it.next(), it.next()
         (Some(1), Nothing(), Nothing())
         """
-        return self._then(_chain(self._stage("fuse")), self._hint)
+        it = self._stage("fuse")
+        if it.__class__ not in _FUSED:  # builtin containers' iterators already stop for good
+            it = _chain(it)  # chain drops its input at the first end
+        return self._then(it, self._hint)
 
     def by_ref(self) -> Self:
         """Borrow this ``Iter``: a new ``Iter`` over the same items that does not move it.
@@ -851,8 +885,13 @@ class Iter(Generic[T_co]):
         >>> it.collect()
         [3, 4]
         """
-        it = self._borrow()
-        new: Self = _new(type(self))
+        it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
+        h = self._hint
+        if h is not None and h[0] == "e" and h[2] is not None:
+            self._hint = ("e", h[1], None)  # shared from now on: see _hints.touch
+        new: Self = _new(self.__class__)
         new._it = it
         new._close = ()
         new._depth = self._depth
@@ -1017,9 +1056,13 @@ class Iter(Generic[T_co]):
         if d > MAX_DEPTH:
             raise _too_deep()
         hint = self._hint
-        start = None  # _start(hint), inlined
+        start = None  # _hints.unary, inlined (and over an unknown upstream: at most n items)
+        own = False
         if hint is not None and hint[0] == "e":
-            start = _FROM_BASE if hint[2] is not None else _start(hint)
+            # The method, not operator.length_hint (2.5x the cost); a range longer than
+            # sys.maxsize gives a start that _hints.bounds never uses (it is endless there).
+            start = hint[1].__length_hint__()
+            own = hint[2] is not None
         new: Iter[T_co] = _new(Iter)
         try:
             new._it = islice(it, n)
@@ -1027,7 +1070,7 @@ class Iter(Generic[T_co]):
             new._it = islice(it, _MAXSIZE)
         new._close = self._close
         new._depth = d
-        new._hint = ("t", hint, n, start)  # also over an unknown upstream: at most n items
+        new._hint = ("t", hint, n, start, own)
         self._it = _MOVED_TAKE
         return new
 
@@ -1099,7 +1142,7 @@ class Iter(Generic[T_co]):
     def windows(self, n: int) -> Iter[tuple[T_co, ...]]:
         """Yield every run of ``n`` consecutive items as a tuple (only full windows).
 
-        Memory: ``n`` items.
+        Memory: ``n`` items (the last window), however large ``n`` is.
 
         Raises:
             ValueError: if ``n`` is less than 1.
@@ -1110,9 +1153,22 @@ class Iter(Generic[T_co]):
         []
         """
         check_count(n, "n", 1)
-        copies = tee(self._stage("windows"), n)
-        shifted = [islice(c, i, None) if i else c for i, c in enumerate(copies)]
-        return self._then(zip(*shifted, strict=False), _unary("win", self._hint, n))
+        it = self._stage("windows")
+        if n <= _TEE_WINDOWS:
+            # n tee copies zipped, copy i advanced by i items when the first window is asked
+            # for (islice(c, i, i) yields nothing): C speed, nothing pulled before that.
+            copies = tee(it, n)
+            primers = [islice(c, i, i) for i, c in enumerate(copies) if i]
+            windows = _chain(*primers, zip(*copies, strict=False))
+        else:
+            # One deque of the last n items (its blocks grow with the items seen, not with n):
+            # fill n - 1 items lazily, then per item append it and snapshot the window.
+            n = min(n, _MAXSIZE)  # no source yields more than sys.maxsize items in practice
+            window: deque[Any] = deque(maxlen=n)
+            fill: Iterator[Any] = filter(None, map(window.append, islice(it, n - 1)))
+            snapshots = zip(map(window.append, it), map(tuple, _repeat(window)), strict=False)
+            windows = _chain(fill, map(itemgetter(1), snapshots))
+        return self._then(windows, _unary("win", self._hint, n))
 
     def chunk_by(self, key: Callable[[T_co], K], /) -> Iter[tuple[K, list[T_co]]]:
         """Yield ``(key, items)`` for each run of consecutive items with equal keys.
@@ -1193,7 +1249,7 @@ class Iter(Generic[T_co]):
         [Ok(1), Err('X')]
         """
         check_callable(f, "f")
-        return self._then(map(partial(_map_err, f), self._stage("map_err")), self._hint)
+        return self._then(map(_map_err_step(f), self._stage("map_err")), self._hint)
 
     def and_then_ok(
         self: Iter[Ok[T] | Err[E]], f: Callable[[T], Ok[U] | Err[E]], /
@@ -1218,7 +1274,7 @@ class Iter(Generic[T_co]):
         [Ok(2), Err('x')]
         """
         check_callable(pred, "pred")
-        it = filter(partial(_keep_ok, pred), self._stage("filter_ok"))
+        it = filter(_keep_ok_step(pred), self._stage("filter_ok"))
         return self._then(it, _filtered(self._hint, 0))
 
     def inspect_err(
@@ -1231,7 +1287,7 @@ class Iter(Generic[T_co]):
         [Ok(1), Err('x')]
         """
         check_callable(f, "f")
-        return self._then(map(partial(_inspect_err, f), self._stage("inspect_err")), self._hint)
+        return self._then(map(_inspect_err_step(f), self._stage("inspect_err")), self._hint)
 
     def oks(self: Iter[Ok[T] | Err[Any]]) -> Iter[T]:
         """Yield the values of the ``Ok`` items, dropping every ``Err`` (explicitly).
@@ -1313,6 +1369,11 @@ class Iter(Generic[T_co]):
             _raise_moved(it)
         if factory is list:
             self._it = _MOVED_COLLECT
+            h = self._hint
+            if h is not None and h[0] == "e" and h[1] is it:  # straight from the source
+                base = _untouched(self, it)
+                if base is not None:
+                    return list(base)
             return list(it)
         check_callable(factory, "factory")
         self._it = _MOVED_COLLECT
@@ -1326,7 +1387,9 @@ class Iter(Generic[T_co]):
         2
         """
         check_callable(f, "f")
-        deque(map(f, self._consume("for_each")), maxlen=0)
+        # A loop, not deque(map(f, ...)): CPython 3.11 calls a Python function faster inline.
+        for x in self._consume("for_each"):
+            f(x)
 
     def fold(self, init: A, f: Callable[[A, T_co], A], /) -> A:
         """Combine the items left to right: ``f(...f(f(init, x0), x1)..., xn)``.
@@ -1394,9 +1457,9 @@ class Iter(Generic[T_co]):
         for x in self._borrow():
             r = f(x)
             kind = r.__class__
-            if kind is Err or kind is Nothing:
-                return r
             if kind is not Ok and kind is not Some:
+                if kind is Err or kind is Nothing:
+                    return r
                 raise TypeError(f"f must return an Ok/Err or a Some/Nothing, got {kind.__name__}")
         return Some(None) if kind is Some else Ok(None)
 
@@ -1420,8 +1483,20 @@ class Iter(Generic[T_co]):
         >>> Iter(range(5)).filter(lambda x: x % 2).count()
         2
         """
+        it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
+        self._it = _MOVED_COUNT
+        h = self._hint
+        if h is not None and h[0] == "e" and h[1] is it and h[2].__class__ in _COUNTABLE:
+            # A list, tuple, range, str or bytes that only this (now moved) Iter iterates:
+            # nobody can see whether its items were pulled, so counting them is reading its
+            # length (not for dicts and sets: iterating one that changed size raises).
+            exact: Any = it  # an iterator type of _hints.EXACT, all with __length_hint__
+            n: int = exact.__length_hint__()
+            return n
         # All C, constant memory: one 1 per item (each item wrapped in a truthy 1-tuple).
-        return sum(compress(_repeat(1), zip(self._consume("count"))))
+        return sum(compress(_repeat(1), zip(it)))
 
     def sum(self: Iter[_SumT]) -> _SumT | Literal[0]:
         """Add the items (``0`` for an empty ``Iter``), as the builtin ``sum``.
@@ -1445,19 +1520,45 @@ class Iter(Generic[T_co]):
         >>> Iter([3, 1, 2]).min()
         Some(1)
         """
-        x = min(self._consume("min"), default=_END)
-        return Nothing() if x is _END else Some(x)
+        it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
+        self._it = _MOVED_MIN
+        # A loop, as in max(): min(it, default=...) parses its keyword for ~0.3 µs per call.
+        for best in it:
+            for x in it:
+                if x < best:
+                    best = x
+            some: Some[SupportsRichComparisonT] = _new(Some)
+            some._value = best
+            return some
+        return _NOTHING
 
     def max(self: Iter[SupportsRichComparisonT]) -> Option[SupportsRichComparisonT]:
         """Return the largest item (the *last* one among equals, as Rust), or ``Nothing()``.
+
+        Compares with ``<`` only (an item replaces the best unless it is ``<`` it), as
+        ``sorted()`` does, so items that define only ``__lt__`` work.
 
         >>> Iter([1, 3, 2]).max()
         Some(3)
         >>> Iter([(1, "a"), (1, "b")]).max_by_key(lambda p: p[0])
         Some((1, 'b'))
         """
-        best = max(zip(self._consume("max"), _count()), default=None)
-        return Nothing() if best is None else Some(best[0])
+        it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
+        self._it = _MOVED_MAX
+        # A plain loop: the builtin max() keeps the first of equal items, and making it keep
+        # the last (a counter per item) costs more than this loop.
+        for best in it:
+            for x in it:
+                if not x < best:
+                    best = x
+            some: Some[SupportsRichComparisonT] = _new(Some)
+            some._value = best
+            return some
+        return _NOTHING
 
     def min_by(self, compare: Callable[[T_co, T_co], int], /) -> Option[T_co]:
         """Return the smallest item by ``compare(a, b)`` (negative, zero, positive); the
@@ -1467,8 +1568,16 @@ class Iter(Generic[T_co]):
         Some('a')
         """
         check_callable(compare, "compare")
-        best = min(map(cmp_to_key(compare), self._consume("min_by")), default=None)
-        return Nothing() if best is None else Some(cast(Any, best).obj)
+        it = self._consume("min_by")
+        for best in it:
+            try:
+                for x in it:
+                    if compare(best, x) > 0:  # Rust: the earlier item wins unless greater
+                        best = x
+            except StopIteration:  # from compare: ends the input, as everywhere in Iter
+                pass
+            return Some(best)
+        return _NOTHING
 
     def max_by(self, compare: Callable[[T_co, T_co], int], /) -> Option[T_co]:
         """Return the largest item by ``compare(a, b)``; the last one among equals.
@@ -1477,9 +1586,16 @@ class Iter(Generic[T_co]):
         Some('cc')
         """
         check_callable(compare, "compare")
-        keyed = zip(map(cmp_to_key(compare), self._consume("max_by")), _count())
-        best = max(keyed, default=None)
-        return Nothing() if best is None else Some(cast(Any, best[0]).obj)
+        it = self._consume("max_by")
+        for best in it:
+            try:
+                for x in it:
+                    if compare(best, x) <= 0:  # Rust: the later item wins unless it is less
+                        best = x
+            except StopIteration:  # from compare: ends the input, as everywhere in Iter
+                pass
+            return Some(best)
+        return _NOTHING
 
     def min_by_key(self, key: Callable[[T_co], SupportsRichComparison], /) -> Option[T_co]:
         """Return the item with the smallest ``key(item)``; the first one among equals.
@@ -1488,8 +1604,22 @@ class Iter(Generic[T_co]):
         Some('a')
         """
         check_callable(key, "key")
-        x = min(self._consume("min_by_key"), key=key, default=_END)
-        return Nothing() if x is _END else Some(x)
+        it = self._consume("min_by_key")
+        # A loop (as in max_by_key): a key function called inline costs less than from min().
+        for best in it:
+            try:
+                best_key: Any = key(best)
+            except StopIteration:  # from key: ends the input, as everywhere in Iter
+                return _NOTHING
+            try:
+                for x in it:
+                    k = key(x)
+                    if k < best_key:  # ``<`` only; the earlier item wins ties
+                        best, best_key = x, k
+            except StopIteration:
+                pass
+            return Some(best)
+        return _NOTHING
 
     def max_by_key(self, key: Callable[[T_co], SupportsRichComparison], /) -> Option[T_co]:
         """Return the item with the largest ``key(item)``; the last one among equals.
@@ -1498,9 +1628,21 @@ class Iter(Generic[T_co]):
         Some('cc')
         """
         check_callable(key, "key")
-        a, b = tee(self._consume("max_by_key"))
-        best = max(zip(map(key, a), _count(), b), default=None)
-        return Nothing() if best is None else Some(best[2])
+        it = self._consume("max_by_key")
+        for best in it:
+            try:
+                best_key: Any = key(best)
+            except StopIteration:  # from key: ends the input, as everywhere in Iter
+                return _NOTHING
+            try:
+                for x in it:
+                    k = key(x)
+                    if not k < best_key:  # ``<`` only; the later item wins ties
+                        best, best_key = x, k
+            except StopIteration:
+                pass
+            return Some(best)
+        return _NOTHING
 
     def last(self) -> Option[T_co]:
         """Consume every item and return the last one, or ``Nothing()``.
@@ -1508,8 +1650,22 @@ class Iter(Generic[T_co]):
         >>> Iter([1, 2, 3]).last()
         Some(3)
         """
-        tail = deque(self._consume("last"), maxlen=1)
-        return Some(tail[0]) if tail else Nothing()
+        it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
+        self._it = _MOVED_LAST
+        h = self._hint
+        tail: Any
+        if h is not None and h[0] == "e" and h[1] is it:  # straight from the source
+            base = _untouched(self, it)
+            tail = deque(it, maxlen=1) if base is None else base[-1:]
+        else:
+            tail = deque(it, maxlen=1)
+        if not tail:
+            return _NOTHING
+        some: Some[T_co] = _new(Some)
+        some._value = tail[0]
+        return some
 
     def partition(self, pred: Callable[[T_co], object], /) -> tuple[list[T_co], list[T_co]]:
         """Split the items into ``(those where pred is true, the others)``.
@@ -1547,7 +1703,9 @@ class Iter(Generic[T_co]):
         """
         if not isinstance(cast(object, sep), str):
             raise TypeError(f"sep must be a str, got {type(sep).__name__}")
-        return sep.join(self._consume("join"))
+        it = self._consume("join")
+        base = _untouched(self, it)
+        return sep.join(it if base is None else base)
 
     def try_collect(self: Iter[Ok[T] | Err[E]]) -> Ok[list[T]] | Err[E]:
         """Collect the ``Ok`` values into ``Ok(list)``, or return the first ``Err``.
@@ -1560,11 +1718,10 @@ class Iter(Generic[T_co]):
         Err('boom')
         """
         out: list[T] = []
-        append = out.append
         for r in self._consume("try_collect"):
             cls = r.__class__
             if cls is Ok:
-                append(r._value)
+                out.append(r._value)  # faster than a saved bound append on CPython 3.11
             elif cls is Err:
                 err: Err[E] = r
                 return err
@@ -1601,8 +1758,12 @@ class Iter(Generic[T_co]):
         >>> it.any(lambda x: x == 2), it.collect()
         (True, [3, 4])
         """
-        check_callable(pred, "pred")
-        return any(map(pred, self._borrow()))
+        if not callable(pred):
+            check_callable(pred, "pred")
+        it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
+        return any(map(pred, it))
 
     def all(self, pred: Callable[[T_co], object], /) -> bool:
         """Return whether ``pred`` is true for every item; stops at the first false one.
@@ -1619,10 +1780,16 @@ class Iter(Generic[T_co]):
         >>> Iter([1, 2, 3]).find(lambda x: x > 1)
         Some(2)
         """
-        check_callable(pred, "pred")
-        for x in filter(pred, self._borrow()):
-            return Some(x)
-        return Nothing()
+        if not callable(pred):
+            check_callable(pred, "pred")
+        it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
+        for x in filter(pred, it):
+            some: Some[T_co] = _new(Some)
+            some._value = x
+            return some
+        return _NOTHING
 
     def find_map(self, f: Callable[[T_co], Option[U]], /) -> Option[U]:
         """Return the first ``Some`` that ``f`` returns, consuming up to its item.
@@ -1659,10 +1826,16 @@ class Iter(Generic[T_co]):
         >>> it.nth(1), it.next()
         (Some('b'), Some('c'))
         """
-        n = check_count(n, "n", 0)
-        for x in islice(self._borrow(), n, None):
-            return Some(x)
-        return Nothing()
+        if type(n) is not int or n < 0 or n > _MAXSIZE:
+            n = check_count(n, "n", 0)
+        it = self._it
+        if it.__class__ is _Moved:
+            _raise_moved(it)
+        for x in islice(it, n, None):
+            some: Some[T_co] = _new(Some)
+            some._value = x
+            return some
+        return _NOTHING
 
     # ----------------------------------------------------------------------------------------
     # consumers that compare (lexicographic, like Rust's Iterator::cmp family)
@@ -1674,7 +1847,7 @@ class Iter(Generic[T_co]):
         >>> Iter([1, 2]).eq([1, 2]), Iter([1, 2]).eq([1])
         (True, False)
         """
-        return _first_difference(self._consume("eq"), _other(other, "eq")) is None
+        return not _differ(self._consume("eq"), _other(other, "eq"))
 
     def ne(self, other: Iterable[object], /) -> bool:
         """Return whether the items differ from those of ``other`` (``not eq``).
@@ -1682,7 +1855,7 @@ class Iter(Generic[T_co]):
         >>> Iter([1, 2]).ne([1, 3])
         True
         """
-        return _first_difference(self._consume("ne"), _other(other, "ne")) is not None
+        return _differ(self._consume("ne"), _other(other, "ne"))
 
     def lt(self, other: Iterable[object], /) -> bool:
         """Return whether the items are lexicographically less than those of ``other``.
@@ -1731,14 +1904,17 @@ class Iter(Generic[T_co]):
         return cast("Literal[-1, 0, 1]", r)
 
     def is_sorted(self: Iter[SupportsRichComparison]) -> bool:
-        """Return whether every item is ``<=`` the next one.
+        """Return whether no item is ``<`` the one before it (each ``<=`` the next).
+
+        Compares with ``<`` only, as ``sorted()`` does, so items that define only ``__lt__``
+        work; stops at the first item out of order.
 
         >>> Iter([1, 2, 2, 5]).is_sorted(), Iter([2, 1]).is_sorted()
         (True, False)
         """
         a, b = tee(self._consume("is_sorted"))
         next(b, None)
-        return all(map(le, a, b))
+        return not any(map(lt, b, a))
 
     def is_sorted_by(self, compare: Callable[[T_co, T_co], object], /) -> bool:
         """Return whether ``compare(a, b)`` (meaning "a <= b") holds for every adjacent pair.
@@ -1752,7 +1928,9 @@ class Iter(Generic[T_co]):
         return all(map(compare, a, b))
 
     def is_sorted_by_key(self, key: Callable[[T_co], SupportsRichComparison], /) -> bool:
-        """Return whether the keys ``key(item)`` are sorted (each ``<=`` the next).
+        """Return whether the keys ``key(item)`` are sorted (no key ``<`` the one before it).
+
+        Compares keys with ``<`` only, as ``sorted(key=...)`` does.
 
         >>> Iter(["a", "bb", "cc"]).is_sorted_by_key(len)
         True
@@ -1760,7 +1938,7 @@ class Iter(Generic[T_co]):
         check_callable(key, "key")
         a, b = tee(map(key, self._consume("is_sorted_by_key")))
         next(b, None)
-        return all(map(le, a, b))
+        return not any(map(lt, b, a))
 
     # ----------------------------------------------------------------------------------------
     # data-scalable kit
@@ -1938,7 +2116,9 @@ class Peekable(Iter[T_co]):
     """An ``Iter`` that can look at its next item without consuming it (``Iter.peekable()``).
 
     The peeked item waits in a one-item buffer (an ``itertools.tee`` object), so every
-    ``Iter`` method works unchanged on a ``Peekable``.
+    ``Iter`` method works unchanged on a ``Peekable``. The buffer is set up by the first
+    ``peek``/``next_if``/``next_if_eq``/``by_ref``: a ``Peekable`` that is only iterated runs
+    at the speed of its upstream.
 
     >>> p = Peekable([1, 2, 3])
     >>> p.peek(), p.next_if(lambda x: x > 5), p.next_if_eq(1), p.collect()
@@ -1953,8 +2133,8 @@ class Peekable(Iter[T_co]):
         inner: Iter[T_co] = Iter(source)
         it = inner._it
         if hasattr(it, "__copy__"):
-            it = _chain(it)
-        self._it = tee(it, 1)[0]
+            it = _chain(it)  # never share a buffer with a tee object we do not own
+        self._it = it  # the buffer comes with the first peek (see _buffered)
         self._close = inner._close
         self._depth = inner._depth + 1
         self._hint = _unary("pk", inner._hint, None)
@@ -1966,9 +2146,14 @@ class Peekable(Iter[T_co]):
         >>> p.peek(), p.peek(), p.collect()
         (Some('a'), Some('a'), ['a', 'b'])
         """
-        for x in _fork(self._borrow()):
-            return Some(x)
-        return Nothing()
+        it: Any = self._it
+        if it.__class__ is not _TEE:
+            it = _buffered(self)
+        for x in it.__copy__():  # a fork of the tee: reading it fills the shared buffer
+            some: Some[T_co] = _new(Some)
+            some._value = x
+            return some
+        return _NOTHING
 
     def next_if(self, pred: Callable[[T_co], object], /) -> Option[T_co]:
         """Consume and return the next item if ``pred`` is true for it; else ``Nothing()``.
@@ -1978,7 +2163,7 @@ class Peekable(Iter[T_co]):
         (Some(1), Nothing(), [5])
         """
         check_callable(pred, "pred")
-        it = self._borrow()
+        it = _buffered(self)
         for x in _fork(it):
             if pred(x):
                 next(it)
@@ -1993,13 +2178,25 @@ class Peekable(Iter[T_co]):
         >>> p.next_if_eq("b"), p.next_if_eq("a"), p.collect()
         (Nothing(), Some('a'), ['b'])
         """
-        it = self._borrow()
+        it = _buffered(self)
         for x in _fork(it):
             if x == value:
                 next(it)
                 return Some(x)
             break
         return Nothing()
+
+    def by_ref(self) -> Self:
+        """Borrow this ``Peekable``: a ``Peekable`` over the same items sharing its peek buffer
+        (see ``Iter.by_ref``).
+
+        >>> p = Iter([1, 2, 3]).peekable()
+        >>> borrow = p.by_ref()
+        >>> borrow.peek(), p.next(), borrow.collect()
+        (Some(1), Some(1), [2, 3])
+        """
+        _buffered(self)  # the borrow and this Peekable must share the buffer
+        return super().by_ref()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2014,6 +2211,35 @@ def _wrap(it: Iterator[Any], close: tuple[Any, ...], depth: int, hint: Any) -> I
     new._depth = depth
     new._hint = hint
     return new
+
+
+def _untouched(moved: Iter[Any], it: Iterator[Any]) -> list[Any] | tuple[Any, ...] | None:
+    """The list or tuple that ``it`` (just moved out of ``moved``) iterates, when no item was
+    pulled from it yet and nobody else holds it: a consumer may then read the container itself
+    (``list(a_list)`` copies memory; iterating it costs per item). None otherwise."""
+    h = moved._hint
+    if h is not None and h[0] == "e" and h[1] is it:
+        base = h[2]
+        exact: Any = it  # an iterator type of _hints.EXACT, all with __length_hint__
+        if base.__class__ in _SEQUENCES and len(base) == exact.__length_hint__():
+            b: list[Any] | tuple[Any, ...] = base
+            return b
+    return None
+
+
+_TEE: type = type(tee((), 1)[0])
+
+
+def _buffered(peekable: Peekable[Any]) -> Iterator[Any]:
+    """The tee object of ``peekable``, made now if it has none yet: a Peekable iterates its
+    upstream directly until something is peeked or it is borrowed, then through a one-item
+    tee buffer (its upstream never is a tee object of someone else's: see Peekable)."""
+    it = peekable._it
+    if it.__class__ is not _TEE:
+        if it.__class__ is _Moved:
+            _raise_moved(it)
+        it = peekable._it = tee(it, 1)[0]
+    return it
 
 
 def _fork(tee_object: Iterator[Any]) -> Iterator[Any]:
