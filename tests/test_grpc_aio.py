@@ -32,7 +32,7 @@ from _grpc_inventory import (
     start_sync_server,
     wait_closed,
 )
-from itero import AsyncIter, Err, Ok, Page, Result
+from itero import AsyncIter, Err, Ok, Page, PageRecord, Result
 from itero.grpc import (
     DEFAULT_MAX_MESSAGE_BYTES,
     RpcFailure,
@@ -306,6 +306,21 @@ class TestAioFixStreaming:
         assert code == grpc.StatusCode.OK
         assert max(sent) <= DEFAULT_MAX_MESSAGE_BYTES
         assert sum(sent) == sum(framed_size(node(i)) for i in range(N_LARGE))
+
+    def test_on_page_records_each_message_as_the_sync_client_does(self) -> None:
+        async def main() -> tuple[int, list[PageRecord[object]], list[int]]:
+            async with aio_service(Settings(total=3000, max_message_bytes=4096)) as service:
+                records: list[PageRecord[object]] = []
+                call = service.stub.StreamNodes(StreamNodesRequest(), timeout=WAIT)
+                n = await aiter_stream(call, on_page=records.append, clock=lambda: 0.0).count()
+                return n, records, service.recorder.sent_sizes
+
+        n, records, sent = run(main)
+        assert n == 3000
+        assert [r.number for r in records] == list(range(1, len(sent) + 1))
+        assert [r.nbytes for r in records] == sent
+        assert sum(r.items for r in records) == 3000
+        assert all(r.elapsed == 0.0 and r.token is None for r in records)
 
     def test_filtered_items_and_results_mode(self) -> None:
         async def main() -> tuple[list[Node], list[Result[Node, RpcFailure]]]:

@@ -11,6 +11,7 @@ import gc
 import itertools
 import tracemalloc
 from collections.abc import Iterator
+from typing import Any
 
 import grpc
 import inventory_pb2_grpc
@@ -31,7 +32,15 @@ from _grpc_inventory import (
     node,
     start_sync_server,
 )
-from itero import Err, ItemTooLargeError, Ok, PageItemTooLargeError, batched_by_size
+from itero import (
+    Err,
+    ItemTooLargeError,
+    Ok,
+    PageItemTooLargeError,
+    PageRecord,
+    Some,
+    batched_by_size,
+)
 from itero.grpc import (
     DEFAULT_MAX_MESSAGE_BYTES,
     RpcFailure,
@@ -150,6 +159,31 @@ class TestFixStreaming:
         service.settings.max_message_bytes = 4096
         call = service.stub.StreamNodes(StreamNodesRequest(kind="switch"), timeout=WAIT)
         assert iter_stream(call).collect() == [n for n in nodes(3000) if n.kind == "switch"]
+
+    def test_on_page_records_each_message_as_it_arrives(self, service: Service) -> None:
+        service.settings.total = 3000
+        service.settings.max_message_bytes = 4096
+        records: list[PageRecord[Any]] = []
+        ticks = itertools.count()
+        call = service.stub.StreamNodes(StreamNodesRequest(), timeout=WAIT)
+        got = iter_stream(call, on_page=records.append, clock=lambda: float(next(ticks)))
+        first = got.next()
+        assert first == Some(node(0)) and len(records) == 1  # the record comes with its message
+        rest = got.collect()
+        assert 1 + len(rest) == 3000
+        assert [r.number for r in records] == list(range(1, len(records) + 1))
+        assert sum(r.items for r in records) == 3000
+        assert [r.nbytes for r in records] == service.recorder.sent_sizes
+        assert all(r.token is None and r.limit is None and r.retries == 0 for r in records)
+        assert [r.elapsed for r in records] == [float(i) for i in range(1, len(records) + 1)]
+
+    def test_on_page_and_clock_are_checked_at_the_call(self, service: Service) -> None:
+        call = service.stub.StreamNodes(StreamNodesRequest(), timeout=WAIT)
+        with pytest.raises(TypeError, match=r"^on_page must be callable, got int$"):
+            iter_stream(call, on_page=3)  # type: ignore[call-overload]
+        with pytest.raises(TypeError, match=r"^clock must be callable, got NoneType$"):
+            iter_stream(call, clock=None)  # type: ignore[call-overload]
+        call.cancel()
 
     def test_results_mode_delivers_everything_as_ok(self, service: Service) -> None:
         service.settings.max_message_bytes = 1024

@@ -86,11 +86,11 @@ except ImportError as _exc:  # pragma: no cover - exercised in a subprocess test
 
 from ._aiter import AsyncIter
 from ._akit import afrom_pages
-from ._checks import check_int
+from ._checks import check_callable, check_int
 from ._errors import ItemTooLargeError
 from ._iter import Iter
 from ._kit import from_pages
-from ._paging import Page, Retry
+from ._paging import Page, PageRecord, Retry, StreamMeter
 from ._result import Err, Ok, Result
 from ._stages import CallOnce, Closing, close_source
 
@@ -1077,16 +1077,37 @@ def _message_items(
         yield map(Ok, items if convert is None else map(convert, items))
 
 
+def _message_size(message: object) -> int | None:
+    """The encoded size of a received message: ``len`` of bytes, ``ByteSize()`` of a protobuf
+    message, else None."""
+    if isinstance(message, (bytes, bytearray)):
+        return len(message)
+    byte_size = getattr(message, "ByteSize", None)
+    size: object = byte_size() if callable(byte_size) else None
+    return size if isinstance(size, int) else None
+
+
+def _check_meter_args(on_page: object, clock: object) -> None:
+    if on_page is not None:
+        check_callable(on_page, "on_page")
+    check_callable(clock, "clock")
+
+
 def _message_lists(
-    call: Iterable[object], unpack: Callable[[object], Sequence[Any]]
+    call: Iterable[object],
+    unpack: Callable[[object], Sequence[Any]],
+    on_page: Callable[[PageRecord[Any]], object] | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Generator[Sequence[Any], None, None]:
     """Each message's items, in order; a failed RPC raises after them.
 
     A ``RESOURCE_EXHAUSTED`` failure (a message over the client's receive limit) becomes a
-    ``StreamMessageTooLargeError`` naming the position of the message's first item.
+    ``StreamMessageTooLargeError`` naming the position of the message's first item. With
+    ``on_page``, each message's ``PageRecord`` goes to it before its items are delivered.
     """
     messages = iter(call)
     delivered = 0
+    meter = None if on_page is None else StreamMeter(clock)
     while True:
         try:
             message = next(messages)
@@ -1098,14 +1119,36 @@ def _message_lists(
             raise
         items = unpack(message)
         delivered += len(items)
+        if on_page is not None and meter is not None:
+            on_page(meter.record(len(items), _message_size(message)))
         yield items
 
 
 @overload
-def iter_stream(call: BatchStreamingCall[T], /) -> Iter[T]: ...
+def iter_stream(
+    call: BatchStreamingCall[T],
+    /,
+    *,
+    on_page: Callable[[PageRecord[Any]], object] | None = ...,
+    clock: Callable[[], float] = ...,
+) -> Iter[T]: ...
 @overload
-def iter_stream(call: StreamingCall, deserialize: Callable[[bytes], T], /) -> Iter[T]: ...
-def iter_stream(call: Any, deserialize: Callable[[bytes], Any] | None = None, /) -> Iter[Any]:
+def iter_stream(
+    call: StreamingCall,
+    deserialize: Callable[[bytes], T],
+    /,
+    *,
+    on_page: Callable[[PageRecord[Any]], object] | None = ...,
+    clock: Callable[[], float] = ...,
+) -> Iter[T]: ...
+def iter_stream(
+    call: Any,
+    deserialize: Callable[[bytes], Any] | None = None,
+    /,
+    *,
+    on_page: Callable[[PageRecord[Any]], object] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> Iter[Any]:
     """Read a batched server stream as a lazy ``Iter`` of items.
 
     With a protoc-generated stub, ``iter_stream(stub.StreamNodes(request))`` gives the
@@ -1123,6 +1166,10 @@ def iter_stream(call: Any, deserialize: Callable[[bytes], Any] | None = None, /)
     Use ``iter_stream_results`` to get a failure as an ``Err`` item instead.
     ``deserialize``'s exceptions propagate unchanged.
 
+    Progress: ``on_page`` (optional) gets a ``PageRecord`` for each message as it arrives
+    (``number``, ``items``, ``nbytes``: the bytes' length or the message's ``ByteSize()``, and
+    ``elapsed`` since the first read, by ``clock``), as ``from_pages``'s hook does for pages.
+
     Raises:
         TypeError: at the call, for a ``grpc.aio`` call (use ``aiter_stream``); while
             iterating, for bytes messages without ``deserialize`` or parsed messages with it.
@@ -1136,8 +1183,9 @@ def iter_stream(call: Any, deserialize: Callable[[bytes], Any] | None = None, /)
     ['a', 'b', 'c']
     """
     _check_client_args(call, deserialize, "iter_stream")
+    _check_meter_args(on_page, clock)
     unpack = _unpack_items if deserialize is None else _unpack_bytes
-    batches = _message_lists(call, unpack)
+    batches = _message_lists(call, unpack, on_page, clock)
     items: Iterator[Any] = chain.from_iterable(batches)
     if deserialize is not None:
         items = map(deserialize, items)
@@ -1982,12 +2030,16 @@ class AioBatchStreamingCall(Protocol[T_co]):
 
 
 async def _amessage_lists(
-    call: AioStreamingCall, unpack: Callable[[object], Sequence[Any]]
+    call: AioStreamingCall,
+    unpack: Callable[[object], Sequence[Any]],
+    on_page: Callable[[PageRecord[Any]], object] | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> AsyncGenerator[Iterator[Any], None]:
     """Each message's items; a failed RPC raises after them (as ``_message_lists``)."""
     read = call.read
     eof = grpc.aio.EOF
     delivered = 0
+    meter = None if on_page is None else StreamMeter(clock)
     while True:
         try:
             message = await read()
@@ -1999,6 +2051,8 @@ async def _amessage_lists(
             return
         items = unpack(message)
         delivered += len(items)
+        if on_page is not None and meter is not None:
+            on_page(meter.record(len(items), _message_size(message)))
         # iter(): protobuf's repeated containers iterate by __getitem__, with no __iter__
         # attribute, which AsyncIter.flatten asks for.
         yield iter(items)
@@ -2035,17 +2089,37 @@ def _check_aio_client_args(call: object, deserialize: object, function: str) -> 
 
 
 @overload
-def aiter_stream(call: AioBatchStreamingCall[T], /) -> AsyncIter[T]: ...
+def aiter_stream(
+    call: AioBatchStreamingCall[T],
+    /,
+    *,
+    on_page: Callable[[PageRecord[Any]], object] | None = ...,
+    clock: Callable[[], float] = ...,
+) -> AsyncIter[T]: ...
 @overload
-def aiter_stream(call: AioStreamingCall, deserialize: Callable[[bytes], T], /) -> AsyncIter[T]: ...
-def aiter_stream(call: Any, deserialize: Callable[[bytes], Any] | None = None, /) -> AsyncIter[Any]:
+def aiter_stream(
+    call: AioStreamingCall,
+    deserialize: Callable[[bytes], T],
+    /,
+    *,
+    on_page: Callable[[PageRecord[Any]], object] | None = ...,
+    clock: Callable[[], float] = ...,
+) -> AsyncIter[T]: ...
+def aiter_stream(
+    call: Any,
+    deserialize: Callable[[bytes], Any] | None = None,
+    /,
+    *,
+    on_page: Callable[[PageRecord[Any]], object] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> AsyncIter[Any]:
     """The grpc.aio twin of ``iter_stream``: a lazy ``AsyncIter`` of the stream's items.
 
     ``aiter_stream(stub.StreamNodes(request))`` on a grpc.aio channel gives the ``items`` of
     each ``NodeBatch``; pass ``deserialize`` for a bytes call. One message is read (``await
     call.read()``) when the consumer has used up the previous one; consumers such as
     ``count()`` or ``for_each()`` run one loop over each message's items. Closing the
-    ``AsyncIter`` (``aclose()``, ``async with``) cancels the call. Errors are
+    ``AsyncIter`` (``aclose()``, ``async with``) cancels the call. Errors and ``on_page`` are
     ``iter_stream``'s.
 
     >>> import asyncio
@@ -2060,8 +2134,9 @@ def aiter_stream(call: Any, deserialize: Callable[[bytes], Any] | None = None, /
     ['a', 'b', 'c']
     """
     _check_aio_client_args(call, deserialize, "aiter_stream")
+    _check_meter_args(on_page, clock)
     unpack = _unpack_items if deserialize is None else _unpack_bytes
-    gen = _amessage_lists(call, unpack)
+    gen = _amessage_lists(call, unpack, on_page, clock)
     items: AsyncIter[Any] = AsyncIter(_AsyncClosing(gen, partial(_cancel_call, call))).flatten()
     return items if deserialize is None else items.map(deserialize)
 
