@@ -35,6 +35,7 @@ from _grpc_inventory import (
 from itero import (
     Err,
     ItemTooLargeError,
+    ListingDeadlineError,
     Ok,
     PageItemTooLargeError,
     PageRecord,
@@ -211,6 +212,37 @@ class TestFixStreaming:
 
 
 class TestFixPagination:
+    def test_on_page_and_deadline_pass_through_to_from_pages(self, service: Service) -> None:
+        service.settings.total = 1000
+        records: list[PageRecord[Any]] = []
+        got = from_unary_pages(
+            service.stub.ListNodes,
+            ListNodesRequest(),
+            items=lambda r: r.nodes,
+            page_size=300,
+            on_page=records.append,
+        ).collect()
+        assert len(got) == 1000
+        assert [(r.number, r.items, r.limit) for r in records] == [
+            (1, 300, 300),
+            (2, 300, 300),
+            (3, 300, 300),
+            (4, 100, 300),
+        ]
+        # A deadline that has passed by the second page: the first page's items, then the error.
+        listing = from_unary_pages(
+            service.stub.ListNodes,
+            ListNodesRequest(),
+            items=lambda r: r.nodes,
+            page_size=300,
+            deadline=1e-9,
+        )
+        first_page = listing.by_ref().take(300).collect()
+        assert first_page == nodes(300)
+        with pytest.raises(ListingDeadlineError) as info:
+            listing.next()
+        assert (info.value.delivered, info.value.pages) == (300, 1)
+
     def test_200k_nodes_all_once_in_order_pages_halved_to_fit(self, service: Service) -> None:
         service.settings.total = N_LARGE
         pages = from_unary_pages(

@@ -90,7 +90,7 @@ from ._checks import check_callable, check_int
 from ._errors import ItemTooLargeError
 from ._iter import Iter
 from ._kit import from_pages
-from ._paging import Page, PageRecord, Retry, StreamMeter
+from ._paging import GROW_AFTER, Page, PageRecord, Retry, StreamMeter
 from ._result import Err, Ok, Result
 from ._stages import CallOnce, Closing, close_source
 
@@ -1466,6 +1466,9 @@ def from_unary_pages(
     start: K | None = ...,
     on_close: Callable[[], object] | None = ...,
     retry: Retry | None = ...,
+    deadline: float | None = ...,
+    grow_after: int | None = ...,
+    on_page: Callable[[PageRecord[Any]], object] | None = ...,
 ) -> Iter[T]: ...
 @overload
 def from_unary_pages(
@@ -1482,6 +1485,9 @@ def from_unary_pages(
     start: str | None = ...,
     on_close: Callable[[], object] | None = ...,
     retry: Retry | None = ...,
+    deadline: float | None = ...,
+    grow_after: int | None = ...,
+    on_page: Callable[[PageRecord[Any]], object] | None = ...,
 ) -> Iter[T]: ...
 def from_unary_pages(
     fetch: Any,
@@ -1497,6 +1503,9 @@ def from_unary_pages(
     start: Any = None,
     on_close: Callable[[], object] | None = None,
     retry: Retry | None = TRANSIENT_RETRY,
+    deadline: float | None = None,
+    grow_after: int | None = GROW_AFTER,
+    on_page: Callable[[PageRecord[Any]], object] | None = None,
 ) -> Iter[Any]:
     """Read a unary paginated RPC as one lazy ``Iter``, halving pages on ``RESOURCE_EXHAUSTED``.
 
@@ -1521,7 +1530,9 @@ def from_unary_pages(
     smaller limit (it grows back after a few pages that fit). ``UNAVAILABLE`` and
     ``DEADLINE_EXCEEDED`` are retried from the same token (``retry``, by default
     ``TRANSIENT_RETRY``: 5 attempts, exponential backoff with jitter; ``retry=None`` turns it
-    off), then ``itero.RetriesExhaustedError``. Any other ``grpc.RpcError`` propagates
+    off), then ``itero.RetriesExhaustedError``. ``deadline``, ``grow_after`` and ``on_page``
+    are ``from_pages``'s (a deadline for the whole listing, the page-size recovery, a
+    ``PageRecord`` per page). Any other ``grpc.RpcError`` propagates
     unchanged; a page of one item still too large raises ``itero.PageItemTooLargeError``, naming
     the token and, in its cause, the sizes: raise the channel's
     ``grpc.max_receive_message_length`` for such an item.
@@ -1557,6 +1568,9 @@ def from_unary_pages(
         start=start,
         on_close=on_close,
         retry=retry,
+        deadline=deadline,
+        grow_after=grow_after,
+        on_page=on_page,
     )
 
 
@@ -2220,6 +2234,9 @@ def afrom_unary_pages(
     start: K | None = ...,
     on_close: Callable[[], object] | None = ...,
     retry: Retry | None = ...,
+    deadline: float | None = ...,
+    grow_after: int | None = ...,
+    on_page: Callable[[PageRecord[Any]], object] | None = ...,
 ) -> AsyncIter[T]: ...
 @overload
 def afrom_unary_pages(
@@ -2236,6 +2253,9 @@ def afrom_unary_pages(
     start: str | None = ...,
     on_close: Callable[[], object] | None = ...,
     retry: Retry | None = ...,
+    deadline: float | None = ...,
+    grow_after: int | None = ...,
+    on_page: Callable[[PageRecord[Any]], object] | None = ...,
 ) -> AsyncIter[T]: ...
 def afrom_unary_pages(
     fetch: Any,
@@ -2251,6 +2271,9 @@ def afrom_unary_pages(
     start: Any = None,
     on_close: Callable[[], object] | None = None,
     retry: Retry | None = TRANSIENT_RETRY,
+    deadline: float | None = None,
+    grow_after: int | None = GROW_AFTER,
+    on_page: Callable[[PageRecord[Any]], object] | None = None,
 ) -> AsyncIter[Any]:
     """The grpc.aio twin of ``from_unary_pages``: an ``AsyncIter`` of a paginated RPC's items.
 
@@ -2303,6 +2326,9 @@ def afrom_unary_pages(
         start=start,
         on_close=on_close,
         retry=retry,
+        deadline=deadline,
+        grow_after=grow_after,
+        on_page=on_page,
     )
 
 
