@@ -84,6 +84,7 @@ except ImportError as _exc:  # pragma: no cover - exercised in a subprocess test
         "itero.grpc needs grpcio, which is not installed: pip install 'itero[grpc]'"
     ) from _exc
 
+from ._adrivers import AsyncClosing, AsyncRelease
 from ._aiter import AsyncIter
 from ._akit import afrom_pages
 from ._checks import check_callable, check_int
@@ -1633,45 +1634,6 @@ async def _aclose_source(source: object) -> None:
         close_source(source)
 
 
-class _AsyncClosing:
-    """An async source for ``AsyncIter``: iterates ``gen``; ``aclose()`` also runs ``release``.
-
-    A never-started async generator ignores ``aclose()`` (its ``finally`` never runs), so the
-    upstream source is released here as well, at most once either way.
-    """
-
-    __slots__ = ("_gen", "_release")
-
-    def __init__(
-        self, gen: AsyncGenerator[Any, None], release: Callable[[], Awaitable[None]]
-    ) -> None:
-        self._gen = gen
-        self._release = release
-
-    def __aiter__(self) -> AsyncIterator[Any]:
-        return self._gen
-
-    async def aclose(self) -> None:
-        try:
-            await self._gen.aclose()
-        finally:
-            await self._release()
-
-
-class _AsyncOnce:
-    """``await release()`` runs ``f()`` the first time only."""
-
-    __slots__ = ("_f",)
-
-    def __init__(self, f: Callable[[], Awaitable[None]]) -> None:
-        self._f: Callable[[], Awaitable[None]] | None = f
-
-    async def __call__(self) -> None:
-        f, self._f = self._f, None
-        if f is not None:
-            await f()
-
-
 # ---------------------------------------------------------------------------------------------
 # grpc.aio: server side (the same _Packer as the sync driver)
 # ---------------------------------------------------------------------------------------------
@@ -1684,7 +1646,7 @@ async def _aproduce(
     max_message_bytes: int,
     max_items: int | None,
     max_delay: float | None,
-    release: _AsyncOnce,
+    release: AsyncRelease,
 ) -> AsyncGenerator[bytes, None]:
     packer = _Packer(max_message_bytes, max_items, math.inf if max_delay is None else max_delay)
     failure: Exception | None = None
@@ -1759,9 +1721,9 @@ def _astream(
     flag = None if context is None else _aio_termination_flag(context, function)
     if not isinstance(cast(object, items), (AsyncIterable, Iterable)):
         raise TypeError(f"items must be iterable or async iterable, got {type(items).__name__}")
-    release = _AsyncOnce(partial(_aclose_source, items))
+    release = AsyncRelease(partial(_aclose_source, items))
     gen = _aproduce(items, flag, serialize, max_message_bytes, max_items, max_delay, release)
-    return AsyncIter(_AsyncClosing(gen, release))
+    return AsyncIter(AsyncClosing(gen, release))
 
 
 def astream_batches(
@@ -1890,8 +1852,8 @@ def acancellable(
     ([0, 1], [])
     """
     flag = _aio_termination_flag(context, "acancellable")
-    release = _AsyncOnce(partial(_aclose_source, items))
-    return AsyncIter(_AsyncClosing(_acancellable(items, flag), release))
+    release = AsyncRelease(partial(_aclose_source, items))
+    return AsyncIter(AsyncClosing(_acancellable(items, flag), release))
 
 
 def astream_handler(
@@ -2092,10 +2054,6 @@ async def _amessage_items(
         yield map(Ok, items if convert is None else map(convert, items))
 
 
-async def _cancel_call(call: AioStreamingCall) -> None:
-    call.cancel()
-
-
 def _check_aio_client_args(call: object, deserialize: object, function: str) -> None:
     _check_aio_call(call, function, function[1:])
     if deserialize is not None and not callable(deserialize):
@@ -2151,7 +2109,7 @@ def aiter_stream(
     _check_meter_args(on_page, clock)
     unpack = _unpack_items if deserialize is None else _unpack_bytes
     gen = _amessage_lists(call, unpack, on_page, clock)
-    items: AsyncIter[Any] = AsyncIter(_AsyncClosing(gen, partial(_cancel_call, call))).flatten()
+    items: AsyncIter[Any] = AsyncIter(AsyncClosing(gen, AsyncRelease(call.cancel))).flatten()
     return items if deserialize is None else items.map(deserialize)
 
 
@@ -2183,7 +2141,7 @@ def aiter_stream_results(
     _check_aio_client_args(call, deserialize, "aiter_stream_results")
     unpack = _unpack_items if deserialize is None else _unpack_bytes
     gen = _amessage_items(call, unpack, deserialize)
-    return AsyncIter(_AsyncClosing(gen, partial(_cancel_call, call))).flatten()
+    return AsyncIter(AsyncClosing(gen, AsyncRelease(call.cancel))).flatten()
 
 
 # ---------------------------------------------------------------------------------------------
