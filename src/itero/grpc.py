@@ -1951,7 +1951,7 @@ class AioBatchStreamingCall(Protocol[T_co]):
 
 async def _amessage_lists(
     call: AioStreamingCall, unpack: Callable[[object], Sequence[Any]]
-) -> AsyncGenerator[Iterator[Any], None]:
+) -> AsyncGenerator[Iterable[Any], None]:
     """Each message's items; a failed RPC raises after them (as ``_message_lists``)."""
     read = call.read
     eof = grpc.aio.EOF
@@ -1967,9 +1967,7 @@ async def _amessage_lists(
             return
         items = unpack(message)
         delivered += len(items)
-        # iter(): protobuf's repeated containers iterate by __getitem__, with no __iter__
-        # attribute, which AsyncIter.flatten asks for.
-        yield iter(items)
+        yield items
 
 
 async def _amessage_items(
@@ -2075,7 +2073,7 @@ async def _apages(
     page_size: int,
     start: K | None,
     release: _AsyncOnce,
-) -> AsyncGenerator[Iterator[T], None]:
+) -> AsyncGenerator[Iterable[T], None]:
     """The pages' items of an async ``fetch``, as ``from_pages`` with ``too_large`` set.
 
     TEMPORARY: the loop of ``itero._paging._pages`` for an async ``fetch`` (halving on
@@ -2104,7 +2102,7 @@ async def _apages(
             items = page.items
             del page
             if items:
-                yield iter(items)  # iter(): see _amessage_lists
+                yield items
             del items
             if next_token is None or (isinstance(next_token, (str, bytes)) and not next_token):
                 return
