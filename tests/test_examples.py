@@ -121,8 +121,9 @@ class TestSessionTracker:
             "      1,000 sessions:       666 active,     6 requests, connection closed: True, "
             f"tracemalloc peak {peaks_kib(lines)[0]} KiB",
         ]
+        # 2 refused + 80 pages of 250, and 4 refused growth probes (after 4, 8, 16, 32 pages).
         assert lines[7:] == [
-            "     20,000 sessions:    13,333 active,    82 requests, connection closed: True, "
+            "     20,000 sessions:    13,333 active,    86 requests, connection closed: True, "
             f"tracemalloc peak {peaks_kib(lines)[1]} KiB",
         ]
 

@@ -807,7 +807,8 @@ class TestFixPagination:
         items = from_unary_pages(fetch, page_size=100_000).collect()
         assert items == resources(N_LARGE)
         # 100,000 and 50,000 items (10.2 and 5.1 MB) are over 4 MiB; 25,000 (2.55 MB) fit.
-        assert inventory.page_limits == [100_000, 50_000] + [25_000] * 8
+        # After 4 pages the limit tries 50,000 again (refused), then waits 8 pages.
+        assert inventory.page_limits == [100_000, 50_000] + [25_000] * 4 + [50_000] + [25_000] * 4
         assert len(received) == 8
         assert max(received) <= GRPC_DEFAULT_RECEIVE_LIMIT
         assert sum(received) == N_LARGE * 102 + 8 * 8

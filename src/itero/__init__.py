@@ -9,13 +9,20 @@ Ok('fine')
 
 from ._aiter import AsyncIter as AsyncIter
 from ._aiter import AsyncPeekable as AsyncPeekable
+from ._akit import abatched_by_size as abatched_by_size
+from ._akit import afrom_pages as afrom_pages
+from ._akit import arate_limited as arate_limited
+from ._akit import atry_batched_by_size as atry_batched_by_size
+from ._akit import atry_from_pages as atry_from_pages
 from ._batching import ItemTooLarge as ItemTooLarge
 from ._errors import ItemTooLargeError as ItemTooLargeError
+from ._errors import ListingDeadlineError as ListingDeadlineError
 from ._errors import MovedError as MovedError
 from ._errors import PageItemTooLargeError as PageItemTooLargeError
 from ._errors import PaginationError as PaginationError
 from ._errors import PipelineTooDeepError as PipelineTooDeepError
 from ._errors import RepeatedTokenError as RepeatedTokenError
+from ._errors import RetriesExhaustedError as RetriesExhaustedError
 from ._errors import UnwrapError as UnwrapError
 from ._iter import Iter as Iter
 from ._iter import Peekable as Peekable
@@ -40,6 +47,8 @@ from ._option import from_optional as from_optional
 from ._option import is_nothing as is_nothing
 from ._option import is_some as is_some
 from ._paging import Page as Page
+from ._paging import PageRecord as PageRecord
+from ._paging import Retry as Retry
 from ._paging import cut_page as cut_page
 from ._result import Err as Err
 from ._result import Ok as Ok
@@ -56,20 +65,29 @@ __all__ = [
     "ItemTooLarge",
     "ItemTooLargeError",
     "Iter",
+    "ListingDeadlineError",
     "MovedError",
     "Nothing",
     "Ok",
     "Option",
     "Page",
     "PageItemTooLargeError",
+    "PageRecord",
     "PaginationError",
     "Peekable",
     "PipelineTooDeepError",
     "RepeatedTokenError",
     "Result",
+    "RetriesExhaustedError",
+    "Retry",
     "Some",
     "SupportsNext",
     "UnwrapError",
+    "abatched_by_size",
+    "afrom_pages",
+    "arate_limited",
+    "atry_batched_by_size",
+    "atry_from_pages",
     "batched_by_size",
     "catch",
     "catch_call",

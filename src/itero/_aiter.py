@@ -37,17 +37,22 @@ from itertools import chain as _chain
 from itertools import count as _count
 from itertools import cycle as _cycle
 from itertools import repeat as _repeat
+from time import monotonic as _monotonic
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Literal, NoReturn, TypeVar, cast, overload
 
 from typing_extensions import Self, TypeGuard, TypeIs
 
+from ._adrivers import abatches as _abatches
+from ._adrivers import apaced as _apaced
+from ._batching import ItemTooLarge, Packer, SizedT
 from ._checks import check_bool, check_callable, check_count, check_int
 from ._errors import MovedError
 from ._hints import UNKNOWN_LENGTH as _UNKNOWN_LENGTH
 from ._iter import _ERRS, _OKS, Iter, _SupportsProd, _SupportsSum
 from ._option import Nothing, Option, Some
-from ._result import Err, Ok
+from ._pacing import Pacer
+from ._result import Err, Ok, Result
 from ._stages import SCAN_EXPECTED as _SCAN_EXPECTED
 from ._stages import and_then_ok as _and_then_ok
 from ._stages import err_error as _err_error
@@ -1745,6 +1750,131 @@ class AsyncIter(Generic[T_co]):
         return self._consumer(
             "is_sorted_by_key", _ITER.is_sorted_by_key, (key,), _is_sorted, None, key
         )
+
+    # ----------------------------------------------------------------------------------------
+    # data-scalable kit
+    # ----------------------------------------------------------------------------------------
+
+    # Thin async drivers (``_adrivers``) over the same cores as ``Iter``'s kit methods
+    # (``_batching.Packer``, ``_pacing.Pacer``): the same batches and the same waits.
+
+    @overload
+    def batched_by_size(
+        self: AsyncIter[SizedT],
+        max_bytes: int,
+        /,
+        *,
+        max_items: int | None = ...,
+        batch_overhead: int = ...,
+        item_overhead: int = ...,
+    ) -> AsyncIter[list[SizedT]]: ...
+    @overload
+    def batched_by_size(
+        self,
+        max_bytes: int,
+        /,
+        *,
+        size: Callable[[T_co], int],
+        max_items: int | None = ...,
+        batch_overhead: int = ...,
+        item_overhead: int = ...,
+    ) -> AsyncIter[list[T_co]]: ...
+    def batched_by_size(
+        self,
+        max_bytes: int,
+        /,
+        *,
+        size: Callable[[Any], int] = len,
+        max_items: int | None = None,
+        batch_overhead: int = 0,
+        item_overhead: int = 0,
+    ) -> AsyncIter[Any]:
+        """Group items lazily into lists whose encoded size never exceeds ``max_bytes``.
+
+        ``Iter.batched_by_size`` for an async source (the same ``Packer``, fed one item per
+        pull, so the same batches); holds one batch at a time.
+
+        >>> asyncio.run(AsyncIter(["ab", "cd", "e", "fghi"]).batched_by_size(4).collect())
+        [['ab', 'cd'], ['e'], ['fghi']]
+        """
+        packer: Packer[Any] = Packer(
+            max_bytes, size, max_items, batch_overhead, item_overhead, strict=True
+        )
+        return self._then(_abatches(self._astage("batched_by_size"), packer))
+
+    @overload
+    def try_batched_by_size(
+        self: AsyncIter[SizedT],
+        max_bytes: int,
+        /,
+        *,
+        max_items: int | None = ...,
+        batch_overhead: int = ...,
+        item_overhead: int = ...,
+    ) -> AsyncIter[Result[list[SizedT], ItemTooLarge[SizedT]]]: ...
+    @overload
+    def try_batched_by_size(
+        self,
+        max_bytes: int,
+        /,
+        *,
+        size: Callable[[T_co], int],
+        max_items: int | None = ...,
+        batch_overhead: int = ...,
+        item_overhead: int = ...,
+    ) -> AsyncIter[Result[list[T_co], ItemTooLarge[T_co]]]: ...
+    def try_batched_by_size(
+        self,
+        max_bytes: int,
+        /,
+        *,
+        size: Callable[[Any], int] = len,
+        max_items: int | None = None,
+        batch_overhead: int = 0,
+        item_overhead: int = 0,
+    ) -> AsyncIter[Any]:
+        """Like ``batched_by_size``, but an item too large for any batch comes out as ``Err``.
+
+        >>> async def main():
+        ...     async for r in AsyncIter(["ab", "far too long", "c"]).try_batched_by_size(4):
+        ...         print(r)
+        >>> asyncio.run(main())
+        Ok(['ab'])
+        Err(ItemTooLarge(index=1, item='far too long', size=12, max_bytes=4))
+        Ok(['c'])
+        """
+        packer: Packer[Any] = Packer(
+            max_bytes, size, max_items, batch_overhead, item_overhead, strict=False
+        )
+        return self._then(_abatches(self._astage("try_batched_by_size"), packer))
+
+    def rate_limited(
+        self,
+        per_second: float,
+        /,
+        *,
+        burst: int = 1,
+        clock: Callable[[], float] = _monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> AsyncIter[T_co]:
+        """Pull at most ``per_second`` times per second, awaiting ``sleep`` in between.
+
+        ``Iter.rate_limited`` for an async source (the same token bucket, ``Pacer``): up to
+        ``burst`` pulls at once after an idle period. Lazy: nothing is pulled, and the clock is
+        not read, before the first item is asked for.
+
+        >>> now = [0.0]
+        >>> async def fake_sleep(seconds: float) -> None:
+        ...     now[0] += seconds
+        >>> async def main():
+        ...     paced = AsyncIter("abc").rate_limited(4, clock=lambda: now[0], sleep=fake_sleep)
+        ...     return [(item, now[0]) async for item in paced]
+        >>> asyncio.run(main())
+        [('a', 0.0), ('b', 0.25), ('c', 0.5)]
+        """
+        pacer = Pacer(per_second, burst=burst, clock=clock)
+        check_callable(sleep, "sleep")
+        return self._then(_apaced(self._astage("rate_limited"), pacer, sleep))
 
     # ----------------------------------------------------------------------------------------
     # private consumer plumbing

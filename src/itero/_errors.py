@@ -9,11 +9,13 @@ from __future__ import annotations
 
 __all__ = [
     "ItemTooLargeError",
+    "ListingDeadlineError",
     "MovedError",
     "PageItemTooLargeError",
     "PaginationError",
     "PipelineTooDeepError",
     "RepeatedTokenError",
+    "RetriesExhaustedError",
     "UnwrapError",
 ]
 
@@ -73,11 +75,12 @@ class UnwrapError(ValueError):
 class ItemTooLargeError(ValueError):
     """One item alone is larger than a limit allows, so no batch, page or message can hold it.
 
-    Raised by ``batched_by_size`` (and the gRPC stream adapters built on it). The fields say
-    which item and by how much: ``index`` (its 0-based position in the source), ``size`` (what
-    ``size(item)`` returned), ``max_bytes`` (the limit it broke), ``overhead`` (what a batch of
-    this item alone adds to its size) and ``key`` (the item's key, where the caller knows it;
-    else None).
+    Raised by ``batched_by_size`` (and the gRPC stream adapters built on it) and by ``cut_page``
+    with a byte budget. The fields say which item and by how much: ``index`` (its 0-based
+    position in the source), ``size`` (what ``size(item)`` returned), ``max_bytes`` (the limit
+    it broke), ``overhead`` (what a batch or page of this item alone adds to its size), ``key``
+    (the item's key, where the caller knows it; else None) and ``unit`` (``"batch"`` or
+    ``"page"``: what it does not fit in).
 
     >>> err = ItemTooLargeError(index=2, size=12, max_bytes=10)
     >>> print(err)
@@ -87,28 +90,37 @@ class ItemTooLargeError(ValueError):
     >>> print(ItemTooLargeError(index=0, size=3, max_bytes=4, overhead=2, key="n-7"))
     item at index 0 (key 'n-7') has size 3 (5 with the batch and item overheads), which does \
 not fit in max_bytes=4 even in a batch of its own
+    >>> print(ItemTooLargeError(index=5, size=9, max_bytes=8, key=42, unit="page"))
+    item at index 5 (key 42) has size 9, which does not fit in max_bytes=8 even in a page of its own
     """
 
     def __init__(
-        self, index: int, size: int, max_bytes: int, overhead: int = 0, key: object = None
+        self,
+        index: int,
+        size: int,
+        max_bytes: int,
+        overhead: int = 0,
+        key: object = None,
+        unit: str = "batch",
     ) -> None:
-        super().__init__(index, size, max_bytes, overhead, key)
+        super().__init__(index, size, max_bytes, overhead, key, unit)
         self.index = index
         self.size = size
         self.max_bytes = max_bytes
         self.overhead = overhead
         self.key = key
+        self.unit = unit
 
     def __str__(self) -> str:
         key = "" if self.key is None else f" (key {self.key!r})"
         with_overheads = (
-            f" ({self.size + self.overhead} with the batch and item overheads)"
+            f" ({self.size + self.overhead} with the {self.unit} and item overheads)"
             if self.overhead
             else ""
         )
         return (
             f"item at index {self.index}{key} has size {self.size}{with_overheads}, which does "
-            f"not fit in max_bytes={self.max_bytes} even in a batch of its own"
+            f"not fit in max_bytes={self.max_bytes} even in a {self.unit} of its own"
         )
 
 
@@ -159,14 +171,66 @@ class PageItemTooLargeError(PaginationError):
         return f"the item at token {self.token!r} is too large even in a page of one item (limit=1)"
 
 
+class RetriesExhaustedError(PaginationError):
+    """A page's fetch kept failing with a retryable error; ``from_pages(retry=...)`` gave up.
+
+    ``token`` is the page's token (the listing can be resumed from it with ``start=token``),
+    ``attempts`` how many times it was fetched, ``seconds`` how long after the first failure
+    the last one came. The last failure is the ``__cause__``.
+
+    >>> print(RetriesExhaustedError("p3", attempts=4, seconds=1.25))
+    gave up on the page at token 'p3' after 4 attempts in 1.2 s
+    """
+
+    def __init__(self, token: object, attempts: int, seconds: float) -> None:
+        super().__init__(token, attempts, seconds)
+        self.token = token
+        self.attempts = attempts
+        self.seconds = seconds
+
+    def __str__(self) -> str:
+        return (
+            f"gave up on the page at token {self.token!r} after {self.attempts} attempts "
+            f"in {self.seconds:.1f} s"
+        )
+
+
+class ListingDeadlineError(PaginationError):
+    """The whole listing's ``deadline`` passed: no further page was fetched.
+
+    ``delivered`` is how many items the listing had delivered (all pages before the one that
+    was not fetched), ``pages`` how many pages, ``deadline`` the deadline in seconds and
+    ``token`` the token of the page that was not fetched (``start=token`` resumes there).
+
+    >>> print(ListingDeadlineError(deadline=30.0, delivered=12000, pages=6, token="p6"))
+    the listing's deadline of 30.0 s passed after 12000 items in 6 pages; the page at token \
+'p6' was not fetched
+    """
+
+    def __init__(self, deadline: float, delivered: int, pages: int, token: object) -> None:
+        super().__init__(deadline, delivered, pages, token)
+        self.deadline = deadline
+        self.delivered = delivered
+        self.pages = pages
+        self.token = token
+
+    def __str__(self) -> str:
+        return (
+            f"the listing's deadline of {self.deadline} s passed after {self.delivered} items "
+            f"in {self.pages} pages; the page at token {self.token!r} was not fetched"
+        )
+
+
 # Shown (in tracebacks and reprs) and pickled under their public name, ``itero.<Name>``.
 for _cls in (
     ItemTooLargeError,
+    ListingDeadlineError,
     MovedError,
     PageItemTooLargeError,
     PaginationError,
     PipelineTooDeepError,
     RepeatedTokenError,
+    RetriesExhaustedError,
     UnwrapError,
 ):
     _cls.__module__ = "itero"

@@ -1896,6 +1896,39 @@ class Iter(Generic[T_co]):
         gen = _paced(self._stage("rate_limited", _PY), pacer, sleep)
         return self._then(gen, self._hint, _PY)
 
+    def progress(
+        self,
+        desc: str = "items",
+        /,
+        *,
+        total: int | None = None,
+        unit: str = "it",
+        every: float = 10.0,
+        bar: bool | None = None,
+        log: Callable[[str], object] | None = None,
+        clock: Callable[[], float] = _monotonic,
+    ) -> Iter[T_co]:
+        """Pass the items through unchanged, showing how many went by.
+
+        With ``tqdm`` installed (the extra ``itero[progress]``) a progress bar on stderr;
+        otherwise (or with ``bar=False``) a line every ``every`` seconds and one at the end,
+        through ``log`` (default: ``logging.getLogger("itero.progress").info``). ``total``
+        (when known) shows how far along it is. Lazy, and free when not called: nothing is
+        imported, no bar drawn and no clock read before the first item is asked for.
+
+        >>> lines = []
+        >>> Iter(range(3)).progress("rows", bar=False, log=lines.append).sum()
+        3
+        >>> lines[-1].split(" in ")[0]
+        'rows: done, 3 it'
+        """
+        from ._progress import reporter  # on first use only: nothing to pay when unused
+
+        wrap = reporter(
+            desc=desc, total=total, unit=unit, every=every, bar=bar, log=log, clock=clock
+        )
+        return self._then(wrap(self._stage("progress", _PY)), self._hint, _PY)
+
     # ----------------------------------------------------------------------------------------
     # private builders
     # ----------------------------------------------------------------------------------------

@@ -3,8 +3,10 @@ returning an ``Iter``.
 
 ``from_pages(fetch, page_size=...)`` turns ``fetch(token, limit) -> Page`` into a lazy ``Iter``
 of items that fetches a page only when the consumer reaches it, holds at most one page, halves
-the page size when the server says a page is too large, and refuses to loop on a repeated token;
-``try_from_pages`` delivers a failure as a final ``Err`` item instead of raising.
+the page size when the server says a page is too large (and grows it back), retries transient
+failures from the same token, keeps to a deadline, reports each page to ``on_page``, and refuses
+to loop on a repeated token; ``try_from_pages`` delivers a failure as a final ``Err`` item
+instead of raising. The algorithm is ``_paging.Pager``; ``_drivers.pages`` drives it.
 ``batched_by_size`` groups items into lists whose encoded size never exceeds a byte limit (a gRPC
 message, an HTTP body, a Kafka record batch); ``try_batched_by_size`` reports an item too large
 for any batch as an ``Err`` and carries on; ``rate_limited`` paces how often its source is
@@ -16,15 +18,14 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Callable, Generator, Iterable, Iterator
-from typing import Any, TypeVar, Union, cast, overload
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar, Union, overload
 
 from ._batching import ItemTooLarge, SizedT
-from ._checks import check_int
-from ._errors import PageItemTooLargeError, RepeatedTokenError
+from ._drivers import pages as _pages
 from ._iter import Iter
-from ._paging import Page
-from ._result import Err, Ok, Result
+from ._paging import GROW_AFTER, Page, Pager, PageRecord, Retry, listing_pager
+from ._result import Result
 from ._stages import CallOnce, Closing
 
 T = TypeVar("T")
@@ -53,80 +54,31 @@ def _source(iterable: Iterable[T]) -> Iter[T]:
 _TooLarge = Union[type[BaseException], tuple[type[BaseException], ...]]
 
 
-def _validate(
-    fetch: object, page_size: object, too_large: object, on_close: object
-) -> tuple[type[BaseException], ...]:
-    if not callable(fetch):
-        raise TypeError(f"fetch must be callable, got {type(fetch).__name__}")
-    check_int(page_size, "page_size", 1)
-    types = cast("tuple[object, ...]", too_large) if isinstance(too_large, tuple) else (too_large,)
-    for t in types:
-        if not (isinstance(t, type) and issubclass(t, BaseException)):
-            raise TypeError(
-                f"too_large must be an exception type or a tuple of them, got {too_large!r}"
-            )
-    if on_close is not None and not callable(on_close):
-        raise TypeError(f"on_close must be callable or None, got {type(on_close).__name__}")
-    return cast("tuple[type[BaseException], ...]", types)
-
-
-def _is_last(token: object) -> bool:
-    return token is None or (isinstance(token, (str, bytes)) and not token)
-
-
-def _pages(
+def _listing(
     fetch: Callable[[K | None, int], Page[T, K]],
     page_size: int,
-    too_large: tuple[type[BaseException], ...],
+    too_large: _TooLarge,
     start: K | None,
-    release: CallOnce,
+    on_close: Callable[[], object] | None,
+    retry: Retry | None,
+    deadline: float | None,
+    grow_after: int | None,
+    on_page: Callable[[PageRecord[K]], object] | None,
+    clock: Callable[[], float],
+    sleep: Callable[[float], object],
     as_results: bool,
-) -> Generator[Iterable[Any], None, None]:
-    """Yield each non-empty page's items (``map(Ok, items)`` when ``as_results``)."""
-    token = start
-    limit = page_size
-    # Repeated tokens: an immediate repeat is caught by comparing with the current token; a
-    # longer cycle by Brent's algorithm (compare with a token saved at power-of-two steps),
-    # which needs constant memory, unlike a set of every token seen.
-    saved: object = start
-    steps = 0
-    power = 1
-    try:
-        while True:
-            while True:
-                try:
-                    page = fetch(token, limit)
-                    break
-                except too_large as exc:
-                    if limit == 1:
-                        raise PageItemTooLargeError(token) from exc
-                    limit //= 2  # and keep the smaller limit for the pages that follow
-            if page.__class__ is not Page:  # Page is final: no subclass to allow for
-                raise TypeError(f"fetch must return a Page, got {type(page).__name__}")
-            next_token = page.next_token
-            items = page.items
-            del page
-            if items:
-                yield map(Ok, items) if as_results else items
-            # Drop our reference before fetching the next page: at most one page is held.
-            del items
-            if _is_last(next_token):
-                return
-            if next_token == token or next_token == saved:
-                raise RepeatedTokenError(next_token)
-            steps += 1
-            if steps == power:
-                saved = next_token
-                power *= 2
-                steps = 0
-            token = next_token
-    except Exception as exc:
-        if not as_results:
-            raise
-        release()
-        yield (Err(exc),)
-    finally:
-        release()
+) -> Iter[Any]:
+    """The ``Iter`` of ``from_pages`` (items) or ``try_from_pages`` (results); checks first."""
+    pager: Pager[T, K] = listing_pager(
+        fetch, page_size, too_large, start, on_close, retry, deadline, grow_after, on_page,
+        clock, sleep,
+    )  # fmt: skip
+    release = CallOnce(on_close)
+    pages = _pages(pager, fetch, clock, sleep, on_page, release, as_results)
+    items: Iterator[Any] = itertools.chain.from_iterable(pages)
+    # Closing a started generator runs its ``finally`` (which releases); an unstarted one
+    # never ran, so release after closing it too (at most once either way).
+    return Iter(Closing(items, pages.close, release))
 
 
 def from_pages(
@@ -137,6 +89,12 @@ def from_pages(
     too_large: _TooLarge = (),
     start: K | None = None,
     on_close: Callable[[], object] | None = None,
+    retry: Retry | None = None,
+    deadline: float | None = None,
+    grow_after: int | None = GROW_AFTER,
+    on_page: Callable[[PageRecord[K]], object] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], object] = time.sleep,
 ) -> Iter[T]:
     """Turn a token-paginated call into one lazy ``Iter`` of items.
 
@@ -148,26 +106,53 @@ def from_pages(
     page only when the consumer has used up the current one; at most one page is held.
 
     Adaptive page size: when ``fetch`` raises one of the ``too_large`` exception types, the
-    limit is halved (integer division) and the same token retried; the smaller limit is kept
-    for the pages that follow. If a page of one item is still too large, ``PageItemTooLargeError``
-    names the token (the server's exception is its ``__cause__``).
+    limit is halved (integer division) and the same token retried. The smaller limit is kept
+    for the pages that follow, and grows back once they fit again: after ``grow_after`` pages
+    in a row fetched at a reduced limit without a too-large error, the limit doubles (never
+    above ``page_size``; ``grow_after=None`` keeps it reduced); a doubled limit refused at
+    once makes the next growth wait twice as many pages, so a hard size limit costs few
+    refused responses (``Pager`` states the policy in full). If a page of one item is still
+    too large, ``PageItemTooLargeError`` names the token (the server's exception is its
+    ``__cause__``).
+
+    Retries (``retry=Retry(...)``): a fetch failing with an exception the policy accepts is
+    retried from the same token after an exponential backoff with jitter, slept with ``sleep``;
+    no item is skipped or repeated. When the policy gives up, ``RetriesExhaustedError`` says
+    after how many attempts, and its ``token`` resumes the listing (``start=token``).
+
+    Deadline (``deadline=`` seconds, read with ``clock``, counted from the first fetch): no
+    fetch or retry starts after it; ``ListingDeadlineError`` then says how many items were
+    delivered and at which token to resume. A fetch that is running when it passes is not
+    interrupted (give ``fetch`` its own per-call timeout).
+
+    Progress: ``on_page`` is called with a ``PageRecord`` (page number, token, item count,
+    ``Page.nbytes``, limit, retries, elapsed seconds) for each page received, before its items
+    are delivered. Without ``retry``, ``deadline`` and ``on_page`` the clock is never read.
 
     Releasing: ``on_close`` (for example ``client.close``) is called exactly once when the
     pagination ends: exhausted, failed, or closed early (``close()`` on the returned ``Iter``,
     or leaving its ``with`` block), even if nothing was fetched yet.
 
     Args:
-        fetch: ``fetch(token, limit) -> Page``; its exceptions propagate unchanged.
+        fetch: ``fetch(token, limit) -> Page``; its exceptions propagate unchanged (unless
+            ``too_large`` or ``retry`` handle them).
         page_size: the limit asked for at first, >= 1.
         too_large: the exception type(s) that mean "ask for fewer items".
         start: the token of the first page.
         on_close: called once when the pagination ends, to release what fetch holds.
+        retry: which failures to retry, how often and how long to wait (None: none).
+        deadline: seconds for the whole listing, > 0 (None: no deadline).
+        grow_after: pages in a row at a reduced limit before it doubles, >= 1, or None.
+        on_page: called with each page's ``PageRecord``.
+        clock: a monotonic clock in seconds (default ``time.monotonic``).
+        sleep: a function that waits a number of seconds (default ``time.sleep``).
 
     Raises:
         RepeatedTokenError: (while iterating) a next token was already used. A token equal to
             the current one is caught before anything repeats; a longer cycle (A, B, A) is
             caught in constant memory within a few rounds, after some items came again.
-        PageItemTooLargeError: (while iterating) see above.
+        PageItemTooLargeError, RetriesExhaustedError, ListingDeadlineError: (while iterating)
+            see above.
         TypeError, ValueError: at the call, for a bad argument (named in the message).
 
     >>> from itero import Page, from_pages
@@ -188,13 +173,20 @@ def from_pages(
     fetch(4, 2)
     e
     """
-    types = _validate(fetch, page_size, too_large, on_close)
-    release = CallOnce(on_close)
-    pages = _pages(fetch, page_size, types, start, release, False)
-    items: Iterator[T] = itertools.chain.from_iterable(pages)
-    # Closing a started generator runs its ``finally`` (which releases); an unstarted one
-    # never ran, so release after closing it too (at most once either way).
-    return Iter(Closing(items, pages.close, release))
+    return _listing(
+        fetch,
+        page_size,
+        too_large,
+        start,
+        on_close,
+        retry,
+        deadline,
+        grow_after,
+        on_page,
+        clock,
+        sleep,
+        False,
+    )
 
 
 def try_from_pages(
@@ -205,14 +197,21 @@ def try_from_pages(
     too_large: _TooLarge = (),
     start: K | None = None,
     on_close: Callable[[], object] | None = None,
+    retry: Retry | None = None,
+    deadline: float | None = None,
+    grow_after: int | None = GROW_AFTER,
+    on_page: Callable[[PageRecord[K]], object] | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], object] = time.sleep,
 ) -> Iter[Result[T, Exception]]:
     """Like ``from_pages``, with items as ``Ok`` and a failure as a final ``Err`` item.
 
     Every item fetched before the failure is delivered (as ``Ok``); then the exception (from
-    ``fetch``, or a ``RepeatedTokenError``/``PageItemTooLargeError``) comes out as ``Err`` and the
-    iteration ends, so a partial listing is never lost to an exception. Exceptions that are not
-    ``Exception`` subclasses (``KeyboardInterrupt``) still propagate. Arguments, laziness and
-    ``on_close`` are as for ``from_pages``.
+    ``fetch``, or a ``RepeatedTokenError``/``PageItemTooLargeError``/``RetriesExhaustedError``/
+    ``ListingDeadlineError``) comes out as ``Err`` and the iteration ends, so a partial listing
+    is never lost to an exception. Exceptions that are not ``Exception`` subclasses
+    (``KeyboardInterrupt``) still propagate. Arguments, laziness and ``on_close`` are as for
+    ``from_pages``.
 
     >>> from itero import Page, try_from_pages
     >>> def fetch(token: int | None, limit: int) -> Page[int, int]:
@@ -225,11 +224,20 @@ def try_from_pages(
     Ok(1)
     Err(ConnectionError('server went away'))
     """
-    types = _validate(fetch, page_size, too_large, on_close)
-    release = CallOnce(on_close)
-    pages = _pages(fetch, page_size, types, start, release, True)
-    results: Iterator[Result[T, Exception]] = itertools.chain.from_iterable(pages)
-    return Iter(Closing(results, pages.close, release))
+    return _listing(
+        fetch,
+        page_size,
+        too_large,
+        start,
+        on_close,
+        retry,
+        deadline,
+        grow_after,
+        on_page,
+        clock,
+        sleep,
+        True,
+    )
 
 
 @overload

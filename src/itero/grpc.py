@@ -85,16 +85,18 @@ except ImportError as _exc:  # pragma: no cover - exercised in a subprocess test
     ) from _exc
 
 from ._aiter import AsyncIter
+from ._akit import afrom_pages
 from ._checks import check_int
-from ._errors import ItemTooLargeError, PageItemTooLargeError, RepeatedTokenError
+from ._errors import ItemTooLargeError
 from ._iter import Iter
 from ._kit import from_pages
-from ._paging import Page
+from ._paging import Page, Retry
 from ._result import Err, Ok, Result
 from ._stages import CallOnce, Closing, close_source
 
 __all__ = [
     "DEFAULT_MAX_MESSAGE_BYTES",
+    "TRANSIENT_RETRY",
     "AioBatchStreamingCall",
     "AioStreamingCall",
     "BatchMessage",
@@ -118,6 +120,7 @@ __all__ = [
     "decode_batch",
     "encode_batch",
     "from_unary_pages",
+    "is_transient",
     "iter_stream",
     "iter_stream_results",
     "resource_exhausted_as_too_large",
@@ -1214,6 +1217,29 @@ def _discard_awaitable(awaitable: object) -> None:
         close()
 
 
+_TRANSIENT_CODES = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED})
+
+
+def is_transient(error: Exception, /) -> bool:
+    """Whether ``error`` is a gRPC failure worth retrying: ``UNAVAILABLE`` or ``DEADLINE_EXCEEDED``.
+
+    The predicate of ``TRANSIENT_RETRY`` (``itero.Retry(on=is_transient)``).
+
+    >>> class Unavailable(grpc.RpcError):
+    ...     def code(self):
+    ...         return grpc.StatusCode.UNAVAILABLE
+    >>> is_transient(Unavailable()), is_transient(grpc.RpcError()), is_transient(KeyError())
+    (True, False, False)
+    """
+    code = getattr(error, "code", None)
+    return isinstance(error, grpc.RpcError) and callable(code) and code() in _TRANSIENT_CODES
+
+
+TRANSIENT_RETRY = Retry(on=is_transient)
+"""``from_unary_pages``'s default retry policy: ``UNAVAILABLE``/``DEADLINE_EXCEEDED`` are retried
+from the same token, up to 5 attempts per page, after 0.1, 0.2, 0.4, 0.8 s (less jitter)."""
+
+
 def resource_exhausted_as_too_large(
     fetch: Callable[[K | None, int], Page[T, K]], /
 ) -> Callable[[K | None, int], Page[T, K]]:
@@ -1391,6 +1417,7 @@ def from_unary_pages(
     page_size: int,
     start: K | None = ...,
     on_close: Callable[[], object] | None = ...,
+    retry: Retry | None = ...,
 ) -> Iter[T]: ...
 @overload
 def from_unary_pages(
@@ -1406,6 +1433,7 @@ def from_unary_pages(
     timeout: float | None = ...,
     start: str | None = ...,
     on_close: Callable[[], object] | None = ...,
+    retry: Retry | None = ...,
 ) -> Iter[T]: ...
 def from_unary_pages(
     fetch: Any,
@@ -1420,6 +1448,7 @@ def from_unary_pages(
     timeout: float | None = None,
     start: Any = None,
     on_close: Callable[[], object] | None = None,
+    retry: Retry | None = TRANSIENT_RETRY,
 ) -> Iter[Any]:
     """Read a unary paginated RPC as one lazy ``Iter``, halving pages on ``RESOURCE_EXHAUSTED``.
 
@@ -1441,9 +1470,13 @@ def from_unary_pages(
     Either way this is ``itero.from_pages`` (lazy, one page held at a time, ``on_close``
     called once) with ``resource_exhausted_as_too_large(fetch)``: a response too large for the
     client's receive limit makes it retry the same token with half the limit, and keep the
-    smaller limit. Any other ``grpc.RpcError`` propagates unchanged; a page of one item still
-    too large raises ``itero.PageItemTooLargeError``, naming the token and, in its cause, the
-    sizes: raise the channel's ``grpc.max_receive_message_length`` for such an item.
+    smaller limit (it grows back after a few pages that fit). ``UNAVAILABLE`` and
+    ``DEADLINE_EXCEEDED`` are retried from the same token (``retry``, by default
+    ``TRANSIENT_RETRY``: 5 attempts, exponential backoff with jitter; ``retry=None`` turns it
+    off), then ``itero.RetriesExhaustedError``. Any other ``grpc.RpcError`` propagates
+    unchanged; a page of one item still too large raises ``itero.PageItemTooLargeError``, naming
+    the token and, in its cause, the sizes: raise the channel's
+    ``grpc.max_receive_message_length`` for such an item.
 
     Raises:
         TypeError, ValueError: at the call, for a bad argument (named in the message), a
@@ -1475,6 +1508,7 @@ def from_unary_pages(
         too_large=ResponseTooLargeError,
         start=start,
         on_close=on_close,
+        retry=retry,
     )
 
 
@@ -1515,8 +1549,6 @@ def _check_aio_call(call: object, function: str, sync_function: str) -> None:
             f"call must be a grpc.aio server-streaming call (with read() and cancel()), got "
             f"{type(call).__name__}"
         )
-
-
 
 
 def _aio_termination_flag(context: Any, function: str) -> list[None]:
@@ -2068,56 +2100,6 @@ def aiter_stream_results(
 # ---------------------------------------------------------------------------------------------
 
 
-async def _apages(
-    fetch: Callable[[K | None, int], Awaitable[Page[T, K]]],
-    page_size: int,
-    start: K | None,
-    release: _AsyncOnce,
-) -> AsyncGenerator[Iterable[T], None]:
-    """The pages' items of an async ``fetch``, as ``from_pages`` with ``too_large`` set.
-
-    TEMPORARY: the loop of ``itero._paging._pages`` for an async ``fetch`` (halving on
-    ``ResponseTooLargeError``, ``PageItemTooLargeError`` at limit 1, the last-page rule, the
-    repeated-token check), until ``afrom_pages`` (issue 12, part 3) drives the shared core;
-    ``afrom_unary_pages`` will then call it instead.
-    """
-    token = start
-    limit = page_size
-    saved: object = start
-    steps = 0
-    power = 1
-    try:
-        while True:
-            while True:
-                try:
-                    page = await fetch(token, limit)
-                    break
-                except ResponseTooLargeError as exc:
-                    if limit == 1:
-                        raise PageItemTooLargeError(token) from exc
-                    limit //= 2
-            if page.__class__ is not Page:
-                raise TypeError(f"fetch must return a Page, got {type(page).__name__}")
-            next_token = page.next_token
-            items = page.items
-            del page
-            if items:
-                yield items
-            del items
-            if next_token is None or (isinstance(next_token, (str, bytes)) and not next_token):
-                return
-            if next_token == token or next_token == saved:
-                raise RepeatedTokenError(next_token)
-            steps += 1
-            if steps == power:
-                saved = next_token
-                power *= 2
-                steps = 0
-            token = next_token
-    finally:
-        await release()
-
-
 def _atoo_large(
     fetch: Callable[[K | None, int], Awaitable[Page[T, K]]],
 ) -> Callable[[K | None, int], Awaitable[Page[T, K]]]:
@@ -2160,6 +2142,7 @@ def afrom_unary_pages(
     page_size: int,
     start: K | None = ...,
     on_close: Callable[[], object] | None = ...,
+    retry: Retry | None = ...,
 ) -> AsyncIter[T]: ...
 @overload
 def afrom_unary_pages(
@@ -2175,6 +2158,7 @@ def afrom_unary_pages(
     timeout: float | None = ...,
     start: str | None = ...,
     on_close: Callable[[], object] | None = ...,
+    retry: Retry | None = ...,
 ) -> AsyncIter[T]: ...
 def afrom_unary_pages(
     fetch: Any,
@@ -2189,6 +2173,7 @@ def afrom_unary_pages(
     timeout: float | None = None,
     start: Any = None,
     on_close: Callable[[], object] | None = None,
+    retry: Retry | None = TRANSIENT_RETRY,
 ) -> AsyncIter[Any]:
     """The grpc.aio twin of ``from_unary_pages``: an ``AsyncIter`` of a paginated RPC's items.
 
@@ -2200,7 +2185,9 @@ def afrom_unary_pages(
 
     or with ``async def fetch(token, limit) -> Page``. A page is fetched when the consumer
     reaches it, one page is held at a time, the limit is halved on ``RESOURCE_EXHAUSTED``,
-    and ``on_close`` (sync, or returning an awaitable) runs once when it ends or is closed.
+    ``UNAVAILABLE``/``DEADLINE_EXCEEDED`` are retried (``retry``), and ``on_close`` (sync, or
+    returning an awaitable) runs once when it ends or is closed. This is ``itero.afrom_pages``:
+    the same state machine as ``from_unary_pages``, so both make the same calls.
 
     >>> import asyncio
     >>> from itero import Page
@@ -2231,14 +2218,15 @@ def afrom_unary_pages(
             "afrom_unary_pages takes an async fetch (async def), but this fetch is a plain "
             "function: use from_unary_pages"
         )
-    check_int(page_size, "page_size", 1)
-    if on_close is not None and not callable(on_close):
-        raise TypeError(f"on_close must be callable or None, got {type(on_close).__name__}")
-    release = _AsyncOnce(partial(_acall_on_close, on_close))
     afetch = cast("Callable[[Any, int], Awaitable[Page[Any, Any]]]", fetch)
-    gen = _apages(_atoo_large(afetch), page_size, start, release)
-    pages: AsyncIter[Iterator[Any]] = AsyncIter(_AsyncClosing(gen, release))
-    return pages.flatten()
+    return afrom_pages(
+        _atoo_large(afetch),
+        page_size=page_size,
+        too_large=ResponseTooLargeError,
+        start=start,
+        on_close=on_close,
+        retry=retry,
+    )
 
 
 def _is_async_function(f: object) -> bool:
@@ -2248,10 +2236,3 @@ def _is_async_function(f: object) -> bool:
         return True
     func = getattr(f, "func", None)  # functools.partial
     return func is not None and _is_async_function(func)
-
-
-async def _acall_on_close(on_close: Callable[[], object] | None) -> None:
-    if on_close is not None:
-        result = on_close()
-        if inspect.isawaitable(result):
-            await result

@@ -122,3 +122,96 @@ if TYPE_CHECKING:
     encode_batch(["a"])  # type: ignore[list-item]  # pyright: ignore[reportArgumentType]
     iter_stream(rpc(b""), str.upper)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
     from_unary_pages(fetch, page_size=10, start=3)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+
+
+if TYPE_CHECKING:
+    # Issue 13: byte budgets, retries, deadline, on_page, progress.
+    import random
+
+    from itero import (
+        ItemTooLargeError,
+        ListingDeadlineError,
+        PageRecord,
+        RetriesExhaustedError,
+        Retry,
+    )
+
+    def fetch13(token: str | None, limit: int) -> Page[bytes, str]:
+        return Page([b"x"], None, nbytes=1)
+
+    def on_page(record: PageRecord[str]) -> None:
+        assert_type(record.token, str | None)
+        assert_type(record.nbytes, int | None)
+        assert_type(record.elapsed, float)
+
+    retry = Retry(attempts=3, backoff=0.2, on=(ConnectionError, TimeoutError))
+    assert_type(retry, Retry)
+    assert_type(Retry(on=lambda e: "UNAVAILABLE" in str(e), rand=random.Random(1).random), Retry)
+    assert_type(
+        from_pages(fetch13, page_size=100, retry=retry, deadline=30.0, on_page=on_page),
+        Iter[bytes],
+    )
+    assert_type(
+        try_from_pages(fetch13, page_size=100, retry=retry, grow_after=None),
+        Iter[Result[bytes, Exception]],
+    )
+    assert_type(
+        cut_page([b"ab"], key=bytes, start=None, limit=10, max_bytes=100, page_overhead=8),
+        Page[bytes, bytes],
+    )
+    assert_type(
+        cut_page([(1, b"a")], key=lambda r: r[0], start=None, limit=10, max_bytes=9,
+                 size=lambda r: len(r[1])),
+        Page[tuple[int, bytes], int],
+    )  # fmt: skip
+    assert_type(Iter([1]).progress("rows", total=1, bar=False), Iter[int])
+    assert_type(ListingDeadlineError(1.0, 2, 3, None).delivered, int)
+    assert_type(RetriesExhaustedError("t", 3, 1.0).attempts, int)
+    assert_type(ItemTooLargeError(0, 1, 1, key="k", unit="page").unit, str)
+
+    def int_token_hook(record: PageRecord[int]) -> None: ...
+
+    from_pages(fetch13, page_size=1, on_page=int_token_hook)  # type: ignore[misc]  # pyright: ignore[reportArgumentType]
+    from_pages(fetch13, page_size=1, retry=3)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    Iter([1]).progress(total="3")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+
+
+if TYPE_CHECKING:
+    # The async twins (issue 12, part 3).
+    from collections.abc import AsyncIterator
+
+    from itero import (
+        AsyncIter,
+        ItemTooLarge,
+        abatched_by_size,
+        afrom_pages,
+        arate_limited,
+        atry_batched_by_size,
+        atry_from_pages,
+    )
+
+    async def awords() -> AsyncIterator[str]:
+        yield "a"
+
+    async def anumbers() -> AsyncIterator[int]:
+        yield 1
+
+    assert_type(abatched_by_size(awords(), 10), AsyncIter[list[str]])
+    assert_type(abatched_by_size(anumbers(), 10, size=lambda n: 8), AsyncIter[list[int]])
+    assert_type(
+        atry_batched_by_size(awords(), 10),
+        AsyncIter[Result[list[str], ItemTooLarge[str]]],
+    )
+    assert_type(arate_limited(anumbers(), 5.0, burst=2), AsyncIter[int])
+    abatched_by_size(anumbers(), 10)  # type: ignore[type-var]  # pyright: ignore[reportArgumentType]
+
+    async def afetch(token: str | None, limit: int) -> Page[bytes, str]:
+        return Page([b"x"], None)
+
+    assert_type(afrom_pages(afetch, page_size=10), AsyncIter[bytes])
+    assert_type(
+        atry_from_pages(afetch, page_size=10, retry=Retry(), deadline=5.0),
+        AsyncIter[Result[bytes, Exception]],
+    )
+    afrom_pages(fetch13, page_size=10)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
+    afrom_pages(afetch, page_size=10, start=3)  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]

@@ -1,0 +1,112 @@
+"""Progress reports for long pipelines: a ``tqdm`` bar on stderr, or periodic ``logging`` lines.
+
+``Iter.progress(...)`` is a thin method over ``reporter``; nothing here is imported until it
+is called (``Iter`` imports this module inside the method), and ``tqdm`` (the optional extra
+``itero[progress]``) only when a bar is wanted and installed.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from ._checks import check_callable, check_int, check_number
+
+T = TypeVar("T")
+
+__all__ = ["LOGGER", "reporter"]
+
+LOGGER = logging.getLogger("itero.progress")
+"""Where the report lines go by default when no bar is shown (level INFO)."""
+
+
+def _tqdm() -> Any:
+    """``tqdm.tqdm``, or None when tqdm is not installed."""
+    try:
+        return importlib.import_module("tqdm").tqdm
+    except ImportError:
+        return None
+
+
+def reporter(
+    *,
+    desc: str,
+    total: int | None,
+    unit: str,
+    every: float,
+    bar: bool | None,
+    log: Callable[[str], object] | None,
+    clock: Callable[[], float],
+) -> Callable[[Iterator[T]], Iterator[T]]:
+    """Check the arguments of ``Iter.progress``; return what wraps its source.
+
+    The wrapper yields the source's items and reports how many went by; the bar or the clock
+    are first touched at the first pull.
+
+    >>> lines = []
+    >>> wrap = reporter(desc="letters", total=None, unit="it", every=60.0, bar=False,
+    ...                 log=lines.append, clock=lambda: 0.0)
+    >>> list(wrap(iter("ab"))), lines
+    (['a', 'b'], ['letters: done, 2 it in 0.0 s'])
+    """
+    _check_str(desc, "desc")
+    _check_str(unit, "unit")
+    if total is not None:
+        check_int(total, "total", 0)
+    check_number(every, "every")
+    _check_bar(bar)
+    if log is not None:
+        check_callable(log, "log")
+    check_callable(clock, "clock")
+    tqdm = None if bar is False else _tqdm()
+    if bar and tqdm is None:
+        raise ImportError("progress(bar=True) needs tqdm: pip install 'itero[progress]'")
+    if tqdm is not None:
+        return lambda source: _bar(source, tqdm, desc, total, unit)
+    line = LOGGER.info if log is None else log
+    return lambda source: _logged(source, desc, total, unit, every, line, clock)
+
+
+def _check_str(value: object, name: str) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+
+
+def _check_bar(bar: object) -> None:
+    if bar is not None and not isinstance(bar, bool):
+        raise TypeError(f"bar must be a bool or None, got {type(bar).__name__}")
+
+
+def _bar(source: Iterator[T], tqdm: Any, desc: str, total: int | None, unit: str) -> Iterator[T]:
+    bar = tqdm(source, desc=desc, total=total, unit=unit)  # on stderr, tqdm's default
+    try:
+        yield from bar
+    finally:
+        bar.close()
+
+
+def _logged(
+    source: Iterator[T],
+    desc: str,
+    total: int | None,
+    unit: str,
+    every: float,
+    log: Callable[[str], object],
+    clock: Callable[[], float],
+) -> Iterator[T]:
+    of = "" if total is None else f" of {total:,}"
+    started = clock()
+    due = started + every
+    n = 0
+    for item in source:
+        n += 1
+        yield item
+        now = clock()
+        if now >= due:
+            due = now + every
+            elapsed = now - started
+            rate = n / elapsed if elapsed > 0 else 0.0
+            log(f"{desc}: {n:,}{of} {unit} in {elapsed:.1f} s ({rate:,.0f} {unit}/s)")
+    log(f"{desc}: done, {n:,} {unit} in {clock() - started:.1f} s")
