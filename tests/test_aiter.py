@@ -8,11 +8,13 @@ loop report or a task left pending fails the test.
 from __future__ import annotations
 
 import asyncio
+import copy
+import operator
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _async_helpers import ASource, agen, run
@@ -294,7 +296,7 @@ class TestProtocols:
         async def main() -> tuple[list[int], Option[int], Option[int]]:
             it = AsyncIter(agen([1, 2, 3])).map(lambda x: x * 10)
             first = await it.next()
-            rest = [x async for x in it]
+            rest = [x async for x in it.by_ref()]
             return rest, first, await it.next()
 
         assert run(main) == ([20, 30], Some(10), Nothing())
@@ -321,7 +323,7 @@ class TestProtocols:
 
     def test_filter_map_rejects_a_non_option(self) -> None:
         async def main() -> None:
-            with pytest.raises(TypeError, match="must return a Some or a Nothing"):
+            with pytest.raises(TypeError, match=r"filter_map: f must return Some\(...\)"):
                 await AsyncIter(agen([1])).filter_map(lambda x: x).collect()  # type: ignore[arg-type, return-value]
 
         run(main)
@@ -694,3 +696,264 @@ class TestPeekable:
     def test_next_if_takes_a_sync_predicate(self) -> None:
         with pytest.raises(TypeError, match="sync callback"):
             AsyncIter([1]).peekable().next_if(_acall)  # type: ignore[unused-coroutine]
+
+
+# ---------------------------------------------------------------------------------------------
+# async for moves, as Iter's for loop does; copies are refused
+# ---------------------------------------------------------------------------------------------
+
+
+class TestLoopsMove:
+    """An ``async for`` loop (or ``aiter()``) takes the AsyncIter by value, as Iter's ``for``."""
+
+    @pytest.mark.parametrize("source", list(SOURCES), ids=list(SOURCES))
+    def test_later_use_raises_moved_error_naming_the_loop(self, source: str) -> None:
+        async def main() -> list[int]:
+            it: AsyncIter[int] = AsyncIter(SOURCES[source]([1, 2, 3]))
+            seen = [x async for x in it]
+            moved = r"moved into an async for loop / aiter\(\).*by_ref"
+            with pytest.raises(MovedError, match=moved):
+                await it.count()
+            with pytest.raises(MovedError, match="async for loop"):
+                aiter(it)
+            with pytest.raises(MovedError, match="async for loop"):
+                it.map(str)
+            await it.aclose()
+            return seen
+
+        assert run(main) == [1, 2, 3]
+
+    def test_aiter_moves(self) -> None:
+        it = AsyncIter(agen([1]))
+        aiter(it)
+        with pytest.raises(MovedError, match="async for loop"):
+            it.filter(bool)
+
+    @pytest.mark.parametrize("source", list(SOURCES), ids=list(SOURCES))
+    def test_break_then_continue_through_by_ref(self, source: str) -> None:
+        async def main() -> tuple[list[str], list[str]]:
+            text: list[Any] = ["# a", "# b", "", "body 1", "body 2"]
+            lines: AsyncIter[str] = AsyncIter(SOURCES[source](text))
+            header: list[str] = []
+            async for line in lines.by_ref():
+                if not line:
+                    break
+                header.append(line)
+            return header, await lines.collect()
+
+        assert run(main) == (["# a", "# b"], ["body 1", "body 2"])
+
+    def test_peekable_loop_moves_and_its_by_ref_keeps_the_peeked_item(self) -> None:
+        async def main() -> list[int]:
+            p = AsyncIter(agen([1, 2, 3])).peekable()
+            assert await p.peek() == Some(1)
+            async for x in p.by_ref():
+                assert x == 1
+                break
+            assert await p.peek() == Some(2)
+            rest = [x async for x in p]
+            with pytest.raises(MovedError):
+                await p.peek()
+            return rest
+
+        assert run(main) == [2, 3]
+
+    def test_aclose_of_the_moved_async_iter_closes_the_source_after_a_break(self) -> None:
+        async def main() -> tuple[int, int]:
+            source = ASource([1, 2, 3])
+            async with AsyncIter(source).map(lambda x: x * 2) as it:
+                first = await anext(aiter(it))  # what an async for loop that breaks does
+            return first, source.closed
+
+        assert run(main) == (2, 1)
+
+    @pytest.mark.parametrize("copier", [copy.copy, copy.deepcopy])
+    def test_copies_are_refused_as_iters_are(self, copier: Callable[[Any], Any]) -> None:
+        with pytest.raises(TypeError) as sync_error:
+            copier(Iter([1]))
+        for it in (AsyncIter([1]), AsyncIter(agen([1])).map(str), AsyncIter([1]).peekable()):
+            with pytest.raises(TypeError, match="cannot be copied") as error:
+                copier(it)
+            assert str(error.value) == str(sync_error.value).replace("an Iter", "an AsyncIter")
+
+
+# ---------------------------------------------------------------------------------------------
+# flatten: whatever iter() accepts
+# ---------------------------------------------------------------------------------------------
+
+
+class _GetItemOnly:
+    """A sequence with ``__getitem__`` and no ``__iter__`` (as some protobuf repeated fields)."""
+
+    def __init__(self, items: list[int]) -> None:
+        self._items = items
+
+    def __getitem__(self, i: int) -> int:
+        return self._items[i]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+class TestFlattenAcceptsWhatIterAccepts:
+    @settings(max_examples=25)  # (an event loop per example)
+    @given(st.lists(st.lists(st.integers(), max_size=4), max_size=6))
+    @pytest.mark.parametrize("source", list(SOURCES), ids=list(SOURCES))
+    def test_getitem_only_items_as_iter_flatten(self, source: str, xss: list[list[int]]) -> None:
+        def items() -> list[Any]:
+            return [_GetItemOnly(xs) if i % 2 else xs for i, xs in enumerate(xss)]
+
+        async def main() -> list[int]:
+            out: list[int] = await AsyncIter(SOURCES[source](items())).flatten().collect()
+            return out
+
+        assert run(main) == Iter(items()).flatten().collect() == [x for xs in xss for x in xs]
+
+    def test_a_non_iterable_item_still_raises(self) -> None:
+        async def main() -> None:
+            with pytest.raises(TypeError, match="flatten\\(\\) items must be iterable, got int"):
+                await AsyncIter(agen([[1], 2])).flatten().collect()  # type: ignore[misc]
+
+        run(main)
+
+
+# ---------------------------------------------------------------------------------------------
+# wrong-typed callback results: the TypeError Iter raises, word for word
+# ---------------------------------------------------------------------------------------------
+
+# name -> the same failing call on an Iter or an AsyncIter of ints; ``bad`` is the wrong-typed
+# value the callback returns for the item 0 (every other item gets a well-typed result).
+WRONG: dict[str, Callable[[Any, object], Any]] = {
+    "filter_map": lambda it, bad: it.filter_map(lambda x: bad if x == 0 else Some(x)).collect(),
+    "map_while": lambda it, bad: it.map_while(lambda x: bad if x == 0 else Some(x)).collect(),
+    "scan": lambda it, bad: it.scan(0, lambda s, x: bad if x == 0 else Some((s, x))).collect(),
+    "find_map": lambda it, bad: it.find_map(lambda x: bad if x == 0 else Nothing()),
+    "and_then_ok": lambda it, bad: (
+        it.map(Ok).and_then_ok(lambda x: bad if x == 0 else Ok(x)).collect()
+    ),
+    "oks": lambda it, bad: it.map(lambda x: bad if x == 0 else Ok(x)).oks().collect(),
+    "errs": lambda it, bad: it.map(lambda x: bad if x == 0 else Err(x)).errs().collect(),
+    "map_ok": lambda it, bad: it.map(lambda x: bad if x == 0 else Ok(x)).map_ok(abs).collect(),
+    "try_collect": lambda it, bad: it.map(lambda x: bad if x == 0 else Ok(x)).try_collect(),
+    "filter_map_after_filter_map_async": lambda it, bad: it.filter_map(
+        lambda x: bad if x == 0 else Some(x)
+    ).collect(),
+}
+
+WRONG_VALUES = st.sampled_from([0, "x", None, (1, 2), [Some(1)], Ok, 1.5])
+
+
+def _sync_error(name: str, xs: list[int], bad: object) -> str:
+    with pytest.raises(TypeError) as error:
+        WRONG[name](Iter(xs), bad)
+    return str(error.value)
+
+
+class TestWrongTypedCallbackResults:
+    @settings(max_examples=25)  # (an event loop per example)
+    @given(
+        st.lists(st.integers(-3, 3), max_size=6).map(lambda xs: [*xs, 0]),
+        WRONG_VALUES,
+        st.sampled_from(list(SOURCES)),
+    )
+    @pytest.mark.parametrize("name", list(WRONG), ids=list(WRONG))
+    def test_same_type_error_as_iter(
+        self, name: str, xs: list[int], bad: object, source: str
+    ) -> None:
+        if bad.__class__ in (Some, Nothing, Ok, Err):
+            return
+        expected = _sync_error(name, xs, bad)
+        assert type(bad).__name__ in expected
+
+        async def main() -> str:
+            it: AsyncIter[int] = AsyncIter(SOURCES[source](xs))
+            if name.endswith("_async"):
+                it = it.filter_map_async(_async_some)
+            with pytest.raises(TypeError) as error:
+                await WRONG[name](it, bad)
+            await it.aclose()  # (find_map borrows: the pipeline stays open)
+            return str(error.value)
+
+        assert run(main) == expected
+
+    def test_the_message_names_the_callback_and_the_type(self) -> None:
+        async def main() -> str:
+            with pytest.raises(TypeError) as error:
+                await AsyncIter(agen([1])).map_while(lambda x: x).collect()  # type: ignore[arg-type, return-value]
+            return str(error.value)
+
+        assert run(main) == "map_while: f must return Some(...) or Nothing(), got int"
+
+    def test_a_from_fn_like_source(self) -> None:
+        class Next:
+            def next(self) -> object:
+                return 3
+
+        with pytest.raises(TypeError) as sync_error:
+            Iter(Next()).collect()  # type: ignore[arg-type]
+
+        async def main() -> str:
+            with pytest.raises(TypeError) as error:
+                await AsyncIter(Next()).collect()  # type: ignore[arg-type]
+            return str(error.value)
+
+        assert run(main) == str(sync_error.value)
+
+
+async def _async_some(x: int) -> Option[int]:
+    return Some(x)
+
+
+# ---------------------------------------------------------------------------------------------
+# size hints
+# ---------------------------------------------------------------------------------------------
+
+
+class TestSizeHint:
+    @settings(max_examples=25)  # (an event loop per example)
+    @given(st.lists(st.integers(), max_size=8))
+    @pytest.mark.parametrize(
+        "stages",
+        [
+            lambda it: it,
+            lambda it: it.map(str),
+            lambda it: it.filter(bool),
+            lambda it: it.enumerate().take(3),
+            lambda it: it.step_by(2).flat_map(lambda x: [x, x]),
+        ],
+        ids=["source", "map", "filter", "enumerate-take", "step_by-flat_map"],
+    )
+    def test_a_sync_source_gives_the_inner_iters_hint(
+        self, stages: Callable[[Any], Any], xs: list[int]
+    ) -> None:
+        expected = stages(Iter(xs)).size_hint()
+        it = stages(AsyncIter(xs))
+        assert it.size_hint() == expected
+        assert operator.length_hint(it, -1) == operator.length_hint(stages(Iter(xs)), -1)
+
+    @pytest.mark.parametrize(
+        "make",
+        [
+            lambda: AsyncIter(agen([1, 2])),
+            lambda: AsyncIter(agen([1, 2])).map(str),
+            lambda: AsyncIter([1, 2]).map_async(_sleepy),
+            lambda: AsyncIter([1, 2]).peekable(),
+        ],
+        ids=["async source", "async source map", "map_async", "peekable"],
+    )
+    def test_otherwise_unknown(self, make: Callable[[], AsyncIter[Any]]) -> None:
+        it = make()
+        assert it.size_hint() == (0, Nothing())
+        assert operator.length_hint(it, -1) == -1
+
+    def test_consumes_nothing_and_a_moved_one_raises(self) -> None:
+        async def main() -> list[int]:
+            it = AsyncIter([1, 2, 3])
+            assert it.size_hint() == (3, Some(3))
+            moved = it.map(lambda x: x + 1)
+            with pytest.raises(MovedError):
+                it.size_hint()
+            assert operator.length_hint(it, -1) == -1
+            return await moved.collect()
+
+        assert run(main) == [2, 3, 4]

@@ -48,19 +48,23 @@ from ._adrivers import apaced as _apaced
 from ._batching import ItemTooLarge, Packer, SizedT
 from ._checks import check_bool, check_callable, check_count, check_int
 from ._errors import MovedError
-from ._iter import Iter, _SupportsProd, _SupportsSum
+from ._hints import UNKNOWN_LENGTH as _UNKNOWN_LENGTH
+from ._iter import _ERRS, _OKS, Iter, _SupportsProd, _SupportsSum
 from ._option import Nothing, Option, Some
 from ._pacing import Pacer
 from ._result import Err, Ok, Result
+from ._stages import SCAN_EXPECTED as _SCAN_EXPECTED
 from ._stages import and_then_ok as _and_then_ok
 from ._stages import err_error as _err_error
 from ._stages import inspect_err_step as _inspect_err_step
-from ._stages import is_err as _is_err
-from ._stages import is_ok as _is_ok
 from ._stages import keep_ok_step as _keep_ok_step
 from ._stages import map_err_step as _map_err_step
 from ._stages import map_ok as _map_ok
+from ._stages import no_copy_message as _no_copy_message
+from ._stages import not_result as _not_result
 from ._stages import ok_value as _ok_value
+from ._stages import option_expected as _option_expected
+from ._stages import wrong_type as _wrong_type
 from ._window import Window
 
 if TYPE_CHECKING:
@@ -109,6 +113,14 @@ def _moved(method: str) -> Any:
     return sentinel
 
 
+_MOVED_LOOP = _Moved("__aiter__")
+_MOVED_LOOP.message = (
+    "this AsyncIter was moved into an async for loop / aiter();"
+    " loop over .by_ref() to keep using it"
+)
+_NO_COPY = _no_copy_message("AsyncIter")
+
+
 def _raise_moved(it: object) -> NoReturn:
     raise MovedError(cast(_Moved, it).message)
 
@@ -142,7 +154,7 @@ def _check_sync(name: str, f: object, method: str, twin: str | None) -> None:
 
 
 def _not_option(method: str, o: object) -> TypeError:
-    return TypeError(f"{method}() callback must return a Some or a Nothing, got {type(o).__name__}")
+    return _wrong_type(_option_expected(method), o)
 
 
 def _not_iterable(o: object) -> TypeError:
@@ -154,10 +166,17 @@ def _not_iterable(o: object) -> TypeError:
 
 
 def _flat_items(o: Any) -> Iterable[Any]:
-    """What ``flatten`` iterates for ``o`` (an iterable, or an Option/Result)."""
-    if hasattr(o, "__iter__") and not hasattr(o, "__aiter__"):
+    """What ``flatten`` iterates for ``o``: whatever ``iter()`` accepts (an iterable, an
+    Option/Result, or a sequence with only ``__getitem__``, such as some protobuf repeated
+    fields), but not an async iterable."""
+    if hasattr(o, "__aiter__"):
+        raise _not_iterable(o)
+    if hasattr(o, "__iter__"):
         items: Iterable[Any] = o
         return items
+    if hasattr(o, "__getitem__"):
+        seq: Iterable[Any] = iter(o)  # the sequence protocol (calls nothing of ``o`` yet)
+        return seq
     raise _not_iterable(o)
 
 
@@ -189,6 +208,8 @@ _KINDS: dict[str, tuple[str, ...]] = {
         "x = x._value",
     ),
     "take_while": ("if not {aw}{f}(x):", "    return"),
+    # f: a _stages.Kinds table (keep, drop, or raise naming the method) looked up by type in C
+    "select": ("if not {f}[x.__class__]:", "    continue"),
     "skip": ("if {f}():", "    continue"),  # f: True for the items to drop
     "enumerate": ("x = ({f}(), x)",),
     "flatten": ("@flatten",),
@@ -463,16 +484,25 @@ class AsyncIter(Generic[T_co]):
 
     def __aiter__(self) -> AsyncIterator[T_co]:
         """Return the async iterator of the items, so ``async for`` runs at generator speed.
+        Moves the ``AsyncIter``.
 
-        Does not move. Leaving the loop early leaves the pipeline open: use ``async with`` (or
-        ``aclose()``) to close it.
+        As ``Iter``'s ``for`` loop, an ``async for`` loop (or ``aiter()``) takes the
+        ``AsyncIter`` by value: using it afterwards raises ``MovedError``. Loop over
+        ``by_ref()`` to keep it: after a ``break`` the rest is still there. Leaving the loop
+        early leaves the pipeline open: ``aclose()`` (also on the moved ``AsyncIter``) or
+        ``async with`` closes it.
 
         >>> async def main():
-        ...     return [x async for x in AsyncIter("ab")]
+        ...     it = AsyncIter("abc")
+        ...     async for x in it.by_ref():
+        ...         break
+        ...     return x, await it.collect()
         >>> asyncio.run(main())
-        ['a', 'b']
+        ('a', ['b', 'c'])
         """
-        return self._ait()
+        ait = self._ait()
+        self._it = _MOVED_LOOP
+        return ait
 
     def __anext__(self) -> Awaitable[T_co]:
         """Return the next item or raise ``StopAsyncIteration`` (Python's protocol).
@@ -495,6 +525,39 @@ class AsyncIter(Generic[T_co]):
         (Some(1), Nothing())
         """
         return _next(self._ait())
+
+    def size_hint(self) -> tuple[int, Option[int]]:
+        """Return ``(lower, upper)`` bounds on the number of items left; consumes nothing.
+
+        Over a sync source, while every stage is one that ``AsyncIter`` hands to its inner
+        ``Iter`` (the sync-callback adapters with one input: ``map``, ``filter``, ``take``, ...),
+        these are that ``Iter``'s bounds (see ``Iter.size_hint``). Otherwise (an async source,
+        an ``_async`` stage, ``chain``/``zip``-like stages, or once an item was pulled) they are
+        ``(0, Nothing())``, which is always correct.
+
+        >>> AsyncIter(range(10)).map(str).size_hint()
+        (10, Some(10))
+        >>> async def numbers():
+        ...     yield 1
+        >>> AsyncIter(numbers()).size_hint()
+        (0, Nothing())
+        """
+        it = self._iter_only()
+        return (0, Nothing()) if it is None else it.size_hint()
+
+    def __length_hint__(self) -> int:
+        """The exact number of items left, when ``size_hint`` knows it (``operator.length_hint``).
+
+        >>> import operator
+        >>> operator.length_hint(AsyncIter([1, 2, 3]).map(str))
+        3
+        >>> operator.length_hint(AsyncIter([1, 2, 3]).map_async(asyncio.sleep), -1)
+        -1
+        """
+        it = self._it
+        if self._ops or not isinstance(it, Iter):
+            return _UNKNOWN_LENGTH
+        return it.__length_hint__()
 
     async def aclose(self) -> None:
         """Close the pipeline: cancel and await in-flight calls, then close every stage down to
@@ -558,6 +621,28 @@ class AsyncIter(Generic[T_co]):
         Some(1)
         """
         await self.aclose()
+
+    def __copy__(self) -> NoReturn:
+        """Refuse, as ``Iter`` does: a copy would be a second handle on the same stream.
+
+        >>> import copy
+        >>> copy.copy(AsyncIter([1]))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+            ...
+        TypeError: an AsyncIter cannot be copied (it is a one-shot stream): borrow it with ...
+        """
+        raise TypeError(_NO_COPY)
+
+    def __deepcopy__(self, memo: object, /) -> NoReturn:
+        """Refuse, as ``__copy__`` does (many sources cannot be replayed).
+
+        >>> import copy
+        >>> copy.deepcopy(AsyncIter([1]))  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+            ...
+        TypeError: an AsyncIter cannot be copied (it is a one-shot stream): borrow it with ...
+        """
+        raise TypeError(_NO_COPY)
 
     def __repr__(self) -> str:
         it = self._it
@@ -1091,7 +1176,7 @@ class AsyncIter(Generic[T_co]):
         it = self._iter_only()
         if it is not None:
             return self._sync_then("oks", it.oks())
-        return self._op("oks", "filter", False, _is_ok)._op("oks", "map", False, _ok_value)
+        return self._op("oks", "select", False, _OKS)._op("oks", "map", False, _ok_value)
 
     def errs(self: AsyncIter[Ok[Any] | Err[E]]) -> AsyncIter[E]:
         """Yield the errors of the ``Err`` items, dropping every ``Ok``.
@@ -1102,7 +1187,7 @@ class AsyncIter(Generic[T_co]):
         it = self._iter_only()
         if it is not None:
             return self._sync_then("errs", it.errs())
-        return self._op("errs", "filter", False, _is_err)._op("errs", "map", False, _err_error)
+        return self._op("errs", "select", False, _ERRS)._op("errs", "map", False, _err_error)
 
     # ----------------------------------------------------------------------------------------
     # async callbacks (and bounded concurrency)
@@ -2116,10 +2201,6 @@ async def _join_items(ait: AsyncIterator[Any], sep: str) -> str:
     return sep.join([x async for x in ait])
 
 
-def _not_result(r: object) -> TypeError:
-    return TypeError(f"expected an Ok or an Err item, got {type(r).__name__}")
-
-
 async def _try_collect(ait: AsyncIterator[Any]) -> Any:
     out: list[Any] = []
     async for r in ait:
@@ -2341,7 +2422,7 @@ async def _scan_gen(src: AsyncIterator[Any], state: Any, f: Any) -> AsyncIterato
         if o.__class__ is not Some:
             if o.__class__ is Nothing:
                 return
-            raise _not_option("scan", o)
+            raise _wrong_type(_SCAN_EXPECTED, o)
         state, out = o._value
         yield out
 

@@ -123,6 +123,9 @@ from ._stages import (
     map_ok as _map_ok,
 )
 from ._stages import (
+    no_copy_message as _no_copy_message,
+)
+from ._stages import (
     not_result as _not_result,
 )
 from ._stages import (
@@ -132,10 +135,16 @@ from ._stages import (
     ok_values_run as _ok_values_run,
 )
 from ._stages import (
+    option_expected as _option_expected,
+)
+from ._stages import (
     partial_cmp as _partial_cmp,
 )
 from ._stages import (
     pull_values as _pull_values,
+)
+from ._stages import (
+    result_item_expected as _result_item_expected,
 )
 from ._stages import (
     round_robin as _round_robin,
@@ -278,22 +287,18 @@ def _raise_moved(it: object) -> NoReturn:
 
 # What a callback returning an Option (or an item that must be a Result) may be, per method; any
 # other type raises a TypeError naming the callback and the type (see _stages.Kinds).
-_OPTION = "{}: f must return Some(...) or Nothing(), got {{}}"
-_FILTER_MAP = _Kinds({Some: True, Nothing: False}, _OPTION.format("filter_map"))
-_FIND_MAP_RUN = partial(_some_items_run, _OPTION.format("find_map"))
-_MAP_WHILE_RUN = partial(_some_run, _OPTION.format("map_while"))
-_FROM_FN = _Kinds({Some: True}, _OPTION.format("from_fn"), end=Nothing)
+_FILTER_MAP = _Kinds({Some: True, Nothing: False}, _option_expected("filter_map"))
+_FIND_MAP_RUN = partial(_some_items_run, _option_expected("find_map"))
+_MAP_WHILE_RUN = partial(_some_run, _option_expected("map_while"))
+_FROM_FN = _Kinds({Some: True}, _option_expected("from_fn"), end=Nothing)
 _SOURCE_NEXT = _Kinds(
     {Some: True}, "source.next() must return Some(...) or Nothing(), got {}", end=Nothing
 )
-_OKS = _Kinds({Ok: True, Err: False}, "oks: expected an Ok or an Err item, got {}")
-_ERRS = _Kinds({Err: True, Ok: False}, "errs: expected an Ok or an Err item, got {}")
+_OKS = _Kinds({Ok: True, Err: False}, _result_item_expected("oks"))
+_ERRS = _Kinds({Err: True, Ok: False}, _result_item_expected("errs"))
 
 
-_NO_COPY = (
-    "an Iter cannot be copied (it is a one-shot stream): borrow it with by_ref(),"
-    " or collect() its items"
-)
+_NO_COPY = _no_copy_message("Iter")
 
 
 def _too_deep() -> PipelineTooDeepError:

@@ -48,6 +48,47 @@ def not_result(r: object) -> TypeError:
     return TypeError(f"expected an Ok or an Err item, got {type(r).__name__}")
 
 
+# The messages of a wrong-typed callback result or item, one text for Iter and AsyncIter: each
+# is a template formatted with the offending type's name (``Kinds``, the ``*_run`` helpers and
+# ``wrong_type`` take them as they are).
+SCAN_EXPECTED = "scan: f must return Some((state, output)) or Nothing(), got {}"
+
+
+def option_expected(method: str) -> str:
+    """The message for ``method``'s callback ``f`` returning something that is not an Option.
+
+    >>> option_expected("filter_map").format("int")
+    'filter_map: f must return Some(...) or Nothing(), got int'
+    """
+    return f"{method}: f must return Some(...) or Nothing(), got {{}}"
+
+
+def result_item_expected(method: str) -> str:
+    """The message for ``method`` meeting an item that is not a Result.
+
+    >>> result_item_expected("oks").format("int")
+    'oks: expected an Ok or an Err item, got int'
+    """
+    return f"{method}: expected an Ok or an Err item, got {{}}"
+
+
+def wrong_type(message: str, value: object) -> TypeError:
+    """The ``TypeError`` for ``value`` of the wrong type: ``message`` names the type.
+
+    >>> wrong_type(SCAN_EXPECTED, 3)
+    TypeError('scan: f must return Some((state, output)) or Nothing(), got int')
+    """
+    return TypeError(message.format(type(value).__name__))
+
+
+def no_copy_message(name: str) -> str:
+    """Why an ``Iter``/``AsyncIter`` (``name``) refuses ``copy.copy`` and ``copy.deepcopy``."""
+    return (
+        f"an {name} cannot be copied (it is a one-shot stream): borrow it with by_ref(),"
+        " or collect() its items"
+    )
+
+
 class Kinds(dict[type, bool]):
     """What ``select`` does with an item, by its type: keep it (True) or drop it (False).
 
@@ -203,10 +244,7 @@ def scan(it: Iterator[Any], state: Any, f: Callable[[Any, Any], Any]) -> Iterato
             if o.__class__ is not Some:
                 if o.__class__ is Nothing:
                     return
-                raise TypeError(
-                    "scan: f must return Some((state, output)) or Nothing(),"
-                    f" got {type(o).__name__}"
-                )
+                raise wrong_type(SCAN_EXPECTED, o)
             state, out = o._value
             yield out
     except StopIteration:

@@ -2010,7 +2010,7 @@ async def _amessage_lists(
     unpack: Callable[[object], Sequence[Any]],
     on_page: Callable[[PageRecord[Any]], object] | None = None,
     clock: Callable[[], float] = time.monotonic,
-) -> AsyncGenerator[Iterator[Any], None]:
+) -> AsyncGenerator[Iterable[Any], None]:
     """Each message's items; a failed RPC raises after them (as ``_message_lists``)."""
     read = call.read
     eof = grpc.aio.EOF
@@ -2029,9 +2029,7 @@ async def _amessage_lists(
         delivered += len(items)
         if on_page is not None and meter is not None:
             on_page(meter.record(len(items), _message_size(message)))
-        # iter(): protobuf's repeated containers iterate by __getitem__, with no __iter__
-        # attribute, which AsyncIter.flatten asks for.
-        yield iter(items)
+        yield items
 
 
 async def _amessage_items(

@@ -91,6 +91,8 @@ if TYPE_CHECKING:
         assert_type(ints.flat_map(lambda x: [str(x)]), AsyncIter[str])
         assert_type(ints.scan(0.0, lambda s, x: Some((s + x, str(x)))), AsyncIter[str])
         assert_type(ints.by_ref(), AsyncIter[int])
+        assert_type(ints.size_hint(), tuple[int, Option[int]])
+        assert_type(ints.__length_hint__(), int)
         peekable = ints.peekable()
         assert_type(peekable, AsyncPeekable[int])
         assert_type(peekable.by_ref(), AsyncPeekable[int])
