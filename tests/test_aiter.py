@@ -14,8 +14,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from _async_helpers import ASource, agen, run
 from _helpers import Boom, Recorder, Untouchable

@@ -14,8 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from itero._checks import check_callable, check_count, check_int, check_number
 

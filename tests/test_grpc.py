@@ -17,8 +17,7 @@ from typing import Protocol
 
 import grpc
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 from typing_extensions import assert_type
 
 from itero import Err, ItemTooLargeError, Iter, Nothing, Ok, Page, PageItemTooLargeError, Result

@@ -15,8 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 from typing_extensions import TypeGuard, TypeIs
 
 from _helpers import Boom, Recorder, boom, ints, prefix, results, small_ints

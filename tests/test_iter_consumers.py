@@ -15,8 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from _helpers import ints, results, small_ints
 from itero import Err, Iter, Nothing, Ok, Option, Result, Some

@@ -18,8 +18,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from _helpers import Boom, Recorder, Untouchable, boom
 from itero import (

@@ -14,8 +14,7 @@ from itertools import zip_longest
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from _helpers import Recorder as Source
 from itero import Iter, MovedError, Nothing, Some, count, repeat

@@ -9,8 +9,7 @@ from typing import Any, NamedTuple, NoReturn
 from unittest import mock
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from itero import (
     Err,
@@ -22,8 +21,8 @@ from itero import (
     from_optional,
     is_nothing,
     is_some,
+    strategies as itero_st,
 )
-from itero import strategies as itero_st
 
 ints = st.integers(min_value=-1000, max_value=1000)
 options: st.SearchStrategy[Option[int]] = itero_st.options(ints)

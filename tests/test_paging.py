@@ -16,8 +16,7 @@ from collections.abc import AsyncIterable, Callable, Coroutine, Iterator
 from typing import Any, TypeVar
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from itero import (
     Err,

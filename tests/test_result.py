@@ -10,8 +10,7 @@ from typing import Any, NoReturn, TypeVar, Union, get_args, get_type_hints
 from unittest import mock
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from itero import (
     Err,
@@ -25,8 +24,8 @@ from itero import (
     catch_call,
     is_err,
     is_ok,
+    strategies as itero_st,
 )
-from itero import strategies as itero_st
 
 ints = st.integers(min_value=-1000, max_value=1000)
 results: st.SearchStrategy[Result[int, str]] = itero_st.results(ints, st.text(max_size=5))

@@ -13,11 +13,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
-from itero import Err, Nothing, Ok, Some
-from itero import _stages as stages
+from itero import Err, Nothing, Ok, Some, _stages as stages
 from itero.testing import CloseRecorder, OneShot
 
 

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from itero import Iter, Page, from_pages
-from itero import strategies as itero_strategies
+from itero import Iter, Page, from_pages, strategies as itero_strategies
 from itero.testing import CloseRecorder, OneShot
 
 

@@ -33,18 +33,14 @@ from collections.abc import (
 )
 from functools import cmp_to_key, partial
 from heapq import heapify, heappop, heapreplace
-from itertools import chain as _chain
-from itertools import count as _count
-from itertools import cycle as _cycle
-from itertools import repeat as _repeat
+from itertools import chain as _chain, count as _count, cycle as _cycle, repeat as _repeat
 from time import monotonic as _monotonic
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Literal, NoReturn, TypeVar, cast, overload
 
 from typing_extensions import Self, TypeGuard, TypeIs
 
-from ._adrivers import abatches as _abatches
-from ._adrivers import apaced as _apaced
+from ._adrivers import abatches as _abatches, apaced as _apaced
 from ._batching import ItemTooLarge, Packer, SizedT
 from ._checks import check_bool, check_callable, check_count, check_int
 from ._errors import MovedError
@@ -53,18 +49,20 @@ from ._iter import _ERRS, _OKS, Iter, _SupportsProd, _SupportsSum
 from ._option import Nothing, Option, Some
 from ._pacing import Pacer
 from ._result import Err, Ok, Result
-from ._stages import SCAN_EXPECTED as _SCAN_EXPECTED
-from ._stages import and_then_ok as _and_then_ok
-from ._stages import err_error as _err_error
-from ._stages import inspect_err_step as _inspect_err_step
-from ._stages import keep_ok_step as _keep_ok_step
-from ._stages import map_err_step as _map_err_step
-from ._stages import map_ok as _map_ok
-from ._stages import no_copy_message as _no_copy_message
-from ._stages import not_result as _not_result
-from ._stages import ok_value as _ok_value
-from ._stages import option_expected as _option_expected
-from ._stages import wrong_type as _wrong_type
+from ._stages import (
+    SCAN_EXPECTED as _SCAN_EXPECTED,
+    and_then_ok as _and_then_ok,
+    err_error as _err_error,
+    inspect_err_step as _inspect_err_step,
+    keep_ok_step as _keep_ok_step,
+    map_err_step as _map_err_step,
+    map_ok as _map_ok,
+    no_copy_message as _no_copy_message,
+    not_result as _not_result,
+    ok_value as _ok_value,
+    option_expected as _option_expected,
+    wrong_type as _wrong_type,
+)
 from ._window import Window
 
 if TYPE_CHECKING:

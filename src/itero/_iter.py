@@ -19,28 +19,21 @@ from functools import partial, reduce
 from heapq import merge as _heap_merge
 from itertools import (
     chain as _chain,
-)
-from itertools import (
     compress,
+    count as _count,
     cycle,
     dropwhile,
     groupby,
     islice,
+    repeat as _repeat,
     starmap,
     takewhile,
     tee,
     zip_longest,
 )
-from itertools import (
-    count as _count,
-)
-from itertools import (
-    repeat as _repeat,
-)
 from math import prod
 from operator import attrgetter, itemgetter, lt
-from time import monotonic as _monotonic
-from time import sleep as _sleep
+from time import monotonic as _monotonic, sleep as _sleep
 from types import GeneratorType, TracebackType
 from typing import (
     TYPE_CHECKING,
@@ -59,37 +52,18 @@ from typing_extensions import Never, Self, TypeGuard, TypeIs
 from . import _threads
 from ._batching import ItemTooLarge, Packer, SizedT
 from ._checks import check_callable, check_count, check_real
-from ._drivers import batches as _batches
-from ._drivers import paced as _paced
+from ._drivers import batches as _batches, paced as _paced
 from ._errors import MovedError, PipelineTooDeepError
 from ._hints import (
     EXACT as _EXACT,
-)
-from ._hints import (
     INFINITE as _INFINITE,
-)
-from ._hints import (
     NO_ITEMS as _NO_ITEMS,
-)
-from ._hints import (
     PLAIN_SOURCES as _PLAIN_SOURCES,
-)
-from ._hints import (
     UNKNOWN_LENGTH as _UNKNOWN_LENGTH,
-)
-from ._hints import (
     bounds as _bounds,
-)
-from ._hints import (
     filtered as _filtered,
-)
-from ._hints import (
     merged as _merged,
-)
-from ._hints import (
     source_hint as _source_hint,
-)
-from ._hints import (
     unary as _unary,
 )
 from ._option import Nothing, Option, Some
@@ -97,77 +71,29 @@ from ._pacing import Pacer
 from ._result import Err, Ok
 from ._stages import (
     Kinds as _Kinds,
-)
-from ._stages import (
     and_then_ok as _and_then_ok,
-)
-from ._stages import (
     differ as _differ,
-)
-from ._stages import (
     err_error as _err_error,
-)
-from ._stages import (
     inspect_err_step as _inspect_err_step,
-)
-from ._stages import (
     keep_ok_step as _keep_ok_step,
-)
-from ._stages import (
     key_and_list as _key_and_list,
-)
-from ._stages import (
     map_err_step as _map_err_step,
-)
-from ._stages import (
     map_ok as _map_ok,
-)
-from ._stages import (
     no_copy_message as _no_copy_message,
-)
-from ._stages import (
     not_result as _not_result,
-)
-from ._stages import (
     ok_value as _ok_value,
-)
-from ._stages import (
     ok_values_run as _ok_values_run,
-)
-from ._stages import (
     option_expected as _option_expected,
-)
-from ._stages import (
     partial_cmp as _partial_cmp,
-)
-from ._stages import (
     pull_values as _pull_values,
-)
-from ._stages import (
     result_item_expected as _result_item_expected,
-)
-from ._stages import (
     round_robin as _round_robin,
-)
-from ._stages import (
     scan as _scan,
-)
-from ._stages import (
     select as _select,
-)
-from ._stages import (
     some_items_run as _some_items_run,
-)
-from ._stages import (
     some_run as _some_run,
-)
-from ._stages import (
     some_value as _some_value,
-)
-from ._stages import (
     successors as _successors,
-)
-from ._stages import (
     unique as _unique,
 )
 

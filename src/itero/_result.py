@@ -23,8 +23,7 @@ from typing import (
     overload,
 )
 
-from typing_extensions import Never, ParamSpec, TypeAlias, TypeIs
-from typing_extensions import TypeVar as TypeVarWithDefault
+from typing_extensions import Never, ParamSpec, TypeAlias, TypeIs, TypeVar as TypeVarWithDefault
 
 from ._errors import UnwrapError
 

@@ -9,9 +9,7 @@ drivers can share them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain as _chain
-from itertools import compress, cycle, islice, starmap, tee
-from itertools import repeat as _repeat
+from itertools import chain as _chain, compress, cycle, islice, repeat as _repeat, starmap, tee
 from operator import attrgetter, ne
 from typing import Any, Generic, TypeVar
 

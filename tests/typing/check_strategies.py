@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Union
 
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 from hypothesis.strategies import SearchStrategy
 from typing_extensions import assert_type
 
