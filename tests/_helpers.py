@@ -64,10 +64,10 @@ class Untouchable(OneShot[Any]):
 
 
 class FakeClock:
-    """A clock that only moves when ``sleep`` is called; records the sleeps."""
+    """A clock that only moves when ``sleep`` is called (or ``now`` is set); records the sleeps."""
 
-    def __init__(self) -> None:
-        self.now = 100.0
+    def __init__(self, start: float = 100.0) -> None:
+        self.now = start
         self.sleeps: list[float] = []
 
     def clock(self) -> float:

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import pytest
 from hypothesis import given, strategies as st
 
+from _helpers import FakeClock
 from itero import (
     Err,
     ItemTooLargeError,
@@ -868,21 +869,6 @@ class TestPageSizeRecovery:
 # Retries, deadline, on_page
 
 
-class FakeTime:
-    """A clock and a sleep that only move when told: ``sleep`` adds to ``now`` and is logged."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 class Flaky:
     """A server over ``range(n)`` (token = first index) whose calls fail as scripted.
 
@@ -891,7 +877,7 @@ class Flaky:
     """
 
     def __init__(
-        self, n: int, failures: list[bool], time: FakeTime | None = None, cost: float = 0.0
+        self, n: int, failures: list[bool], time: FakeClock | None = None, cost: float = 0.0
     ) -> None:
         self.n = n
         self.failures = failures
@@ -920,7 +906,7 @@ def no_jitter() -> float:
 
 class TestRetry:
     def test_retries_from_the_same_token_with_backoff(self) -> None:
-        t = FakeTime()
+        t = FakeClock(start=0.0)
         server = Flaky(6, [False, True, True, False], t)
         retry = Retry(attempts=3, backoff=0.5, rand=no_jitter)
         got = from_pages(server.fetch, page_size=2, retry=retry, clock=t.clock, sleep=t.sleep)
@@ -935,7 +921,7 @@ class TestRetry:
         assert t.sleeps == [0.5, 1.0]
 
     def test_gives_up_after_attempts_with_the_count_in_the_message(self) -> None:
-        t = FakeTime()
+        t = FakeClock(start=0.0)
         server = Flaky(6, [False, True, True, True], t)
         retry = Retry(attempts=3, backoff=0.25, rand=no_jitter)
         it = from_pages(server.fetch, page_size=2, retry=retry, clock=t.clock, sleep=t.sleep)
@@ -958,7 +944,7 @@ class TestRetry:
         ]
 
     def test_try_variant_ends_with_err(self) -> None:
-        t = FakeTime()
+        t = FakeClock(start=0.0)
         server = Flaky(4, [False, True, True], t)
         retry = Retry(attempts=2, rand=no_jitter)
         got = try_from_pages(
@@ -987,7 +973,7 @@ class TestRetry:
         assert info.value is boom
 
     def test_predicate(self) -> None:
-        t = FakeTime()
+        t = FakeClock(start=0.0)
         calls: list[int] = []
 
         def fetch(token: int | None, limit: int) -> Page[int, int]:
@@ -1003,7 +989,7 @@ class TestRetry:
         assert len(calls) == 3
 
     def test_counts_start_again_at_each_page(self) -> None:
-        t = FakeTime()
+        t = FakeClock(start=0.0)
         # Two failures before each page, with attempts=3: every page gets through.
         server = Flaky(6, [True, True, False] * 3, t)
         retry = Retry(attempts=3, backoff=1.0, rand=no_jitter)
@@ -1012,7 +998,7 @@ class TestRetry:
         assert t.sleeps == [1.0, 2.0] * 3
 
     def test_time_budget(self) -> None:
-        t = FakeTime()
+        t = FakeClock(start=0.0)
         server = Flaky(4, [True] * 10, t, cost=1.0)
         retry = Retry(attempts=100, within=5.0, backoff=1.0, multiplier=1.0, rand=no_jitter)
         with pytest.raises(RetriesExhaustedError) as info:
@@ -1026,7 +1012,7 @@ class TestRetry:
         assert t.sleeps == [1.0, 1.0, 1.0]
 
     def test_backoff_grows_to_max_and_jitter_draws(self) -> None:
-        t = FakeTime()
+        t = FakeClock(start=0.0)
         server = Flaky(2, [True] * 6, t)
         draws = iter([0.0, 0.5, 0.999, 0.0, 0.5])
         retry = Retry(
@@ -1044,7 +1030,7 @@ class TestRetry:
 
     def test_seeded_jitter_is_reproducible(self) -> None:
         def run(seed: int) -> list[float]:
-            t = FakeTime()
+            t = FakeClock(start=0.0)
             retry = Retry(attempts=9, rand=random.Random(seed).random)
             from_pages(
                 Flaky(2, [True] * 5, t).fetch,
@@ -1067,7 +1053,7 @@ class TestRetry:
             ).collect()
 
     def test_too_large_does_not_count_as_an_attempt(self) -> None:
-        t = FakeTime()
+        t = FakeClock(start=0.0)
         calls: list[int] = []
 
         def fetch(token: int | None, limit: int) -> Page[int, int]:
@@ -1095,7 +1081,7 @@ class TestRetry:
     def test_never_a_duplicated_or_skipped_item(
         self, n: int, page_size: int, failures: list[bool], attempts: int
     ) -> None:
-        t = FakeTime()
+        t = FakeClock(start=0.0)
         server = Flaky(n, failures, t)
         retry = Retry(attempts=attempts, rand=random.Random(0).random)
         got = try_from_pages(
@@ -1153,7 +1139,7 @@ class TestRetry:
 
 class TestDeadline:
     def test_no_fetch_starts_after_the_deadline(self) -> None:
-        t = FakeTime()
+        t = FakeClock(start=0.0)
         server = Flaky(100, [], t, cost=1.0)
         it = from_pages(server.fetch, page_size=10, deadline=3.5, clock=t.clock, sleep=t.sleep)
         got: list[int] = []
@@ -1172,14 +1158,14 @@ class TestDeadline:
         assert isinstance(err, PaginationError)
 
     def test_counted_from_the_first_fetch(self) -> None:
-        t = FakeTime()
+        t = FakeClock(start=0.0)
         server = Flaky(20, [], t, cost=1.0)
         it = from_pages(server.fetch, page_size=10, deadline=1.5, clock=t.clock, sleep=t.sleep)
         t.now = 100.0  # built long before it is read
         assert it.collect() == list(range(20))
 
     def test_a_backoff_past_the_deadline_gives_up_at_once(self) -> None:
-        t = FakeTime()
+        t = FakeClock(start=0.0)
         server = Flaky(20, [False, True, True, True], t, cost=1.0)
         retry = Retry(attempts=10, backoff=2.0, rand=no_jitter)
         got = try_from_pages(
@@ -1204,7 +1190,7 @@ class TestDeadline:
 
 class TestOnPage:
     def test_records_match_what_happened(self) -> None:
-        t = FakeTime()
+        t = FakeClock(start=0.0)
         server = Flaky(5, [False, True, False], t, cost=0.5)
         records: list[PageRecord[int]] = []
         retry = Retry(backoff=1.0, rand=no_jitter)
@@ -1437,7 +1423,7 @@ class TestAsyncFromPages:
             from_pages(fetch, page_size=2).collect()  # type: ignore[arg-type]
 
     def test_async_sleep_and_hook(self) -> None:
-        t = FakeTime()
+        t = FakeClock(start=0.0)
         server = Flaky(4, [True, False], t)
         slept: list[float] = []
         records: list[int] = []
