@@ -72,6 +72,7 @@ from ._result import Err, Ok
 from ._stages import (
     Kinds as _Kinds,
     and_then_ok as _and_then_ok,
+    close_all as _close_all,
     differ as _differ,
     err_error as _err_error,
     inspect_err_step as _inspect_err_step,
@@ -550,15 +551,7 @@ class Iter(Generic[T_co]):
         if self._it.__class__ is not _Moved:
             self._it = tee((), 1)[0]  # a tee object, so that a closed Peekable stays valid
             self._hint = _NO_ITEMS
-        failure: BaseException | None = None
-        for source in closes:  # close every source even if one of them fails
-            try:
-                source.close()
-            except BaseException as e:  # re-raised below
-                if failure is None:
-                    failure = e
-        if failure is not None:
-            raise failure
+        _close_all(closes)
 
     def __enter__(self) -> Self:
         r"""Return ``self``; the ``with`` block closes every upstream source on exit.

@@ -343,6 +343,26 @@ def partial_cmp(a: Iterable[Any], b: Iterable[Any]) -> int | None:
 
 
 
+def close_all(sources: Iterable[Any]) -> None:
+    """Call ``close()`` on every one of ``sources``, even if some fail; re-raise the first failure.
+
+    >>> import io
+    >>> files = [io.StringIO("a"), io.StringIO("b")]
+    >>> close_all(files)
+    >>> [f.closed for f in files]
+    [True, True]
+    """
+    failure: BaseException | None = None
+    for source in sources:
+        try:
+            source.close()
+        except BaseException as e:  # every source is closed; the first failure re-raised
+            if failure is None:
+                failure = e
+    if failure is not None:
+        raise failure
+
+
 def close_source(source: object) -> None:
     """Call ``source.close()`` if ``source`` has one (a generator, a file, an ``Iter``).
 

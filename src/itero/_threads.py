@@ -21,6 +21,7 @@ from queue import Empty, SimpleQueue
 from typing import Any, TypeVar
 
 from ._checks import check_bool, check_int
+from ._stages import close_all
 from ._window import Window
 
 T = TypeVar("T")
@@ -51,17 +52,8 @@ class CloseOnce:
         """
         sources = self._sources
         self._sources = None
-        if not sources:
-            return
-        failure: BaseException | None = None
-        for source in sources:
-            try:
-                source.close()
-            except BaseException as e:  # every source is closed; the first failure re-raised
-                if failure is None:
-                    failure = e
-        if failure is not None:
-            raise failure
+        if sources:
+            close_all(sources)
 
 
 def map_concurrent(
