@@ -50,6 +50,7 @@ from ._option import Nothing, Option, Some
 from ._pacing import Pacer
 from ._result import Err, Ok, Result
 from ._stages import (
+    END as _END,
     SCAN_EXPECTED as _SCAN_EXPECTED,
     and_then_ok as _and_then_ok,
     err_error as _err_error,
@@ -84,7 +85,6 @@ _ProdT = TypeVar("_ProdT", bound=_SupportsProd)
 
 _new: Any = object.__new__
 _ITER: Any = Iter  # its consumers, called unbound on a sync pipeline's Iter
-_END: Any = object()
 
 
 # ---------------------------------------------------------------------------------------------
