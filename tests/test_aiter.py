@@ -232,6 +232,13 @@ class TestConstruction:
         with pytest.raises(TypeError, match="source must be an async iterable or an iterable"):
             AsyncIter(5)  # type: ignore[arg-type]
 
+    @pytest.mark.parametrize("make", [list, agen], ids=["sync source", "async source"])
+    def test_enumerate_refuses_a_bool_start_over_every_source(
+        self, make: Callable[[list[str]], Any]
+    ) -> None:
+        with pytest.raises(TypeError, match=r"^start must be an int, got bool$"):
+            AsyncIter(make(["a"])).enumerate(True)
+
     def test_building_does_no_work(self) -> None:
         async def main() -> None:
             source = ASource([1, 2, 3])

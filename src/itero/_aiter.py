@@ -42,7 +42,7 @@ from typing_extensions import Self, TypeGuard, TypeIs
 
 from ._adrivers import abatches as _abatches, apaced as _apaced
 from ._batching import ItemTooLarge, Packer, SizedT
-from ._checks import check_bool, check_callable, check_count, check_int
+from ._checks import check_bool, check_callable, check_count, check_int, check_real
 from ._errors import MovedError
 from ._hints import UNKNOWN_LENGTH as _UNKNOWN_LENGTH
 from ._iter import _ERRS, _OKS, Iter, _SupportsProd, _SupportsSum
@@ -684,11 +684,10 @@ class AsyncIter(Generic[T_co]):
         >>> asyncio.run(AsyncIter("ab").enumerate(1).collect())
         [(1, 'a'), (2, 'b')]
         """
+        check_real(start, "start", integer=True)
         it = self._iter_only()
         if it is not None:
             return self._sync_then("enumerate", it.enumerate(start))
-        if not isinstance(cast(object, start), int):
-            raise TypeError(f"start must be an int, got {type(start).__name__}")
         return self._op("enumerate", "enumerate", False, _count(start).__next__)
 
     @overload
