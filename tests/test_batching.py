@@ -13,7 +13,7 @@ import re
 import subprocess
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import pytest
@@ -487,6 +487,37 @@ KIT_STAGES: dict[str, Callable[[Iter[Any]], Iter[Any]]] = {
     "try_batched_by_size function": lambda it: try_batched_by_size(it, 100, size=lambda x: 1),
     "rate_limited function": lambda it: rate_limited(it, 1e9),
 }
+
+
+class TestKitFunctionsTakeTheirSourceOnce:
+    """The module functions call the source's ``__iter__`` once (a second call could restart
+    or consume a one-pass source), and refuse a non-iterable naming ``iterable``."""
+
+    @pytest.mark.parametrize(
+        "apply",
+        [
+            lambda src: batched_by_size(src, 4),
+            lambda src: try_batched_by_size(src, 4),
+            lambda src: rate_limited(src, 1e9),
+        ],
+        ids=["batched_by_size", "try_batched_by_size", "rate_limited"],
+    )
+    def test_iter_is_called_once(self, apply: Callable[[Any], Iter[Any]]) -> None:
+        class Counted:
+            calls = 0
+
+            def __iter__(self) -> Iterator[str]:
+                Counted.calls += 1
+                return iter(["ab", "c"])
+
+        assert apply(Counted()).count() >= 1
+        assert Counted.calls == 1
+
+    def test_a_non_iterable_is_refused_naming_the_argument(self) -> None:
+        with pytest.raises(TypeError, match=r"^iterable must be iterable, got NoneType$"):
+            batched_by_size(None, 4)  # type: ignore[call-overload]
+        with pytest.raises(TypeError, match=r"^iterable must be iterable, got int$"):
+            rate_limited(3, 1.0)  # type: ignore[arg-type]
 
 
 class TestKitStageDepth:

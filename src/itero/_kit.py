@@ -19,12 +19,12 @@ from __future__ import annotations
 import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar, Union, overload
+from typing import Any, TypeVar, overload
 
 from ._batching import ItemTooLarge, SizedT
 from ._drivers import pages as _pages
 from ._iter import Iter
-from ._paging import GROW_AFTER, Page, Pager, PageRecord, Retry, listing_pager
+from ._paging import GROW_AFTER, ExceptionTypes, Page, Pager, PageRecord, Retry, listing_pager
 from ._result import Result
 from ._stages import CallOnce, Closing
 
@@ -44,14 +44,13 @@ def _source(iterable: Iterable[T]) -> Iter[T]:
     """``Iter(iterable)``, with a refusal naming the argument ``iterable``."""
     if isinstance(iterable, Iter):
         return iterable
-    try:
-        iter(iterable)
-    except TypeError:
-        raise TypeError(f"iterable must be iterable, got {type(iterable).__name__}") from None
-    return Iter(iterable)
+    cls = type(iterable)
+    if getattr(cls, "__iter__", None) is None and getattr(cls, "__getitem__", None) is None:
+        raise TypeError(f"iterable must be iterable, got {cls.__name__}")
+    return Iter(iterable)  # calls iterable.__iter__ once
 
 
-_TooLarge = Union[type[BaseException], tuple[type[BaseException], ...]]
+_TooLarge = ExceptionTypes
 
 
 def _listing(

@@ -248,7 +248,7 @@ def _unsorted(k: object, prev: object) -> None:
 # ---------------------------------------------------------------------------------------------
 # The client side: retry policy, per-page records, and the pagination state machine.
 
-_Types = Union[type[BaseException], tuple[type[BaseException], ...]]
+ExceptionTypes = Union[type[BaseException], tuple[type[BaseException], ...]]
 _Predicate = Callable[[Exception], object]
 
 
@@ -309,7 +309,7 @@ on=<class 'ConnectionError'>)
     multiplier: float = 2.0
     max_backoff: float = 10.0
     jitter: float = 0.5
-    on: _Types | _Predicate = (ConnectionError, TimeoutError)
+    on: ExceptionTypes | _Predicate = (ConnectionError, TimeoutError)
     rand: Callable[[], float] = field(default=random.random, repr=False, compare=False)
 
     def __post_init__(self) -> None:
