@@ -26,6 +26,7 @@ T_co = TypeVar("T_co", covariant=True)
 __all__ = ["ItemTooLarge", "Packer", "SizedT"]
 
 _MAXSIZE = sys.maxsize
+_NO_ITEM: Any = object()
 
 
 @final
@@ -56,22 +57,12 @@ def _bad_size(size: Callable[[Any], object], item: object, s: object) -> int:
     return s
 
 
-def _sized(size: Callable[[Any], int]) -> Callable[[Any], int]:
-    """``size``, with a ``TypeError`` from the default ``len`` turned into advice."""
-    if size is not len:
-        return size
-
-    def measure(item: Any) -> int:
-        try:
-            return len(item)
-        except TypeError:
-            raise TypeError(
-                f"batched_by_size measures items with len() by default, but {type(item).__name__}"
-                " has no len(): pass size=, for example size=lambda m: m.ByteSize() for a"
-                " protobuf message"
-            ) from None
-
-    return measure
+def _no_len_advice(item: object) -> TypeError:
+    return TypeError(
+        f"batched_by_size measures items with len() by default, but {type(item).__name__}"
+        " has no len(): pass size=, for example size=lambda m: m.ByteSize() for a"
+        " protobuf message"
+    )
 
 
 @final
@@ -127,7 +118,7 @@ class Packer(Generic[T]):
             )
         self._max_bytes = max_bytes
         self._budget = max_bytes - batch_overhead  # bytes for items (with their overhead)
-        self._size = _sized(size)
+        self._size = size
         self._max_items = _MAXSIZE if max_items is None else max_items
         self._item_overhead = item_overhead
         self._overhead = batch_overhead + item_overhead
@@ -151,6 +142,7 @@ class Packer(Generic[T]):
         append = batch.append
         used = self._used
         n = len(batch)
+        item: Any = _NO_ITEM
         try:
             # The hot loop: one size() call, a check, three additions, two comparisons and an
             # append per item.
@@ -186,6 +178,13 @@ class Packer(Generic[T]):
                             index, s - item_overhead, self._max_bytes, self._overhead
                         )
                     yield Err(ItemTooLarge(index, item, s - item_overhead, self._max_bytes))
+        except TypeError:
+            # The default len() on an item without one: say what to pass (checked here, off
+            # the hot loop, rather than by wrapping len in a Python function).
+            measured: object = item
+            if size is len and measured is not _NO_ITEM and not hasattr(type(measured), "__len__"):
+                raise _no_len_advice(measured) from None
+            raise
         finally:
             self._batch = batch
             self._used = used
