@@ -37,12 +37,6 @@ class TestGetters:
         assert stages.ok_value(Ok(2)) == 2
         assert stages.err_error(Err(3)) == 3
 
-    def test_variant_checks(self) -> None:
-        assert stages.is_some(Some(1)) and not stages.is_some(Nothing()) and not stages.is_some(1)
-        assert stages.is_ok(Ok(1)) and not stages.is_ok(Err(1)) and not stages.is_ok(Some(1))
-        assert stages.is_err(Err(1)) and not stages.is_err(Ok(1)) and not stages.is_err(None)
-
-
 NOT_RESULTS = [1, None, Some(1), Nothing(), (Ok(1),)]
 
 

@@ -64,6 +64,7 @@ from ._hints import (
     filtered as _filtered,
     merged as _merged,
     source_hint as _source_hint,
+    touch as _touch,
     unary as _unary,
 )
 from ._option import Nothing, Option, Some
@@ -434,10 +435,7 @@ class Iter(Generic[T_co]):
         it = self._it
         if it.__class__ is _Moved:
             _raise_moved(it)
-        h = self._hint
-        if h is not None and h[0] == "e" and h[2] is not None:
-            self._hint = ("e", h[1], None)  # handed out: see _touch
-        self._it = _MOVED_LOOP
+        self._it = _MOVED_LOOP  # moved: its hint is never read again
         return it
 
     if TYPE_CHECKING:
@@ -812,9 +810,7 @@ class Iter(Generic[T_co]):
         it = self._it
         if it.__class__ is _Moved:
             _raise_moved(it)
-        h = self._hint
-        if h is not None and h[0] == "e" and h[2] is not None:
-            self._hint = ("e", h[1], None)  # shared from now on: see _hints.touch
+        self._hint = _touch(self._hint)  # shared from now on
         new: Self = _new(self.__class__)
         new._it = it
         new._close = ()

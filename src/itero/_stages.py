@@ -37,9 +37,6 @@ _END_ONLY = (END,)
 some_value: Callable[[Any], Any] = attrgetter("_value")
 ok_value: Callable[[Any], Any] = attrgetter("_value")
 err_error: Callable[[Any], Any] = attrgetter("_error")
-is_some: Callable[[object], bool] = Some.__instancecheck__
-is_ok: Callable[[object], bool] = Ok.__instancecheck__
-is_err: Callable[[object], bool] = Err.__instancecheck__
 
 
 def not_result(r: object) -> TypeError:
