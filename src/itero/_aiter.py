@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect as _inspect
+import operator
 from collections import deque
 from collections.abc import (
     AsyncIterable,
@@ -52,6 +53,7 @@ from ._result import Err, Ok, Result
 from ._stages import (
     END as _END,
     SCAN_EXPECTED as _SCAN_EXPECTED,
+    TRY_FOLD_EXPECTED as _TRY_FOLD_EXPECTED,
     and_then_ok as _and_then_ok,
     err_error as _err_error,
     inspect_err_step as _inspect_err_step,
@@ -1466,7 +1468,7 @@ class AsyncIter(Generic[T_co]):
         >>> asyncio.run(AsyncIter([1, 2, 3]).sum())
         6
         """
-        return self._consumer("sum", _ITER.sum, (), _fold, 0, _add)
+        return self._consumer("sum", _ITER.sum, (), _fold, 0, operator.add)
 
     def product(self: AsyncIter[_ProdT]) -> Coroutine[Any, Any, _ProdT | Literal[1]]:
         """Multiply the items (``1`` for an empty ``AsyncIter``).
@@ -1474,7 +1476,7 @@ class AsyncIter(Generic[T_co]):
         >>> asyncio.run(AsyncIter([1, 2, 3, 4]).product())
         24
         """
-        return self._consumer("product", _ITER.product, (), _fold, 1, _mul)
+        return self._consumer("product", _ITER.product, (), _fold, 1, operator.mul)
 
     def min(
         self: AsyncIter[SupportsRichComparisonT],
@@ -2099,14 +2101,6 @@ async def _fold(ait: AsyncIterator[Any], acc: Any, f: Callable[[Any, Any], Any])
     return acc
 
 
-def _add(a: Any, b: Any) -> Any:
-    return a + b
-
-
-def _mul(a: Any, b: Any) -> Any:
-    return a * b
-
-
 async def _fold_async(p: AsyncIter[Any], acc: Any, f: Callable[[Any, Any], Any]) -> Any:
     try:
         async for x in p._ait():
@@ -2136,7 +2130,7 @@ async def _try_fold(ait: AsyncIterator[Any], acc: Any, f: Callable[[Any, Any], A
         elif kind is Err or kind is Nothing:
             return r
         else:
-            raise TypeError(f"f must return an Ok/Err or a Some/Nothing, got {kind.__name__}")
+            raise _wrong_type(_TRY_FOLD_EXPECTED, r)
     return Some(acc) if kind is Some else Ok(acc)
 
 

@@ -222,16 +222,10 @@ class ListingDeadlineError(PaginationError):
 
 
 # Shown (in tracebacks and reprs) and pickled under their public name, ``itero.<Name>``.
-for _cls in (
-    ItemTooLargeError,
-    ListingDeadlineError,
-    MovedError,
-    PageItemTooLargeError,
-    PaginationError,
-    PipelineTooDeepError,
-    RepeatedTokenError,
-    RetriesExhaustedError,
-    UnwrapError,
-):
-    _cls.__module__ = "itero"
-del _cls
+def _show_as_public() -> None:
+    names = globals()
+    for name in __all__:
+        names[name].__module__ = "itero"
+
+
+_show_as_public()

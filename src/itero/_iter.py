@@ -71,6 +71,7 @@ from ._option import Nothing, Option, Some
 from ._pacing import Pacer
 from ._result import Err, Ok
 from ._stages import (
+    TRY_FOLD_EXPECTED as _TRY_FOLD_EXPECTED,
     Kinds as _Kinds,
     and_then_ok as _and_then_ok,
     close_all as _close_all,
@@ -97,6 +98,7 @@ from ._stages import (
     some_value as _some_value,
     successors as _successors,
     unique as _unique,
+    wrong_type as _wrong_type,
 )
 
 if TYPE_CHECKING:
@@ -1072,7 +1074,7 @@ class Iter(Generic[T_co]):
         >>> Iter([1]).windows(2).collect()
         []
         """
-        check_count(n, "n", 1)
+        n = check_count(n, "n", 1)  # capped at sys.maxsize: no source yields more
         it = self._stage("windows")
         if n <= _TEE_WINDOWS:
             # n tee copies zipped, copy i advanced by i items when the first window is asked
@@ -1083,7 +1085,6 @@ class Iter(Generic[T_co]):
         else:
             # One deque of the last n items (its blocks grow with the items seen, not with n):
             # fill n - 1 items lazily, then per item append it and snapshot the window.
-            n = min(n, _MAXSIZE)  # no source yields more than sys.maxsize items in practice
             window: deque[Any] = deque(maxlen=n)
             fill: Iterator[Any] = filter(None, map(window.append, islice(it, n - 1)))
             snapshots = zip(map(window.append, it), map(tuple, _repeat(window)), strict=False)
@@ -1350,7 +1351,7 @@ class Iter(Generic[T_co]):
             elif kind is Err or kind is Nothing:
                 return r
             else:
-                raise TypeError(f"f must return an Ok/Err or a Some/Nothing, got {kind.__name__}")
+                raise _wrong_type(_TRY_FOLD_EXPECTED, r)
         return Some(acc) if kind is Some else Ok(acc)
 
     @overload
@@ -1380,7 +1381,7 @@ class Iter(Generic[T_co]):
             if kind is not Ok and kind is not Some:
                 if kind is Err or kind is Nothing:
                     return r
-                raise TypeError(f"f must return an Ok/Err or a Some/Nothing, got {kind.__name__}")
+                raise _wrong_type(_TRY_FOLD_EXPECTED, r)
         return Some(None) if kind is Some else Ok(None)
 
     def reduce(self, f: Callable[[T_co, T_co], T_co], /) -> Option[T_co]:

@@ -47,6 +47,7 @@ def not_result(r: object) -> TypeError:
 # is a template formatted with the offending type's name (``Kinds``, the ``*_run`` helpers and
 # ``wrong_type`` take them as they are).
 SCAN_EXPECTED = "scan: f must return Some((state, output)) or Nothing(), got {}"
+TRY_FOLD_EXPECTED = "f must return an Ok/Err or a Some/Nothing, got {}"
 
 
 def option_expected(method: str) -> str:
@@ -56,6 +57,9 @@ def option_expected(method: str) -> str:
     'filter_map: f must return Some(...) or Nothing(), got int'
     """
     return f"{method}: f must return Some(...) or Nothing(), got {{}}"
+
+
+SUCCESSORS_EXPECTED = option_expected("successors")
 
 
 def result_item_expected(method: str) -> str:
@@ -288,9 +292,7 @@ def successors(first: Any, f: Callable[[Any], Any]) -> Iterator[Any]:
             if o.__class__ is not Some:
                 if o.__class__ is Nothing:
                     return
-                raise TypeError(
-                    f"successors: f must return Some(...) or Nothing(), got {type(o).__name__}"
-                )
+                raise wrong_type(SUCCESSORS_EXPECTED, o)
             x = o._value
     except StopIteration:
         return

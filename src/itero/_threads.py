@@ -8,8 +8,8 @@ the first failure the items before it are yielded, then the calls not started ar
 the running ones awaited, the sources closed, and the exception raised as it was. Closing the
 generator (``Iter.close()``) cancels and joins the same way: no thread outlives it.
 
-This module knows nothing of ``Iter`` (``_iter`` imports it, never the reverse); it also holds
-the argument checks shared with ``AsyncIter``.
+This module knows nothing of ``Iter`` (``_iter`` imports it, never the reverse); its window
+bookkeeping is ``_window.Window``, which ``AsyncIter.map_async`` drives too.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from queue import Empty, SimpleQueue
 from typing import Any, TypeVar
 
-from ._checks import check_bool, check_int
+from ._checks import check_bool, check_callable, check_int
 from ._stages import close_all
 from ._window import Window
 
@@ -72,8 +72,7 @@ def map_concurrent(
     >>> list(out)
     ['1', '2', '3']
     """
-    if not callable(f):
-        raise TypeError(f"f must be callable, got {type(f).__name__}")
+    check_callable(f, "f")
     limit = check_int(concurrency, "concurrency", 1)
     check_bool(ordered, "ordered")
     once = CloseOnce(sources)
