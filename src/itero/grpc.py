@@ -677,8 +677,7 @@ def stream_batches(
     >>> [decode_batch(m) for m in messages]
     [[b'ab', b'cd'], [b'e']]
     """
-    if not callable(serialize):
-        raise TypeError(f"serialize must be callable, got {type(serialize).__name__}")
+    check_callable(serialize, "serialize")
     delay = _check_stream_args(max_message_bytes, max_items, max_delay)
     return _stream(items, serialize, context, max_message_bytes, max_items, delay, "stream_batches")
 
@@ -848,10 +847,8 @@ def stream_handler(
     >>> handler.response_streaming, handler.request_streaming
     (True, False)
     """
-    if not callable(behavior):
-        raise TypeError(f"behavior must be callable, got {type(behavior).__name__}")
-    if not callable(serialize):
-        raise TypeError(f"serialize must be callable, got {type(serialize).__name__}")
+    check_callable(behavior, "behavior")
+    check_callable(serialize, "serialize")
     delay = _check_stream_args(max_message_bytes, max_items, max_delay)
 
     def respond(request: R, context: grpc.ServicerContext) -> Iter[bytes]:
@@ -939,8 +936,8 @@ def _check_client_args(call: object, deserialize: object, function: str) -> None
     _check_sync_call(call, function, "a" + function)
     if not callable(getattr(call, "cancel", None)):
         raise TypeError(f"call must be a streaming call with cancel(), got {type(call).__name__}")
-    if deserialize is not None and not callable(deserialize):
-        raise TypeError(f"deserialize must be callable, got {type(deserialize).__name__}")
+    if deserialize is not None:
+        check_callable(deserialize, "deserialize")
 
 
 class BatchMessage(Protocol[T_co]):
@@ -1251,8 +1248,7 @@ class ResponseTooLargeError(Exception):
 
 
 def _check_sync_fetch(fetch: object, function: str, aio_function: str) -> None:
-    if not callable(fetch):
-        raise TypeError(f"fetch must be callable, got {type(fetch).__name__}")
+    check_callable(fetch, "fetch")
     if inspect.iscoroutinefunction(fetch):
         raise TypeError(
             f"{function} takes a plain fetch function, but this fetch is async: use {aio_function}"
@@ -1763,8 +1759,7 @@ def astream_batches(
     >>> asyncio.run(main())
     [[b'ab', b'cd'], [b'e']]
     """
-    if not callable(serialize):
-        raise TypeError(f"serialize must be callable, got {type(serialize).__name__}")
+    check_callable(serialize, "serialize")
     delay = _check_stream_args(max_message_bytes, max_items, max_delay)
     return _astream(
         items, serialize, context, max_message_bytes, max_items, delay, "astream_batches"
@@ -1881,10 +1876,8 @@ def astream_handler(
     >>> handler.response_streaming, handler.request_streaming
     (True, False)
     """
-    if not callable(behavior):
-        raise TypeError(f"behavior must be callable, got {type(behavior).__name__}")
-    if not callable(serialize):
-        raise TypeError(f"serialize must be callable, got {type(serialize).__name__}")
+    check_callable(behavior, "behavior")
+    check_callable(serialize, "serialize")
     delay = _check_stream_args(max_message_bytes, max_items, max_delay)
 
     async def respond(
@@ -2054,8 +2047,8 @@ async def _amessage_items(
 
 def _check_aio_client_args(call: object, deserialize: object, function: str) -> None:
     _check_aio_call(call, function, function[1:])
-    if deserialize is not None and not callable(deserialize):
-        raise TypeError(f"deserialize must be callable, got {type(deserialize).__name__}")
+    if deserialize is not None:
+        check_callable(deserialize, "deserialize")
 
 
 @overload
