@@ -3,7 +3,7 @@ that must not be touched, a fake clock, the exception our callbacks raise, and c
 strategies.
 
 The public test doubles of ``itero.testing`` (``OneShot``, ``CloseRecorder``) do most of this
-job; new tests use them. ``Source`` and ``Recorder`` stay for the tests that need a source that
+job; new tests use them. ``Recorder`` stays for the tests that need a source that
 keeps yielding after ``close()`` (so an adapter reading a closed source is seen).
 
 pytest imports the test modules in its default ("prepend") mode: tests/ has no ``__init__.py``,

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from hypothesis import given, strategies as st
 
-from _helpers import Recorder as Source
+from _helpers import Recorder
 from itero import Iter, MovedError, Nothing, Some, count, repeat
 
 
@@ -115,7 +115,7 @@ class TestIsSortedWithLtOnly:
         assert Iter(xs).is_sorted_by_key(lambda x: -x) == (xs == sorted(xs, reverse=True))
 
     def test_stops_at_the_first_item_out_of_order(self) -> None:
-        src = Source([1, 3, 2, 5, 6])
+        src = Recorder([1, 3, 2, 5, 6])
         assert not Iter(src).is_sorted()
         assert src.pulled == 3
 
@@ -135,12 +135,12 @@ class TestComparisons:
     def test_pull_what_zip_longest_pulls(self, a: list[int], b: list[int]) -> None:
         # The reference: walk zip_longest to the first differing pair.
         end = object()
-        ra, rb = Source(a), Source(b)
+        ra, rb = Recorder(a), Recorder(b)
         for x, y in zip_longest(ra, rb, fillvalue=end):
             if x != y:
                 break
         for method in ("eq", "ne", "lt", "cmp"):
-            sa, sb = Source(a), Source(b)
+            sa, sb = Recorder(a), Recorder(b)
             getattr(Iter(sa), method)(sb)
             assert (sa.pulled, sb.pulled) == (ra.pulled, rb.pulled), method
 
@@ -159,7 +159,7 @@ class TestWindows:
 
     @pytest.mark.parametrize("n", [3, 40])
     def test_lazy_and_pulls_n_items_for_the_first_window(self, n: int) -> None:
-        src = Source(range(100))
+        src = Recorder(range(100))
         it = Iter(src).windows(n)
         assert src.pulled == 0
         assert it.next() == Some(tuple(range(n)))
@@ -331,7 +331,7 @@ class TestPeekableBuffer:
         assert seen == [(1, Some(2)), (2, Some(3)), (3, Some(4)), (4, Nothing())]
 
     def test_next_if_sets_up_the_buffer(self) -> None:
-        src = Source([1, 2, 3])
+        src = Recorder([1, 2, 3])
         p = Iter(src).peekable()
         assert src.pulled == 0
         assert p.next_if(lambda x: x > 1) == Nothing()
