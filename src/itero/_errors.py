@@ -34,7 +34,7 @@ class MovedError(RuntimeError):
 
 
 class PipelineTooDeepError(RecursionError):
-    """A pipeline was built with more chained stages than ``Iter`` allows (``MAX_DEPTH``).
+    """A pipeline was built with more chained stages than ``Iter`` allows (512).
 
     CPython runs nested C iterators on the C stack; a chain of ~100,000 stages crashes the
     interpreter instead of raising, so ``Iter`` refuses to build one deeper than its limit.
