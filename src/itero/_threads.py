@@ -90,39 +90,41 @@ def _run(
     def notice(fut: Future[Any]) -> None:  # (in this thread: Window is not thread-safe)
         window.finished(fut, not fut.cancelled() and fut.exception() is not None)
 
+    # On every exit the calls are cancelled or joined (one shutdown); on a failure or close()
+    # the sources are closed after that.
     try:
-        pool = ThreadPoolExecutor(max_workers=limit, thread_name_prefix="itero-map_concurrent")
-        while True:
-            while True:  # take in every completion posted so far
-                try:
-                    notice(notices.get_nowait())
-                except Empty:
-                    break
-            while window.can_start():
-                try:
-                    x = next(it)
-                except StopIteration:
-                    window.end_of_source(None)
-                    break
-                except Exception as e:  # raised after the items pulled before it
-                    window.end_of_source(e)
-                    break
-                fut = pool.submit(f, x)
-                window.started(fut)
-                fut.add_done_callback(notices.put)
-            ready = window.next_ready()
-            if ready is not None:
-                yield ready.result()  # (raises a failed call's exception)
-                continue
-            if window.over():
-                return
-            notice(notices.get())  # wait for a call to finish
-    except BaseException:  # a failure, or close(): no call outlives this, then the sources
-        _shutdown(pool, window.pending)
+        try:
+            pool = ThreadPoolExecutor(limit, thread_name_prefix="itero-map_concurrent")
+            while True:
+                while True:  # take in every completion posted so far
+                    try:
+                        notice(notices.get_nowait())
+                    except Empty:
+                        break
+                while window.can_start():
+                    try:
+                        x = next(it)
+                    except StopIteration:
+                        window.end_of_source(None)
+                        break
+                    except Exception as e:  # raised after the items pulled before it
+                        window.end_of_source(e)
+                        break
+                    fut = pool.submit(f, x)
+                    window.started(fut)
+                    fut.add_done_callback(notices.put)
+                ready = window.next_ready()
+                if ready is not None:
+                    yield ready.result()  # (raises a failed call's exception)
+                    continue
+                if window.over():
+                    return
+                notice(notices.get())  # wait for a call to finish
+        finally:
+            _shutdown(pool, window.pending)
+    except BaseException:  # a failure, or close(): then the sources
         once.close()
         raise
-    finally:
-        _shutdown(pool, window.pending)
 
 
 def _shutdown(pool: ThreadPoolExecutor | None, pending: deque[Future[Any]]) -> None:
