@@ -2007,8 +2007,9 @@ class Iter(Generic[T_co]):
         With ``tqdm`` installed (the extra ``itero[progress]``) a progress bar on stderr;
         otherwise (or with ``bar=False``) a line every ``every`` seconds and one at the end,
         through ``log`` (default: ``logging.getLogger("itero.progress").info``). ``total``
-        (when known) shows how far along it is. Lazy, and free when not called: nothing is
-        imported, no bar drawn and no clock read before the first item is asked for.
+        (when known) shows how far along it is. Free when not called (its module and tqdm are
+        imported by the call, so ``bar=True`` without tqdm fails there); lazy once called: no
+        bar is drawn and no clock read before the first item is asked for.
 
         >>> lines = []
         >>> Iter(range(3)).progress("rows", bar=False, log=lines.append).sum()
