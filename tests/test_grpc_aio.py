@@ -7,6 +7,7 @@ errors: a task left pending, a coroutine never awaited or an unclosed call fails
 from __future__ import annotations
 
 import asyncio
+import functools
 import gc
 import tracemalloc
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
@@ -214,6 +215,8 @@ class TestSyncAdaptersRefuseAio:
             from_unary_pages(fetch, page_size=1)  # type: ignore[arg-type]
         with pytest.raises(TypeError, match="this fetch is async: use afrom_unary_pages"):
             resource_exhausted_as_too_large(fetch)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="this fetch is async: use afrom_unary_pages"):
+            from_unary_pages(functools.partial(fetch), page_size=1)  # type: ignore[arg-type]
 
     def test_a_fetch_returning_an_awaitable_is_a_type_error_and_never_awaited_is_avoided(
         self,

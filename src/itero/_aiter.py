@@ -21,7 +21,6 @@ Design (see also docs/guide.md, "Async pipelines"):
 from __future__ import annotations
 
 import asyncio
-import inspect as _inspect
 import operator
 from collections import deque
 from collections.abc import (
@@ -57,6 +56,7 @@ from ._stages import (
     and_then_ok as _and_then_ok,
     err_error as _err_error,
     inspect_err_step as _inspect_err_step,
+    is_async_callable as _is_async_callable,
     keep_ok_step as _keep_ok_step,
     map_err_step as _map_err_step,
     map_ok as _map_ok,
@@ -123,19 +123,6 @@ _NO_COPY = _no_copy_message("AsyncIter")
 
 def _raise_moved(it: object) -> NoReturn:
     raise MovedError(cast(_Moved, it).message)
-
-
-def _is_async_callable(f: object) -> bool:
-    """Whether calling ``f`` makes a coroutine or an async generator (so it needs an ``_async``
-    method): coroutine functions, async generator functions, partials of them, and objects with
-    an ``async def __call__``."""
-    call = f.__call__ if callable(f) else None
-    for g in (f, call):
-        while isinstance(g, partial):
-            g = g.func
-        if _inspect.iscoroutinefunction(g) or _inspect.isasyncgenfunction(g):
-            return True
-    return False
 
 
 def _check_sync(name: str, f: object, method: str, twin: str | None) -> None:

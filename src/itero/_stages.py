@@ -8,7 +8,9 @@ drivers can share them.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from itertools import chain as _chain, compress, cycle, islice, repeat as _repeat, starmap, tee
 from operator import attrgetter, ne
 from typing import Any, Generic, TypeVar
@@ -340,6 +342,24 @@ def partial_cmp(a: Iterable[Any], b: Iterable[Any]) -> int | None:
     return None
 
 
+
+
+def is_async_callable(f: object) -> bool:
+    """Whether calling ``f`` makes a coroutine or an async generator (so it needs an ``_async``
+    method): coroutine functions, async generator functions, partials of them, and objects with
+    an ``async def __call__``.
+
+    >>> async def fetch(): ...
+    >>> is_async_callable(fetch), is_async_callable(len)
+    (True, False)
+    """
+    call = f.__call__ if callable(f) else None
+    for g in (f, call):
+        while isinstance(g, partial):
+            g = g.func
+        if inspect.iscoroutinefunction(g) or inspect.isasyncgenfunction(g):
+            return True
+    return False
 
 
 def close_all(sources: Iterable[Any]) -> None:

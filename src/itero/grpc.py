@@ -93,7 +93,7 @@ from ._iter import Iter
 from ._kit import from_pages
 from ._paging import GROW_AFTER, Page, PageRecord, Retry, StreamMeter
 from ._result import Err, Ok, Result
-from ._stages import CallOnce, Closing, close_source
+from ._stages import CallOnce, Closing, close_source, is_async_callable
 
 __all__ = [
     "DEFAULT_MAX_MESSAGE_BYTES",
@@ -1249,7 +1249,7 @@ class ResponseTooLargeError(Exception):
 
 def _check_sync_fetch(fetch: object, function: str, aio_function: str) -> None:
     check_callable(fetch, "fetch")
-    if inspect.iscoroutinefunction(fetch):
+    if is_async_callable(fetch):
         raise TypeError(
             f"{function} takes a plain fetch function, but this fetch is async: use {aio_function}"
         )
@@ -2262,7 +2262,7 @@ def afrom_unary_pages(
         )
     elif not callable(checked := fetch):
         raise TypeError(f"fetch must be callable, got {type(checked).__name__}")
-    elif not _is_async_function(fetch):
+    elif not is_async_callable(fetch):
         raise TypeError(
             "afrom_unary_pages takes an async fetch (async def), but this fetch is a plain "
             "function: use from_unary_pages"
@@ -2279,12 +2279,3 @@ def afrom_unary_pages(
         grow_after=grow_after,
         on_page=on_page,
     )
-
-
-def _is_async_function(f: object) -> bool:
-    if inspect.iscoroutinefunction(f) or inspect.iscoroutinefunction(
-        getattr(f, "__call__", None)  # noqa: B004 - an object with async __call__
-    ):
-        return True
-    func = getattr(f, "func", None)  # functools.partial
-    return func is not None and _is_async_function(func)
