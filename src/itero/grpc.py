@@ -87,7 +87,7 @@ except ImportError as _exc:  # pragma: no cover - exercised in a subprocess test
 from ._adrivers import AsyncClosing, AsyncRelease
 from ._aiter import AsyncIter
 from ._akit import afrom_pages
-from ._checks import check_callable, check_int
+from ._checks import check_callable, check_int, check_number
 from ._errors import ItemTooLargeError
 from ._iter import Iter
 from ._kit import from_pages
@@ -592,13 +592,7 @@ def _check_stream_args(
     check_int(max_message_bytes, "max_message_bytes", 1)
     if max_items is not None:
         check_int(max_items, "max_items", 1)
-    if max_delay is None:
-        return None
-    if not isinstance(max_delay, (int, float)) or isinstance(max_delay, bool):
-        raise TypeError(f"max_delay must be a number of seconds, got {type(max_delay).__name__}")
-    if not (max_delay >= 0 and math.isfinite(max_delay)):
-        raise ValueError(f"max_delay must be >= 0 and finite, got {max_delay}")
-    return float(max_delay)
+    return None if max_delay is None else check_number(max_delay, "max_delay", positive=False)
 
 
 def _stream(
