@@ -16,7 +16,13 @@ from typing import Any
 import pytest
 from hypothesis import given, strategies as st
 
-from itero._checks import check_callable, check_count, check_int, check_number
+from itero._checks import (
+    check_callable,
+    check_count,
+    check_int,
+    check_number,
+    check_optional_callable,
+)
 
 
 class Small(enum.IntEnum):
@@ -38,6 +44,17 @@ class TestCheckCallable:
     def test_rejects_the_rest_naming_the_argument(self, value: object, got: str) -> None:
         with raises(TypeError, f"key must be callable, got {got}"):
             check_callable(value, "key")
+
+
+class TestCheckOptionalCallable:
+    @pytest.mark.parametrize("value", [None, len, lambda: 0])
+    def test_accepts_none_and_callables(self, value: object) -> None:
+        check_optional_callable(value, "on_close")
+
+    @pytest.mark.parametrize(("value", "got"), [(3, "int"), ("len", "str")])
+    def test_rejects_the_rest_naming_the_argument(self, value: object, got: str) -> None:
+        with raises(TypeError, f"on_close must be callable or None, got {got}"):
+            check_optional_callable(value, "on_close")
 
 
 class TestCheckInt:

@@ -10,7 +10,15 @@ import math
 import sys
 from typing import Any
 
-__all__ = ["check_bool", "check_callable", "check_count", "check_int", "check_number", "check_real"]
+__all__ = [
+    "check_bool",
+    "check_callable",
+    "check_count",
+    "check_int",
+    "check_number",
+    "check_optional_callable",
+    "check_real",
+]
 
 _MAXSIZE = sys.maxsize
 
@@ -39,6 +47,19 @@ def check_bool(value: object, name: str) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
     return value
+
+
+def check_optional_callable(value: object, name: str) -> None:
+    """Raise ``TypeError`` unless ``value`` is None or callable (an optional hook).
+
+    >>> check_optional_callable(None, "on_close")
+    >>> check_optional_callable(3, "on_close")
+    Traceback (most recent call last):
+        ...
+    TypeError: on_close must be callable or None, got int
+    """
+    if value is not None and not callable(value):
+        raise TypeError(f"{name} must be callable or None, got {type(value).__name__}")
 
 
 def check_int(value: object, name: str, minimum: int) -> int:

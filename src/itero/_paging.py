@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar, Union, cast, final
 
 from ._batching import _bad_size  # pyright: ignore[reportPrivateUsage]
-from ._checks import check_callable, check_int, check_number
+from ._checks import check_callable, check_int, check_number, check_optional_callable
 from ._errors import (
     ItemTooLargeError,
     ListingDeadlineError,
@@ -432,10 +432,8 @@ def listing_pager(
     """
     check_callable(fetch, "fetch")
     types = exception_types(too_large, "too_large")
-    if on_close is not None and not callable(on_close):
-        raise TypeError(f"on_close must be callable or None, got {type(on_close).__name__}")
-    if on_page is not None and not callable(on_page):
-        raise TypeError(f"on_page must be callable or None, got {type(on_page).__name__}")
+    check_optional_callable(on_close, "on_close")
+    check_optional_callable(on_page, "on_page")
     check_callable(clock, "clock")
     check_callable(sleep, "sleep")
     return Pager(

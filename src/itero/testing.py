@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Generic, TypeVar
 
-from ._checks import check_int
+from ._checks import check_int, check_optional_callable
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -68,8 +68,7 @@ class OneShot(Generic[T_co]):
     ) -> None:
         if max_pulls is not None:
             check_int(max_pulls, "max_pulls", 0)
-        if on_close is not None and not callable(on_close):
-            raise TypeError(f"on_close must be callable or None, got {type(on_close).__name__}")
+        check_optional_callable(on_close, "on_close")
         self._items: tuple[T_co, ...] = tuple(items)
         self._it = iter(self._items)
         self._max_pulls = max_pulls
