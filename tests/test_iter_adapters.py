@@ -930,6 +930,11 @@ class TestPeekable:
             st.just(("peek", 0)),
             st.tuples(st.just("next_if"), st.integers(-3, 3)),
             st.tuples(st.just("next_if_eq"), st.integers(-3, 3)),
+            # these read the Iter's iterator (moving a peeked item into a shared tee buffer)
+            st.just(("borrow_next", 0)),
+            st.just(("borrow_peek", 0)),
+            st.just(("nth0", 0)),
+            st.just(("size_hint", 0)),
         ),
         max_size=40,
     )
@@ -954,6 +959,18 @@ class TestPeekable:
             elif op == "peek":
                 assert it.peek() == here
                 peeked = True
+            elif op == "borrow_next":
+                assert it.by_ref().next() == here
+                pos, peeked = min(pos + 1, len(xs)), False
+            elif op == "borrow_peek":
+                assert it.by_ref().peek() == here
+                peeked = True
+            elif op == "nth0":
+                assert it.nth(0) == here
+                pos, peeked = min(pos + 1, len(xs)), False
+            elif op == "size_hint":
+                lo, hi = it.size_hint()
+                assert lo <= len(xs) - pos <= hi.unwrap_or(len(xs))
             elif op == "next_if":
                 take = isinstance(here, Some) and here.value >= arg
                 assert it.next_if(at_least(arg)) == (here if take else Nothing())
@@ -1003,6 +1020,36 @@ class TestPeekable:
         with pytest.raises(KeyError):
             it.next_if(boom)
         assert it.collect() == [1, 2]
+
+    def test_next_through_the_protocol_sees_the_peeked_item_and_moves(self) -> None:
+        it = Iter([1, 2, 3]).peekable()
+        assert it.peek() == Some(1)
+        assert (next(it), next(it), it.peek()) == (1, 2, Some(3))
+        it.collect()
+        with pytest.raises(MovedError):
+            next(it)
+        with pytest.raises(MovedError):
+            it.peek()
+
+    def test_a_borrowing_method_after_a_peek_keeps_the_order(self) -> None:
+        # nth reads the Iter itself: the peeked item moves into a shared buffer in front
+        it = Iter(range(6)).peekable()
+        assert it.peek() == Some(0)
+        assert it.nth(1) == Some(1)
+        assert (it.peek(), it.next_if_eq(2), it.next_if(lambda x: x > 3)) == (
+            Some(2),
+            Some(2),
+            Nothing(),
+        )
+        assert it.collect() == [3, 4, 5]
+
+    def test_a_lazy_borrow_sees_items_peeked_later(self) -> None:
+        it = Iter(range(4)).peekable()
+        tens = it.by_ref().map(lambda x: x * 10)
+        assert it.peek() == Some(0)
+        assert tens.next() == Some(0)
+        assert it.next() == Some(1)
+        assert tens.collect() == [20, 30]
 
 
 class TestByRef:

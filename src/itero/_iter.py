@@ -856,7 +856,9 @@ class Iter(Generic[T_co]):
         """
         check_callable(f, "f")
         a, b = tee(self._stage("inspect"))
-        return self._then(map(itemgetter(0), zip(a, map(f, b), strict=False)), self._hint)
+        # compress pulls x from a, then f(x) through b, then yields x: every 1-tuple is true
+        # (and zip reuses it), so no per-item call beyond f's.
+        return self._then(compress(a, zip(map(f, b))), self._hint)
 
     def filter_map(self, f: Callable[[T_co], Option[U]], /) -> Iter[U]:
         """Apply ``f`` and keep the values of the ``Some`` results, lazily.
@@ -2037,17 +2039,26 @@ class Iter(Generic[T_co]):
 class Peekable(Iter[T_co]):
     """An ``Iter`` that can look at its next item without consuming it (``Iter.peekable()``).
 
-    The peeked item waits in a one-item buffer (an ``itertools.tee`` object), so every
-    ``Iter`` method works unchanged on a ``Peekable``. The buffer is set up by the first
-    ``peek``/``next_if``/``next_if_eq``/``by_ref``: a ``Peekable`` that is only iterated runs
-    at the speed of its upstream.
+    Every ``Iter`` method works unchanged on a ``Peekable``, and sees the peeked item first.
+    The peeked item waits in a one-item buffer: a slot of the ``Peekable`` while only
+    ``peek``/``next``/``next_if``/``next_if_eq``/``next()`` touch it (as fast as
+    ``more_itertools.peekable``), and an ``itertools.tee`` object once it is shared: from the
+    first ``by_ref``, or when another method reads the ``Iter`` while an item waits. A
+    ``Peekable`` that is only iterated runs at the speed of its upstream.
 
     >>> p = Peekable([1, 2, 3])
     >>> p.peek(), p.next_if(lambda x: x > 5), p.next_if_eq(1), p.collect()
     (Some(1), Nothing(), Some(1), [2, 3])
     """
 
-    __slots__ = ()
+    # ``_src`` is the upstream iterator; ``_pk`` is the peeked item (a ``Some``), or None, or
+    # _SHARED when ``_src`` is a tee object (the buffer is the tee's, see _buffered). The
+    # ``Iter`` methods read and write ``_it``, a property here: reading it while an item waits
+    # in ``_pk`` puts the item back in front of ``_src`` (in a tee, from then on).
+    __slots__ = ("_pk", "_src")
+
+    _pk: Any
+    _src: Iterator[Any]
 
     def __init__(self, source: Iterable[T_co] | SupportsNext[T_co]) -> None:
         if isinstance(source, Iter) and source._depth >= MAX_DEPTH:
@@ -2056,10 +2067,57 @@ class Peekable(Iter[T_co]):
         it = inner._it
         if hasattr(it, "__copy__"):
             it = _chain(it)  # never share a buffer with a tee object we do not own
-        self._it = it  # the buffer comes with the first peek (see _buffered)
+        self._src = it  # never a tee object (see above)
+        self._pk = None
         self._close = inner._close
         self._depth = inner._depth + 1
         self._hint = _unary("pk", inner._hint, None)
+
+    if not TYPE_CHECKING:  # (typed as Iter's slot: the property is an implementation detail)
+
+        def _get_it(self) -> Iterator[Any]:
+            pk = self._pk
+            if pk is None or pk is _SHARED:
+                return self._src
+            return _buffered(self)
+
+        def _set_it(self, it: Iterator[Any]) -> None:
+            self._src = it
+            self._pk = _SHARED if it.__class__ is _TEE else None
+
+        _it = property(_get_it, _set_it)
+
+        def __next__(self) -> T_co:
+            """Return the next item or raise ``StopIteration`` (Python's protocol). Does not
+            move.
+
+            >>> p = Iter([7, 8]).peekable()
+            >>> p.peek(), next(p), next(p)
+            (Some(7), 7, 8)
+            """
+            pk = self._pk
+            if pk is None or pk is _SHARED:
+                return next(self._src)
+            self._pk = None
+            return pk._value
+
+    def next(self) -> Option[T_co]:
+        """Return ``Some(next item)`` (the peeked one first), or ``Nothing()`` once exhausted.
+
+        >>> p = Iter([1, 2]).peekable()
+        >>> p.peek(), p.next(), p.next(), p.next()
+        (Some(1), Some(1), Some(2), Nothing())
+        """
+        pk = self._pk
+        if pk is None or pk is _SHARED:
+            for x in self._src:
+                some: Some[T_co] = _new(Some)  # Some(x) without its __init__ frame
+                some._value = x
+                return some
+            return _NOTHING
+        self._pk = None
+        peeked: Some[T_co] = pk
+        return peeked
 
     def peek(self) -> Option[T_co]:
         """Return the next item without consuming it, or ``Nothing()``. Does not move.
@@ -2068,14 +2126,22 @@ class Peekable(Iter[T_co]):
         >>> p.peek(), p.peek(), p.collect()
         (Some('a'), Some('a'), ['a', 'b'])
         """
-        it: Any = self._it
-        if it.__class__ is not _TEE:
-            it = _buffered(self)
-        for x in it.__copy__():  # a fork of the tee: reading it fills the shared buffer
-            some: Some[T_co] = _new(Some)
-            some._value = x
-            return some
-        return _NOTHING
+        pk = self._pk
+        if pk is None:
+            for x in self._src:  # (a moved Peekable's _src raises MovedError here)
+                some: Some[T_co] = _new(Some)
+                self._pk = some
+                some._value = x
+                return some
+            return _NOTHING
+        if pk is _SHARED:  # reading a fork of the tee fills the shared buffer
+            for x in _tee_copy(self._src):
+                some = _new(Some)
+                some._value = x
+                return some
+            return _NOTHING
+        peeked: Some[T_co] = pk
+        return peeked
 
     def next_if(self, pred: Callable[[T_co], object], /) -> Option[T_co]:
         """Consume and return the next item if ``pred`` is true for it; else ``Nothing()``.
@@ -2085,12 +2151,10 @@ class Peekable(Iter[T_co]):
         (Some(1), Nothing(), [5])
         """
         check_callable(pred, "pred")
-        it = _buffered(self)
-        for x in _fork(it):
-            if pred(x):
-                next(it)
-                return Some(x)
-            break
+        peeked = self.peek()
+        if isinstance(peeked, Some) and pred(peeked._value):
+            _take_peeked(self, peeked)
+            return peeked
         return Nothing()
 
     def next_if_eq(self, value: object, /) -> Option[T_co]:
@@ -2100,12 +2164,10 @@ class Peekable(Iter[T_co]):
         >>> p.next_if_eq("b"), p.next_if_eq("a"), p.collect()
         (Nothing(), Some('a'), ['b'])
         """
-        it = _buffered(self)
-        for x in _fork(it):
-            if x == value:
-                next(it)
-                return Some(x)
-            break
+        peeked = self.peek()
+        if isinstance(peeked, Some) and peeked._value == value:
+            _take_peeked(self, peeked)
+            return peeked
         return Nothing()
 
     def by_ref(self) -> Self:
@@ -2150,31 +2212,41 @@ def _untouched(moved: Iter[Any], it: Iterator[Any]) -> list[Any] | tuple[Any, ..
 
 
 _TEE: type = type(tee((), 1)[0])
+_tee_copy: Callable[[Iterator[Any]], Iterator[Any]] = cast(Any, _TEE).__copy__
+_SHARED: Any = object()
+"""``Peekable._pk`` when the peek buffer is a shared tee object (see Peekable)."""
 
 
 def _buffered(peekable: Peekable[Any]) -> Iterator[Any]:
-    """The tee object of ``peekable``, made now if it has none yet: a Peekable iterates its
-    upstream directly until something is peeked or it is borrowed, then through a one-item
-    tee buffer (its upstream never is a tee object of someone else's: see Peekable)."""
-    it = peekable._it
-    if it.__class__ is not _TEE:
+    """The tee object of ``peekable``, made now if it has none yet (with the peeked item, if
+    one waits, in front): from then on its borrows and forks share the one-item buffer (its
+    upstream never is a tee object of someone else's: see Peekable)."""
+    it = peekable._src
+    pk = peekable._pk
+    if pk is not _SHARED:
         if it.__class__ is _Moved:
             _raise_moved(it)
-        it = peekable._it = tee(it, 1)[0]
+        if pk is not None:
+            it = _chain((pk._value,), it)
+        it = peekable._src = tee(it, 1)[0]
+        peekable._pk = _SHARED
     return it
 
 
-def _fork(tee_object: Iterator[Any]) -> Iterator[Any]:
-    """A copy of a Peekable's tee object: reading it fills the shared one-item buffer."""
-    fork: Iterator[Any] = cast(Any, tee_object).__copy__()
-    return fork
+def _take_peeked(peekable: Peekable[Any], peeked: Option[Any]) -> None:
+    """Consume the item that ``peekable.peek()`` just returned as ``peeked``."""
+    if peekable._pk is peeked:
+        peekable._pk = None
+    else:  # shared (a tee): the item is in the tee's buffer
+        next(peekable._src)
 
 
 def _wrap_peekable(
     it: Iterator[Any], close: tuple[Any, ...], depth: int, hint: Any
 ) -> Peekable[Any]:
     new: Peekable[Any] = _new(Peekable)
-    new._it = it
+    new._src = it
+    new._pk = _SHARED if it.__class__ is _TEE else None
     new._close = close
     new._depth = depth
     new._hint = hint
