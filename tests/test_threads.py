@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import CancelledError
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -160,6 +161,31 @@ class TestFailureAndClose:
             for x in Iter(source()).map_concurrent(Tracker(), concurrency=4):
                 got.append(x)
         assert got == [10, 20]
+
+    @pytest.mark.parametrize("ordered", [True, False])
+    def test_no_call_starts_after_a_failure(self, ordered: bool) -> None:
+        # 0 blocks, 1 fails at once: the calls submitted behind them (the pool queues up to
+        # the window) are cancelled before the failing thread could take one.
+        f = Tracker(fail={1})
+        gate = f.gates[0] = threading.Event()
+        it = Iter(range(10)).map_concurrent(f, concurrency=2, ordered=ordered)
+        threading.Timer(0.2, gate.set).start()
+        got: list[int] = []
+        with pytest.raises(Boom):
+            for x in it:
+                got.append(x)
+        assert got == ([0] if ordered else [])
+        assert sorted(f.started) == [0, 1]
+        assert f.running == 0
+        assert not pool_threads()
+
+    def test_a_callback_raising_cancelled_error_is_not_skipped(self) -> None:
+        def cancelled(x: int) -> int:
+            raise CancelledError
+
+        for ordered in (True, False):
+            with pytest.raises(CancelledError):
+                Iter([1, 2]).map_concurrent(cancelled, concurrency=2, ordered=ordered).collect()
 
     def test_close_waits_for_the_running_calls_and_closes_the_source_once(self) -> None:
         recorder = Recorder(range(100))

@@ -8,6 +8,11 @@ the first failure the items before it are yielded, then the calls not started ar
 the running ones awaited, the sources closed, and the exception raised as it was. Closing the
 generator (``Iter.close()``) cancels and joins the same way: no thread outlives it.
 
+The pool has ``concurrency`` threads and is handed up to ``2 * concurrency`` calls, so its
+threads go from one call to the next without waiting for the consuming thread; a failing call
+cancels the calls queued behind it before its thread could take one, so nothing starts after a
+failure (as when calls were submitted one free thread at a time).
+
 This module knows nothing of ``Iter`` (``_iter`` imports it, never the reverse); its window
 bookkeeping is ``_window.Window``, which ``AsyncIter.map_async`` drives too.
 """
@@ -16,8 +21,8 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from queue import Empty, SimpleQueue
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
+from queue import SimpleQueue
 from typing import Any, TypeVar
 
 from ._checks import check_bool, check_callable, check_int
@@ -83,12 +88,30 @@ def map_concurrent(
 def _run(
     it: Iterator[Any], f: Callable[[Any], Any], limit: int, ordered: bool, once: CloseOnce
 ) -> Iterator[Any]:
-    window: Window[Future[Any]] = Window(limit, ordered)
+    # The pool's ``limit`` threads bound the running calls, so the window lets the driver
+    # start (submit) up to ``2 * limit``: the pool keeps the others queued, and its threads
+    # never idle waiting for this one to submit the next call.
+    window: Window[Future[Any]] = Window(limit, ordered, queued=True)
     notices: SimpleQueue[Future[Any]] = SimpleQueue()  # each call posts itself when done
     pool: ThreadPoolExecutor | None = None
 
+    def call(x: Any) -> Any:  # (in a pool thread)
+        try:
+            return f(x)
+        except BaseException:
+            # Before this thread takes the next call: cancel every call still queued in the
+            # pool (all were submitted after this one, so all come after it in either order).
+            # tuple() copies the deque at once, though this thread appends to it meanwhile.
+            for queued in tuple(window.pending):
+                queued.cancel()  # (a no-op on a running or finished call)
+            raise
+
     def notice(fut: Future[Any]) -> None:  # (in this thread: Window is not thread-safe)
-        window.finished(fut, not fut.cancelled() and fut.exception() is not None)
+        try:
+            failed = fut.exception() is not None
+        except CancelledError:  # cancelled by a failing call
+            failed = True
+        window.finished(fut, failed)
 
     # On every exit the calls are cancelled or joined (one shutdown); on a failure or close()
     # the sources are closed after that.
@@ -96,11 +119,8 @@ def _run(
         try:
             pool = ThreadPoolExecutor(limit, thread_name_prefix="itero-map_concurrent")
             while True:
-                while True:  # take in every completion posted so far
-                    try:
-                        notice(notices.get_nowait())
-                    except Empty:
-                        break
+                while notices.qsize():  # take in every completion posted so far
+                    notice(notices.get_nowait())
                 while window.can_start():
                     try:
                         x = next(it)
@@ -110,12 +130,18 @@ def _run(
                     except Exception as e:  # raised after the items pulled before it
                         window.end_of_source(e)
                         break
-                    fut = pool.submit(f, x)
+                    fut = pool.submit(call, x)
                     window.started(fut)
                     fut.add_done_callback(notices.put)
                 ready = window.next_ready()
                 if ready is not None:
-                    yield ready.result()  # (raises a failed call's exception)
+                    try:
+                        result = ready.result()  # (raises a failed call's exception)
+                    except CancelledError:
+                        if ready.cancelled():  # unordered: the failure that cancelled it
+                            continue  # is pending, and comes out next
+                        raise
+                    yield result
                     continue
                 if window.over():
                     return

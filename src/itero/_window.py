@@ -9,9 +9,12 @@ The rules (stated in both public docstrings):
 
 - at most ``limit`` calls run at once, and at most ``2 * limit`` items are pulled but not yet
   yielded (``pending``); the driver pulls only when ``can_start()``, so the source sees
-  back-pressure;
-- ordered: the head of ``pending`` is handed out once it is done; unordered: finished calls are
-  handed out in the order the driver reported them (``finished``);
+  back-pressure. A driver whose executor itself runs at most ``limit`` calls and queues the
+  rest (a pool of ``limit`` threads) says ``queued=True``: it may then start up to
+  ``2 * limit``, and the executor keeps the ones beyond ``limit`` waiting;
+- ordered: the head of ``pending`` is handed out once the driver reported it finished;
+  unordered: finished calls are handed out in the order the driver reported them
+  (``finished``). The window never polls a call: it knows what the driver told it;
 - a result ready to hand out is handed out before anything more is pulled, and after a failure
   nothing more is started (the failure still comes out in its place: earlier items first);
 - a failure of the source is raised once the calls pulled before it are handed out.
@@ -20,31 +23,21 @@ The rules (stated in both public docstrings):
 from __future__ import annotations
 
 from collections import deque
-from typing import Generic, Protocol, TypeVar
+from collections.abc import Hashable
+from typing import Generic, TypeVar
 
-
-class Call(Protocol):
-    """What ``Window`` needs of a running call: ``asyncio.Future`` and ``concurrent.futures.Future``
-    both have it."""
-
-    def done(self) -> bool:
-        """Whether the call has finished (or was cancelled)."""
-        ...
-
-
-C = TypeVar("C", bound=Call)
+C = TypeVar("C", bound=Hashable)
+"""A call, as the driver knows it (an ``asyncio.Future``, a ``concurrent.futures.Future``):
+``Window`` only stores it and keeps the finished ones in a set (futures hash by identity)."""
 
 
 class Window(Generic[C]):
     """The calls of a bounded concurrent map (see the module docstring).
 
-    >>> class Done:
-    ...     def done(self) -> bool:
-    ...         return True
     >>> w = Window(2, ordered=True)
     >>> w.can_start()
     True
-    >>> first = Done()
+    >>> first = object()
     >>> w.started(first)
     >>> w.finished(first, failed=False)
     >>> w.can_start(), w.next_ready() is first
@@ -55,6 +48,7 @@ class Window(Generic[C]):
     """
 
     __slots__ = (
+        "_done",
         "_error",
         "_failed",
         "_finished",
@@ -66,12 +60,14 @@ class Window(Generic[C]):
         "running",
     )
 
-    def __init__(self, limit: int, ordered: bool) -> None:
-        self._limit = limit
+    def __init__(self, limit: int, ordered: bool, *, queued: bool = False) -> None:
+        # queued: the executor bounds the running calls (see the module docstring)
+        self._limit = 2 * limit if queued else limit
         self._window = 2 * limit
         self._ordered = ordered
         self.pending: deque[C] = deque()  # pulled, not yielded, in input order
         self._finished: deque[C] = deque()  # unordered: finished, in the order reported
+        self._done: set[C] = set()  # ordered: finished, not yet handed out
         self.running = 0
         self._failed = False
         self.exhausted = False
@@ -79,7 +75,7 @@ class Window(Generic[C]):
 
     def _ready(self) -> bool:
         if self._ordered:
-            return bool(self.pending) and self.pending[0].done()
+            return bool(self.pending) and self.pending[0] in self._done
         return bool(self._finished)
 
     def can_start(self) -> bool:
@@ -102,7 +98,9 @@ class Window(Generic[C]):
         self.running -= 1
         if failed:
             self._failed = True
-        if not self._ordered:
+        if self._ordered:
+            self._done.add(call)
+        else:
             self._finished.append(call)
 
     def end_of_source(self, error: BaseException | None) -> None:
@@ -113,8 +111,10 @@ class Window(Generic[C]):
     def next_ready(self) -> C | None:
         """Remove and return the next call to hand out, or None if none is ready."""
         if self._ordered:
-            if self.pending and self.pending[0].done():
-                return self.pending.popleft()
+            if self.pending and self.pending[0] in self._done:
+                call = self.pending.popleft()
+                self._done.remove(call)
+                return call
             return None
         if self._finished:
             call = self._finished.popleft()
