@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from queue import SimpleQueue
 from typing import Any, TypeVar
 
@@ -85,42 +86,55 @@ def map_concurrent(
     return gen, (gen, once)
 
 
+class _Call:
+    """One call in the window: its future (set right after submitting it)."""
+
+    __slots__ = ("future",)
+
+    future: Future[Any]
+
+
+_new_call: Callable[[], _Call] = partial(object.__new__, _Call)
+
+
 def _run(
     it: Iterator[Any], f: Callable[[Any], Any], limit: int, ordered: bool, once: CloseOnce
 ) -> Iterator[Any]:
     # The pool's ``limit`` threads bound the running calls, so the window lets the driver
     # start (submit) up to ``2 * limit``: the pool keeps the others queued, and its threads
     # never idle waiting for this one to submit the next call.
-    window: Window[Future[Any]] = Window(limit, ordered, queued=True)
-    notices: SimpleQueue[Future[Any]] = SimpleQueue()  # each call posts itself when done
+    window: Window[_Call] = Window(limit, ordered, queued=True)
+    # Each call posts (itself, whether it failed) when f returns or raises: no done-callback
+    # and no exception() (a lock each) per call. Its future is done a moment later, and
+    # result() waits for that moment.
+    notices: SimpleQueue[tuple[_Call, bool]] = SimpleQueue()
+    post = notices.put
     pool: ThreadPoolExecutor | None = None
 
-    def call(x: Any) -> Any:  # (in a pool thread)
+    def call(c: _Call, x: Any) -> Any:  # (in a pool thread)
         try:
-            return f(x)
+            result = f(x)
         except BaseException:
             # Before this thread takes the next call: cancel every call still queued in the
-            # pool (all were submitted after this one, so all come after it in either order).
-            # tuple() copies the deque at once, though this thread appends to it meanwhile.
+            # pool (all were submitted after this one, so all come after it in either order;
+            # a cancelled call never posts). tuple() copies the deque at once, though the
+            # consuming thread appends to it meanwhile.
             for queued in tuple(window.pending):
-                queued.cancel()  # (a no-op on a running or finished call)
+                queued.future.cancel()  # (a no-op on a running or finished call)
+            post((c, True))
             raise
-
-    def notice(fut: Future[Any]) -> None:  # (in this thread: Window is not thread-safe)
-        try:
-            failed = fut.exception() is not None
-        except CancelledError:  # cancelled by a failing call
-            failed = True
-        window.finished(fut, failed)
+        post((c, False))
+        return result
 
     # On every exit the calls are cancelled or joined (one shutdown); on a failure or close()
     # the sources are closed after that.
     try:
         try:
             pool = ThreadPoolExecutor(limit, thread_name_prefix="itero-map_concurrent")
+            submit = pool.submit
             while True:
                 while notices.qsize():  # take in every completion posted so far
-                    notice(notices.get_nowait())
+                    window.finished(*notices.get_nowait())
                 while window.can_start():
                     try:
                         x = next(it)
@@ -130,22 +144,16 @@ def _run(
                     except Exception as e:  # raised after the items pulled before it
                         window.end_of_source(e)
                         break
-                    fut = pool.submit(call, x)
-                    window.started(fut)
-                    fut.add_done_callback(notices.put)
+                    c = _new_call()
+                    c.future = submit(call, c, x)
+                    window.started(c)
                 ready = window.next_ready()
                 if ready is not None:
-                    try:
-                        result = ready.result()  # (raises a failed call's exception)
-                    except CancelledError:
-                        if ready.cancelled():  # unordered: the failure that cancelled it
-                            continue  # is pending, and comes out next
-                        raise
-                    yield result
+                    yield ready.future.result()  # (raises a failed call's exception)
                     continue
                 if window.over():
                     return
-                notice(notices.get())  # wait for a call to finish
+                window.finished(*notices.get())  # wait for a call to finish
         finally:
             _shutdown(pool, window.pending)
     except BaseException:  # a failure, or close(): then the sources
@@ -153,9 +161,9 @@ def _run(
         raise
 
 
-def _shutdown(pool: ThreadPoolExecutor | None, pending: deque[Future[Any]]) -> None:
+def _shutdown(pool: ThreadPoolExecutor | None, pending: deque[_Call]) -> None:
     """Cancel the calls not started, wait for the running ones, and stop the threads."""
-    for fut in pending:
-        fut.cancel()
+    for c in pending:
+        c.future.cancel()
     if pool is not None:
         pool.shutdown(wait=True, cancel_futures=True)
