@@ -73,20 +73,17 @@ class Window(Generic[C]):
         self.exhausted = False
         self._error: BaseException | None = None
 
-    def _ready(self) -> bool:
-        if self._ordered:
-            return bool(self.pending) and self.pending[0] in self._done
-        return bool(self._finished)
-
     def can_start(self) -> bool:
         """Whether the driver may pull one more item and start its call."""
-        return (
-            not self.exhausted
-            and self.running < self._limit
-            and len(self.pending) < self._window
-            and not self._failed
-            and not self._ready()
-        )
+        if self.exhausted or self._failed or self.running >= self._limit:
+            return False
+        pending = self.pending
+        if len(pending) >= self._window:
+            return False
+        # not while a result is ready to hand out (the head, or any finished call)
+        if self._ordered:
+            return not pending or pending[0] not in self._done
+        return not self._finished
 
     def started(self, call: C) -> None:
         """Record a call just started."""
