@@ -179,6 +179,36 @@ class TestFailureAndClose:
         assert f.running == 0
         assert not pool_threads()
 
+    @settings(max_examples=40, deadline=None)
+    @given(
+        n=st.integers(0, 20),
+        fail=st.integers(0, 25),
+        limit=st.integers(1, 4),
+        ordered=st.booleans(),
+        slow=st.sets(st.integers(0, 20)),
+    )
+    def test_a_failure_anywhere_gives_the_items_before_it_and_raises(
+        self, n: int, fail: int, limit: int, ordered: bool, slow: set[int]
+    ) -> None:
+        f = Tracker(fail={fail})
+        f.delays = {i: 0.001 for i in slow}
+        got: list[int] = []
+        it = Iter(range(n)).map_concurrent(f, concurrency=limit, ordered=ordered)
+        if fail >= n:
+            got = it.collect()
+        else:
+            with pytest.raises(Boom) as caught:
+                for x in it:
+                    got.append(x)
+            assert caught.value.args == (fail,)
+        if ordered:
+            assert got == [x * 10 for x in range(min(fail, n))]
+        else:
+            assert fail * 10 not in got
+            assert sorted(got) == sorted(set(got)) and set(got) <= {x * 10 for x in range(n)}
+        assert f.running == 0
+        assert f.max_running <= limit
+
     def test_a_callback_raising_cancelled_error_is_not_skipped(self) -> None:
         def cancelled(x: int) -> int:
             raise CancelledError

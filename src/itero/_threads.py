@@ -1,17 +1,18 @@
 """Bounded concurrency on threads: the engine of ``Iter.map_concurrent``.
 
-A generator that runs ``f`` on a ``concurrent.futures.ThreadPoolExecutor`` it owns, with the
-same rules as ``AsyncIter.map_async``: at most ``concurrency`` calls run at once, at most
+A generator that runs ``f`` on a pool of threads it owns, with the same rules as
+``AsyncIter.map_async``: at most ``concurrency`` calls run at once, at most
 ``2 * concurrency`` items are pulled but not yet yielded, the source is pulled only in the
 consuming thread and only when there is room, a finished call frees its slot at once, and on
 the first failure the items before it are yielded, then the calls not started are cancelled,
 the running ones awaited, the sources closed, and the exception raised as it was. Closing the
 generator (``Iter.close()``) cancels and joins the same way: no thread outlives it.
 
-The pool has ``concurrency`` threads and is handed up to ``2 * concurrency`` calls, so its
-threads go from one call to the next without waiting for the consuming thread; a failing call
-cancels the calls queued behind it before its thread could take one, so nothing starts after a
-failure (as when calls were submitted one free thread at a time).
+The pool (``_Pool``: ``concurrency`` threads and two ``SimpleQueue``s, no ``Future`` and no
+lock per call) is handed up to ``2 * concurrency`` calls, so its threads go from one call to
+the next without waiting for the consuming thread; a failing call makes them skip the calls
+queued after it, so nothing starts after a failure (as when calls were handed out one free
+thread at a time).
 
 This module knows nothing of ``Iter`` (``_iter`` imports it, never the reverse); its window
 bookkeeping is ``_window.Window``, which ``AsyncIter.map_async`` drives too.
@@ -19,9 +20,9 @@ bookkeeping is ``_window.Window``, which ``AsyncIter.map_async`` drives too.
 
 from __future__ import annotations
 
-from collections import deque
+import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from queue import SimpleQueue
 from typing import Any, TypeVar
@@ -87,50 +88,104 @@ def map_concurrent(
 
 
 class _Call:
-    """One call in the window: its future (set right after submitting it)."""
+    """One call: its place in the input (``seq``), its item, then its result or exception."""
 
-    __slots__ = ("future",)
+    __slots__ = ("failed", "item", "seq", "value")
 
-    future: Future[Any]
+    seq: int
+    item: Any
+    value: Any
+    failed: bool
 
 
 _new_call: Callable[[], _Call] = partial(object.__new__, _Call)
+
+
+class _Pool:
+    """Up to ``limit`` daemon threads calling ``f`` on the queued calls, in order, each posting
+    ``(call, failed)`` when ``f`` returns or raises.
+
+    Lighter than ``ThreadPoolExecutor`` (no future, no lock or condition per call: two C
+    queues). After a failing call, the queued calls that come after it in the input are
+    skipped (never started, never posted), and after ``shutdown()`` all of them; the calls
+    before it still run (a thread may have taken one without starting it yet: skipping it
+    would leave a hole before the failure). ``shutdown()`` waits for the running calls and
+    joins every thread. Daemon threads: a pipeline abandoned without closing does not keep
+    the interpreter from exiting.
+    """
+
+    __slots__ = ("_f", "_jobs", "_limit", "_post", "_threads", "stop_after")
+
+    def __init__(
+        self, f: Callable[[Any], Any], limit: int, post: Callable[[tuple[_Call, bool]], None]
+    ) -> None:
+        self._f = f
+        self._limit = limit
+        self._post = post
+        self._jobs: SimpleQueue[_Call | None] = SimpleQueue()
+        self._threads: list[threading.Thread] = []
+        self.stop_after = sys.maxsize  # calls with a greater seq are skipped
+
+    def submit(self, call: _Call) -> None:
+        """Queue ``call``, starting one more thread while there are fewer than ``limit``."""
+        self._jobs.put(call)
+        threads = self._threads
+        if len(threads) < self._limit:
+            t = threading.Thread(
+                target=self._work, name=f"itero-map_concurrent_{len(threads)}", daemon=True
+            )
+            t.start()
+            threads.append(t)
+
+    def _work(self) -> None:
+        get = self._jobs.get
+        f = self._f
+        post = self._post
+        while True:
+            c = get()
+            if c is None:
+                return
+            if c.seq > self.stop_after:  # cancelled: never started, never posted
+                continue
+            try:
+                c.value = f(c.item)
+            except BaseException as e:  # (as ThreadPoolExecutor: raised in the consumer)
+                # Before this thread takes the next call. (Two failing at once may leave the
+                # later seq: then fewer calls are skipped, never one before a failure.)
+                self.stop_after = min(self.stop_after, c.seq)
+                c.value = e
+                c.failed = True
+                c.item = None
+                post((c, True))
+                continue
+            c.failed = False
+            c.item = None
+            post((c, False))
+
+    def shutdown(self) -> None:
+        """Skip the queued calls, wait for the running ones and join the threads."""
+        self.stop_after = -1
+        threads = self._threads
+        for _ in threads:
+            self._jobs.put(None)
+        for t in threads:
+            t.join()
 
 
 def _run(
     it: Iterator[Any], f: Callable[[Any], Any], limit: int, ordered: bool, once: CloseOnce
 ) -> Iterator[Any]:
     # The pool's ``limit`` threads bound the running calls, so the window lets the driver
-    # start (submit) up to ``2 * limit``: the pool keeps the others queued, and its threads
-    # never idle waiting for this one to submit the next call.
+    # start (queue) up to ``2 * limit``: the pool's threads go from one call to the next
+    # without waiting for this one.
     window: Window[_Call] = Window(limit, ordered, queued=True)
-    # Each call posts (itself, whether it failed) when f returns or raises: no done-callback
-    # and no exception() (a lock each) per call. Its future is done a moment later, and
-    # result() waits for that moment.
     notices: SimpleQueue[tuple[_Call, bool]] = SimpleQueue()
-    post = notices.put
-    pool: ThreadPoolExecutor | None = None
-
-    def call(c: _Call, x: Any) -> Any:  # (in a pool thread)
-        try:
-            result = f(x)
-        except BaseException:
-            # Before this thread takes the next call: cancel every call still queued in the
-            # pool (all were submitted after this one, so all come after it in either order;
-            # a cancelled call never posts). tuple() copies the deque at once, though the
-            # consuming thread appends to it meanwhile.
-            for queued in tuple(window.pending):
-                queued.future.cancel()  # (a no-op on a running or finished call)
-            post((c, True))
-            raise
-        post((c, False))
-        return result
-
-    # On every exit the calls are cancelled or joined (one shutdown); on a failure or close()
-    # the sources are closed after that.
+    pool = _Pool(f, limit, notices.put)
+    seq = 0
+    # On every exit the queued calls are skipped and the running ones joined; on a failure or
+    # close() the sources are closed after that.
     try:
         try:
-            pool = ThreadPoolExecutor(limit, thread_name_prefix="itero-map_concurrent")
             submit = pool.submit
             while True:
                 while notices.qsize():  # take in every completion posted so far
@@ -145,25 +200,23 @@ def _run(
                         window.end_of_source(e)
                         break
                     c = _new_call()
-                    c.future = submit(call, c, x)
+                    c.seq = seq
+                    seq += 1
+                    c.item = x
+                    submit(c)
                     window.started(c)
                 ready = window.next_ready()
                 if ready is not None:
-                    yield ready.future.result()  # (raises a failed call's exception)
+                    value = ready.value
+                    if ready.failed:
+                        raise value  # as it was raised in the pool thread
+                    yield value
                     continue
                 if window.over():
                     return
                 window.finished(*notices.get())  # wait for a call to finish
         finally:
-            _shutdown(pool, window.pending)
+            pool.shutdown()
     except BaseException:  # a failure, or close(): then the sources
         once.close()
         raise
-
-
-def _shutdown(pool: ThreadPoolExecutor | None, pending: deque[_Call]) -> None:
-    """Cancel the calls not started, wait for the running ones, and stop the threads."""
-    for c in pending:
-        c.future.cancel()
-    if pool is not None:
-        pool.shutdown(wait=True, cancel_futures=True)
