@@ -61,6 +61,7 @@ from ._hints import (
     PLAIN_SOURCES as _PLAIN_SOURCES,
     UNKNOWN_LENGTH as _UNKNOWN_LENGTH,
     bounds as _bounds,
+    capped as _capped,
     filtered as _filtered,
     merged as _merged,
     source_hint as _source_hint,
@@ -317,7 +318,7 @@ class Iter(Generic[T_co]):
             self._it = it
             self._close = ()
             self._depth = 0
-            self._hint = ("e", it, None if it is source else source)
+            self._hint = ("e", it, source)  # owned: nobody else holds ``it``
             return
         if isinstance(source, Iter):
             other: Iter[Any] = source
@@ -493,12 +494,29 @@ class Iter(Generic[T_co]):
         if self._it.__class__ is _Moved:
             _raise_moved(self._it)
         h = self._hint
+        if h is None:  # nothing known
+            return (0, _NOTHING)
         hi: int | None
-        if h is not None and h[0] == "e":  # an exact source under stages that keep the count
+        # The two commonest nodes are read in this frame; _hints.bounds reads the others.
+        kind = h[0]
+        if kind == "e":  # an exact source under stages that keep the count
             lo: int = h[1].__length_hint__()  # (every type in _hints.EXACT has the method)
             hi = lo
             if lo > _MAXSIZE:  # a range longer than sys.maxsize: endless, as in Rust
                 return (_MAXSIZE, _NOTHING)
+        elif kind == "f" and h[4] is not None:  # filters and takes over an exact source
+            n: int = h[4].__length_hint__()
+            cap: int | None = h[3]
+            if n > _MAXSIZE:  # endless source: only a cap bounds it
+                if cap is None:
+                    return (0, _NOTHING)
+                n = cap
+            else:
+                n += h[2]
+                if cap is not None and cap < n:
+                    n = cap
+            lo = 0
+            hi = n
         else:
             try:
                 lo, hi = _bounds(h)
@@ -978,13 +996,12 @@ class Iter(Generic[T_co]):
         if d > MAX_DEPTH:
             raise _too_deep()
         hint = self._hint
-        start = None  # _hints.unary, inlined (and over an unknown upstream: at most n items)
-        own = False
-        if hint is not None and hint[0] == "e":
+        if hint is not None and hint[0] == "e":  # _hints.unary, inlined: take counts
             # The method, not operator.length_hint (2.5x the cost); a range longer than
             # sys.maxsize gives a start that _hints.bounds never uses (it is endless there).
-            start = hint[1].__length_hint__()
-            own = hint[2] is not None
+            hint = ("t", hint, n, hint[1].__length_hint__(), hint[2] is not None)
+        else:  # at most n items
+            hint = _capped(hint, n)
         new: Iter[T_co] = _new(Iter)
         try:
             new._it = islice(it, n)
@@ -992,7 +1009,7 @@ class Iter(Generic[T_co]):
             new._it = islice(it, _MAXSIZE)
         new._close = self._close
         new._depth = d
-        new._hint = ("t", hint, n, start, own)
+        new._hint = hint
         self._it = _MOVED_TAKE
         return new
 
