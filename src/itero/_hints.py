@@ -16,7 +16,7 @@ _MAXSIZE = sys.maxsize
 #   ("e", iterator, owner)       a source whose iterator's length_hint is exact; ``owner`` is not
 #                                None while only this pipeline pulls from the iterator (it was
 #                                made here from a builtin container and never handed out or
-#                                borrowed: see ``touch``)
+#                                borrowed: ``Iter.by_ref`` drops it)
 #   ("inf",)                     an endless producer (count, repeat, repeat_with)
 #   ("f", upstream, extra, cap, leaf)  a stage that drops items (filter, take_while, dedup, ...)
 #                                and may hold ``extra`` items back (groupby-based stages hold
@@ -67,14 +67,6 @@ def source_hint(it: Iterator[Any], source: object = None) -> Any:
         return None
     fresh = source is not None and it is not source and source.__class__ in PLAIN_SOURCES
     return ("e", it, source if fresh else None)
-
-
-def touch(hint: Any) -> Any:
-    """The hint after the iterator was handed out (``__iter__``) or shared (``by_ref``): no
-    longer owned, so stages built on it give bounds, not exact counts, once they pulled."""
-    if hint is not None and hint[0] == "e" and hint[2] is not None:
-        return ("e", hint[1], None)
-    return hint
 
 
 def filtered(node: Any, extra: int) -> Any:
@@ -256,5 +248,3 @@ def bounds(node: Any) -> tuple[int, int | None]:
         if exact and pulled == 1:  # the first item was yielded: (sep, item) per item
             return (2 * lo, 2 * lo)
     return (lower, None if hi is None else 2 * hi + 1)
-
-

@@ -65,7 +65,6 @@ from ._hints import (
     filtered as _filtered,
     merged as _merged,
     source_hint as _source_hint,
-    touch as _touch,
     unary as _unary,
 )
 from ._option import Nothing, Option, Some
@@ -830,12 +829,14 @@ class Iter(Generic[T_co]):
         it = self._it
         if it.__class__ is _Moved:
             _raise_moved(it)
-        self._hint = _touch(self._hint)  # shared from now on
+        h = self._hint
+        if h is not None and h[0] == "e" and h[2] is not None:  # owned no more:
+            h = self._hint = ("e", h[1], None)  # shared from now on
         new: Self = _new(self.__class__)
         new._it = it
         new._close = ()
         new._depth = self._depth
-        new._hint = self._hint
+        new._hint = h
         return new
 
     # ----------------------------------------------------------------------------------------
