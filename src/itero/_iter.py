@@ -2016,8 +2016,8 @@ class Iter(Generic[T_co]):
         ``every / 32`` seconds apart, and back to 1 when one comes more than ``every / 8``
         after the previous. So a slow stream is looked at after each item, a fast one about
         once per 256 items (near the cost of a bare counting generator), and a line comes at
-        most 255 items after it is due (at a steady rate, at most ``every / 8`` seconds
-        late). The count in every line, and in the final "done" line, is exact.
+        most 255 items after it is due (at a steady rate, at most ``every / 8`` seconds or one
+        item late). The count in every line, and in the final "done" line, is exact.
 
         >>> lines = []
         >>> Iter(range(3)).progress("rows", bar=False, log=lines.append).sum()
