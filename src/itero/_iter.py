@@ -2029,6 +2029,14 @@ class Iter(Generic[T_co]):
         imported by the call, so ``bar=True`` without tqdm fails there); lazy once called: no
         bar is drawn and no clock read before the first item is asked for.
 
+        Timing of the lines: ``clock`` is not read after every item but after every ``stride``
+        items, ``stride`` starting at 1, doubling up to 256 while reads come less than
+        ``every / 32`` seconds apart, and back to 1 when one comes more than ``every / 8``
+        after the previous. So a slow stream is looked at after each item, a fast one about
+        once per 256 items (near the cost of a bare counting generator), and a line comes at
+        most 255 items after it is due (at a steady rate, at most ``every / 8`` seconds or one
+        item late). The count in every line, and in the final "done" line, is exact.
+
         >>> lines = []
         >>> Iter(range(3)).progress("rows", bar=False, log=lines.append).sum()
         3
