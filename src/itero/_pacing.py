@@ -21,7 +21,7 @@ class Pacer:
     """A token bucket (GCRA) for ``per_second`` pulls on average and ``burst`` back to back.
 
     After an idle period up to ``burst`` pulls go through without waiting; over any longer run
-    pulls are spaced ``1 / per_second`` seconds apart on average. Holds two floats.
+    pulls are spaced ``1 / per_second`` seconds apart on average. Holds three floats.
 
     >>> from itertools import islice
     >>> list(islice(Pacer(2, burst=3, clock=lambda: 0.0).waits(), 6))
