@@ -14,6 +14,11 @@ The fixed-cost table: building and consuming tiny pipelines, where the per-call 
 ``nth``, ``find``, ``any``, ``min``, ``max``, ``count``, ``last`` on 10 items (their goals halve
 the overhead over the stdlib call measured before issue 10).
 
+The ``floor`` column times ``Bare``: the thinnest fluent wrapper that pure Python allows (one
+slot, no checks at all: no ``MovedError``, no depth limit, no size hints, no argument checks),
+doing the same calls. It is the cost of a Python method call and an object per stage; a goal
+below it cannot be met by any pure-Python ``Iter``.
+
 Run alone: ``python benchmarks/bench_methods.py [--quick]``.
 """
 
@@ -38,7 +43,7 @@ from itertools import (
     zip_longest,
 )
 from math import prod
-from operator import add, itemgetter, length_hint, lt
+from operator import add, attrgetter, itemgetter, length_hint, lt
 from typing import Any
 
 import more_itertools as mi
@@ -51,6 +56,64 @@ N_QUICK = 10_000
 SMALL_CALLS_FULL = 20_000
 SMALL_CALLS_QUICK = 2_000
 SWEEP_GOAL = Goal(1.2)
+
+
+class Bare:
+    """The floor: a fluent wrapper with one slot and no checks (see the module docstring)."""
+
+    __slots__ = ("_it",)
+
+    def __init__(self, source: Iterable[Any]) -> None:
+        self._it = iter(source)
+
+    def next(self) -> Any:
+        for x in self._it:
+            some = _new(Some)
+            some._value = x
+            return some
+        return _NOTHING
+
+    __next__ = property(attrgetter("_it.__next__"))
+
+    def size_hint(self) -> Any:
+        # Reading one exact source and allocating the upper bound: what any evaluator must do.
+        upper = _new(Some)
+        upper._value = self._it.__length_hint__()
+        return (0, upper)
+
+    def map(self, fn: Callable[[Any], Any]) -> Bare:
+        new: Bare = _new(Bare)
+        new._it = map(fn, self._it)
+        return new
+
+    def take(self, n: int) -> Bare:
+        new: Bare = _new(Bare)
+        new._it = islice(self._it, n)
+        return new
+
+    def collect(self) -> list[Any]:
+        return list(self._it)
+
+    def find(self, pred: Callable[[Any], object]) -> Any:
+        for x in filter(pred, self._it):
+            some = _new(Some)
+            some._value = x
+            return some
+        return _NOTHING
+
+    def any(self, pred: Callable[[Any], object]) -> bool:
+        return any(map(pred, self._it))
+
+    def nth(self, n: int) -> Any:
+        for x in islice(self._it, n, None):
+            some = _new(Some)
+            some._value = x
+            return some
+        return _NOTHING
+
+
+_new: Any = object.__new__
+_NOTHING = Nothing()
 
 
 def tail(iterable: Iterable[Any]) -> Any:
@@ -108,6 +171,7 @@ def sweep(n: int) -> list[Case]:
         yield from data
 
     rows: list[tuple[str, Callable[[], object], Callable[[], object]]] = []
+    floors: dict[str, Callable[[], object]] = {}
 
     def row(name: str, baseline: Callable[[], object], candidate: Callable[[], object]) -> None:
         rows.append((name, baseline, candidate))
@@ -128,7 +192,16 @@ def sweep(n: int) -> list[Case]:
             x = nx()
         return x.unwrap()
 
+    def next_floor() -> object:
+        it = Bare(data)
+        nx = it.next
+        x: Any = None
+        for _ in data:
+            x = nx()
+        return x.unwrap()
+
     row("next() ~ next(it, None)", next_stdlib, next_itero)
+    floors["next() ~ next(it, None)"] = next_floor
 
     def dunder_next_stdlib() -> object:
         it = iter(data)
@@ -144,7 +217,15 @@ def sweep(n: int) -> list[Case]:
             x = next(it)
         return x
 
+    def dunder_next_floor() -> object:
+        it = Bare(data)
+        x = None
+        for _ in data:
+            x = next(it)  # type: ignore[call-overload]
+        return x
+
     row("next(Iter) ~ next(it)", dunder_next_stdlib, dunder_next_itero)
+    floors["next(Iter) ~ next(it)"] = dunder_next_floor
 
     hint_calls = max(1, n // 10)
     hint_data = list(range(100))
@@ -164,7 +245,15 @@ def sweep(n: int) -> list[Case]:
             h = it.size_hint()
         return h == (0, Some(50))
 
+    def size_hint_floor() -> object:
+        it = Bare(hint_data)
+        h: Any = None
+        for _ in range(hint_calls):
+            h = it.size_hint()
+        return h == (0, Some(100))
+
     row("size_hint() of 4 stages ~ length_hint(it)", size_hint_stdlib, size_hint_itero)
+    floors["size_hint() of 4 stages ~ length_hint(it)"] = size_hint_floor
 
     def close_stdlib() -> object:
         g = gen()
@@ -743,7 +832,8 @@ def sweep(n: int) -> list[Case]:
             goal = Goal(4.0)
         elif name.startswith("size_hint()"):
             goal = Goal(5.0)
-        cases.append(Case(name, baseline, candidate, goal))
+        peers = {"floor": floors[name]} if name in floors else {}
+        cases.append(Case(name, baseline, candidate, goal, peers=peers))
     return cases
 
 
@@ -776,9 +866,14 @@ def fixed_cost(calls: int) -> list[Case]:
         return run
 
     def case(
-        name: str, goal: Goal, baseline: Callable[[], object], candidate: Callable[[], object]
+        name: str,
+        goal: Goal,
+        baseline: Callable[[], object],
+        candidate: Callable[[], object],
+        floor: Callable[[], object] | None = None,
     ) -> Case:
-        return Case(name, loop(baseline), loop(candidate), goal, per_call=calls)
+        peers = {} if floor is None else {"floor": loop(floor)}
+        return Case(name, loop(baseline), loop(candidate), goal, peers=peers, per_call=calls)
 
     cases = [
         case(
@@ -786,9 +881,21 @@ def fixed_cost(calls: int) -> list[Case]:
             Goal(1.6),
             lambda: list(islice(map(f, big), 10)),
             lambda: Iter(big).map(f).take(10).collect(),
+            lambda: Bare(big).map(f).take(10).collect(),
         ),
-        case("Iter(x)", Goal(), lambda: iter(ten) and None, lambda: Iter(ten) and None),
+        case(
+            "Iter(x)",
+            Goal(),
+            lambda: iter(ten) and None,
+            lambda: Iter(ten) and None,
+            lambda: Bare(ten) and None,
+        ),
     ]
+    floors: dict[str, Callable[[], object]] = {
+        "nth": lambda: Bare(ten).nth(5).unwrap(),
+        "find": lambda: Bare(ten).find(p).unwrap(),
+        "any": lambda: Bare(ten).any(p),
+    }
     small: dict[str, tuple[Callable[[], object], Callable[[], object]]] = {
         "nth": (lambda: next(islice(ten, 5, None), None), lambda: Iter(ten).nth(5).unwrap()),
         "find": (lambda: next(filter(p, ten), None), lambda: Iter(ten).find(p).unwrap()),
@@ -800,7 +907,7 @@ def fixed_cost(calls: int) -> list[Case]:
     }
     for name, (baseline, candidate) in small.items():
         goal = Goal(round(1 + (SMALL_BEFORE[name] - 1) / 2, 2))
-        cases.append(case(f"{name}() on 10 items", goal, baseline, candidate))
+        cases.append(case(f"{name}() on 10 items", goal, baseline, candidate, floors.get(name)))
     return cases
 
 
@@ -809,7 +916,8 @@ Sweep: `data` is a list of N = {n:,} ints, `f(x) = x + 1`, `p(x) = x % 3 != 0`, 
 more-itertools; each row names the method and its baseline, and both sides return the same value
 (`tests/test_benchmarks_smoke.py` checks it). Items are drained with `deque(maxlen=1)` on both
 sides. Per-call rows (`next`, `next(Iter)`, `size_hint`, `peek`) loop in Python on both sides.
-Fixed cost: each run makes {calls:,} calls; times are per call."""
+Fixed cost: each run makes {calls:,} calls; times are per call. `floor` is `Bare` doing the same
+calls (see the module docstring): the least a pure-Python wrapper can cost, with no checks."""
 
 
 def table(config: Config) -> tuple[str, list[Row]]:

@@ -40,6 +40,7 @@ from itero import (
     repeat_with,
     successors,
 )
+from itero._hints import bounds
 from itero._iter import MAX_DEPTH
 from itero.testing import OneShot
 
@@ -1446,6 +1447,46 @@ class TestSizeHint:
         assert repeat(1).map(str).size_hint() == (sys.maxsize, Nothing())
         assert count().take(5).size_hint() == (0, Some(5))
         assert empty().size_hint() == (0, Some(0))
+
+    @given(
+        xs=st.lists(st.integers(0, 20), max_size=15),
+        source=st.sampled_from(sorted(SOURCES)),
+        stages=st.lists(st.sampled_from(range(len(STAGES))), max_size=5),
+        pulls=st.integers(0, 6),
+    )
+    def test_size_hint_agrees_with_the_general_evaluator(
+        self, xs: list[int], source: str, stages: list[int], pulls: int
+    ) -> None:
+        # size_hint() reads the commonest hint nodes in its own frame; _hints.bounds reads
+        # them all: both must give the same bounds, before and after pulls.
+        it: Iter[Any] = SOURCES[source](list(xs))
+        for i in stages:
+            it = STAGES[i][1](it)
+        for _ in range(pulls + 1):
+            lo, hi = bounds(it._hint)
+            assert it.size_hint() == (lo, Nothing() if hi is None else Some(hi))
+            if it.next() == Nothing():
+                break
+
+    @pytest.mark.parametrize(
+        ("make", "expected"),
+        [
+            (lambda: Iter(range(100)).filter(bool).take(50), (0, Some(50))),
+            (lambda: Iter([1, 2, 3]).filter(bool).take(5), (0, Some(3))),
+            (lambda: Iter([1, 2, 3]).filter(bool).take(5).take(2), (0, Some(2))),
+            (lambda: Iter([1, 2, 3]).take_while(bool).take(2).filter(bool), (0, Some(2))),
+            (lambda: Iter([1, 2, 3]).chunk_by(bool).take(5), (0, Some(4))),
+            (lambda: Iter(x for x in [1]).take(4).filter(bool), (0, Some(4))),
+            (lambda: count().filter(bool).take(5), (0, Some(5))),
+            (lambda: Iter(range(2**64)).filter(bool), (0, Nothing())),
+            (lambda: Iter(range(2**64)).filter(bool).take(3), (0, Some(3))),
+            (lambda: Iter(range(2**64)).take(3), (0, Some(3))),
+        ],
+    )
+    def test_filters_and_takes_give_one_tight_bound(
+        self, make: Callable[[], Iter[Any]], expected: tuple[int, Option[int]]
+    ) -> None:
+        assert make().size_hint() == expected
 
     def test_size_hint_consumes_nothing(self) -> None:
         src = Recorder([1, 2, 3])

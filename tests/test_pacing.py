@@ -43,32 +43,50 @@ def bucket_schedule(gaps: list[float], per_second: float, burst: int) -> list[tu
     return out
 
 
+def waits_at(per_second: float, burst: int, times: list[float]) -> list[float]:
+    """The waits a ``Pacer`` gives for pulls asked for at ``times`` (one clock read each)."""
+    readings = iter(times)
+    waits = Pacer(per_second, burst=burst, clock=lambda: next(readings)).waits()
+    return [next(waits) for _ in times]
+
+
+class Arrivals:
+    """A clock set by the test: ``waits`` books the pull arriving at ``now``."""
+
+    def __init__(self, per_second: float, burst: int) -> None:
+        self.now = 0.0
+        self.reads = 0
+        self._waits = Pacer(per_second, burst=burst, clock=self.clock).waits()
+
+    def clock(self) -> float:
+        self.reads += 1
+        return self.now
+
+    def wait_at(self, arrival: float) -> float:
+        self.now = arrival
+        return next(self._waits)
+
+
 class TestPacer:
     def test_docstring_example(self) -> None:
-        pacer = Pacer(2, burst=1, clock=lambda: 0.0)
-        assert [pacer.delay(0.0), pacer.delay(0.0), pacer.delay(1.0)] == [0.0, 0.5, 0.0]
+        assert waits_at(2, 1, [0.0, 0.0, 1.0]) == [0.0, 0.5, 0.0]
 
     def test_burst_then_spacing_for_a_consumer_that_never_sleeps(self) -> None:
-        pacer = Pacer(2, burst=3, clock=lambda: 0.0)
-        assert [pacer.delay(0.0) for _ in range(6)] == [0.0, 0.0, 0.0, 0.5, 1.0, 1.5]
+        assert waits_at(2, 3, [0.0] * 6) == [0.0, 0.0, 0.0, 0.5, 1.0, 1.5]
 
     def test_burst_of_one_spaces_every_pull(self) -> None:
-        pacer = Pacer(4, burst=1, clock=lambda: 0.0)
-        assert [pacer.delay(0.0) for _ in range(3)] == [0.0, 0.25, 0.5]
+        assert waits_at(4, 1, [0.0] * 3) == [0.0, 0.25, 0.5]
 
     def test_idle_time_refills_at_most_burst(self) -> None:
-        pacer = Pacer(1, burst=2, clock=lambda: 0.0)
-        assert pacer.delay(0.0) == 0.0
         # After a long idle time two pulls go at once, not a hundred.
-        assert [pacer.delay(100.0) for _ in range(4)] == [0.0, 0.0, 1.0, 2.0]
+        assert waits_at(1, 2, [0.0, 100.0, 100.0, 100.0, 100.0]) == [0.0, 0.0, 0.0, 1.0, 2.0]
 
     def test_a_slow_consumer_never_waits(self) -> None:
-        pacer = Pacer(1, burst=1, clock=lambda: 0.0)
-        assert [pacer.delay(float(t)) for t in range(0, 50, 2)] == [0.0] * 25
+        assert waits_at(1, 1, [float(t) for t in range(0, 50, 2)]) == [0.0] * 25
 
     def test_the_first_pull_never_waits_whatever_the_clock(self) -> None:
         for start in (-1e9, 0.0, 1e9):
-            assert Pacer(1, burst=1, clock=lambda: 0.0).delay(start) == 0.0
+            assert waits_at(1, 1, [start]) == [0.0]
 
     @given(
         st.lists(st.floats(0, 3) | st.just(0.0), min_size=1, max_size=30),
@@ -76,15 +94,16 @@ class TestPacer:
         st.integers(1, 5),
     )
     def test_matches_a_token_bucket(self, gaps: list[float], per_second: float, burst: int) -> None:
-        pacer = Pacer(per_second, burst=burst, clock=lambda: 0.0)
+        pacer = Arrivals(per_second, burst)
         t = 0.0
         got: list[tuple[float, float]] = []
         for gap in gaps:
             arrival = t + gap
-            t = arrival + pacer.delay(arrival)
+            t = arrival + pacer.wait_at(arrival)
             got.append((arrival, t))
         expected = bucket_schedule(gaps, per_second, burst)
         assert [p for _, p in got] == pytest.approx([p for _, p in expected], abs=1e-6)
+        assert pacer.reads == len(gaps)  # one clock read per pull
 
     @given(
         st.lists(st.floats(0, 3), min_size=1, max_size=30),
@@ -94,22 +113,34 @@ class TestPacer:
     def test_never_more_than_burst_plus_rate_times_time(
         self, gaps: list[float], per_second: float, burst: int
     ) -> None:
-        pacer = Pacer(per_second, burst=burst, clock=lambda: 0.0)
+        pacer = Arrivals(per_second, burst)
         t = 0.0
         times: list[float] = []
         for gap in gaps:
             t += gap
-            t += pacer.delay(t)
+            t += pacer.wait_at(t)
             times.append(t)
         for i in range(len(times)):
             for j in range(i, len(times)):
                 assert j - i + 1 <= burst + (times[j] - times[i]) * per_second + 1e-6
 
-    def test_now_reads_the_clock(self) -> None:
-        readings = iter([1.5, 2])
-        pacer = Pacer(1, burst=1, clock=lambda: next(readings))
-        assert pacer.now() == 1.5
-        assert pacer.now() == 2
+    def test_waits_reads_the_clock_only_when_asked(self) -> None:
+        pacer = Arrivals(1, 1)
+        assert pacer.reads == 0
+        assert pacer.wait_at(5.0) == 0.0
+        assert pacer.reads == 1
+
+    def test_int_and_float_subclass_readings_are_numbers(self) -> None:
+        class Seconds(float):
+            pass
+
+        readings: list[float] = [1, Seconds(1.5), 2]
+        assert waits_at(1, 1, readings) == [0.0, 0.5, 1.0]
+
+    def test_the_iterators_of_one_pacer_share_its_bucket(self) -> None:
+        pacer = Pacer(2, burst=1, clock=lambda: 0.0)
+        first, second = pacer.waits(), pacer.waits()
+        assert [next(first), next(second), next(first)] == [0.0, 0.5, 1.0]
 
     @pytest.mark.parametrize(
         ("reading", "name"), [(None, "NoneType"), (True, "bool"), ("1", "str")]
@@ -118,7 +149,7 @@ class TestPacer:
         pacer = Pacer(1, burst=1, clock=lambda: reading)  # type: ignore[arg-type, return-value]
         message = f"clock must return a number of seconds, got {name}"
         with pytest.raises(TypeError, match=f"^{message}$"):
-            pacer.now()
+            next(pacer.waits())
 
     def test_tiny_per_second_is_refused(self) -> None:
         with pytest.raises(
@@ -127,10 +158,9 @@ class TestPacer:
         ):
             Pacer(1e-320, burst=1, clock=lambda: 0.0)
         # Small but representable: one pull, then a very long wait.
-        pacer = Pacer(1e-300, burst=1, clock=lambda: 0.0)
-        assert pacer.delay(0.0) == 0.0
-        assert pacer.delay(0.0) == pytest.approx(1e300)
-        assert math.isfinite(pacer.delay(0.0))
+        waits = waits_at(1e-300, 1, [0.0] * 3)
+        assert waits[:2] == [0.0, pytest.approx(1e300)]
+        assert math.isfinite(waits[2])
 
     @pytest.mark.parametrize(
         ("kwargs", "error", "message"),

@@ -61,11 +61,8 @@ async def apaced(
     >>> asyncio.run(main()), waits
     (['a', 'b'], [0.25, 0.5])
     """
-    now = pacer.now
-    delay = pacer.delay
     anext_ = source.__anext__
-    while True:
-        wait = delay(now())
+    for wait in pacer.waits():
         if wait:
             await sleep(wait)
         try:

@@ -39,10 +39,7 @@ def paced(source: Iterator[Any], pacer: Pacer, sleep: Callable[[float], object])
     >>> list(paced(iter("ab"), Pacer(4, burst=1, clock=lambda: 0.0), waits.append)), waits
     (['a', 'b'], [0.25, 0.5])
     """
-    now = pacer.now
-    delay = pacer.delay
-    while True:
-        wait = delay(now())
+    for wait in pacer.waits():
         if wait:
             sleep(wait)
         item = next(source, _END)

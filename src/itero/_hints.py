@@ -16,13 +16,20 @@ _MAXSIZE = sys.maxsize
 #   ("e", iterator, owner)       a source whose iterator's length_hint is exact; ``owner`` is not
 #                                None while only this pipeline pulls from the iterator (it was
 #                                made here from a builtin container and never handed out or
-#                                borrowed: see ``touch``)
+#                                borrowed: ``Iter.by_ref`` drops it)
 #   ("inf",)                     an endless producer (count, repeat, repeat_with)
-#   ("f", upstream, extra)       a stage that drops items (filter, take_while, dedup, ...) and may
-#                                hold ``extra`` items back (groupby-based stages hold one)
+#   ("f", upstream, extra, cap, leaf)  a stage that drops items (filter, take_while, dedup, ...)
+#                                and may hold ``extra`` items back (groupby-based stages hold
+#                                one); at most ``cap`` items when cap is not None (a take over
+#                                anything but an exact source, see ``capped``): bounds
+#                                (0, min(cap, upstream's upper + extra)). ``leaf`` is the
+#                                upstream's iterator when the upstream is an exact source, else
+#                                None. Chains of these collapse into one node, so
+#                                ``Iter.size_hint`` reads the common shapes in its own frame.
 #   (kind, upstream, arg, start, own)  a one-input stage that counts (see unary and _progress):
-#                                "t" take(arg), "s" skip(arg), "step" step_by(arg), "win"
-#                                windows(arg), "div" chunks(arg), "isp" intersperse, "pk" peekable
+#                                "t" take(arg) over an exact source, "s" skip(arg), "step"
+#                                step_by(arg), "win" windows(arg), "div" chunks(arg), "isp"
+#                                intersperse, "pk" peekable
 #   ("sum", parts, slack[, starts])  chain, interleave, merge (merge holds up to ``slack`` items)
 #   ("min", parts), ("max", parts)  zip, zip_longest
 # A stage that keeps the count (map, enumerate, inspect, fuse, map_ok, ...) shares its
@@ -43,8 +50,9 @@ EXACT_SAMPLES: tuple[Iterable[object], ...] = (
 EXACT: frozenset[type] = frozenset(type(iter(x)) for x in EXACT_SAMPLES)
 """Iterator types whose ``__length_hint__`` is exact (others may only estimate)."""
 
-PLAIN_SOURCES: frozenset[type] = frozenset(type(x) for x in EXACT_SAMPLES)
-"""Builtin iterables with an exact size and no ``close()`` (construction fast path)."""
+PLAIN_SOURCES: frozenset[type] = frozenset(type(x) for x in EXACT_SAMPLES if iter(x) is not x)
+"""Builtin containers (not iterators) with an exact size and no ``close()``: the construction
+fast path, whose fresh iterator only the new ``Iter`` holds."""
 
 INFINITE = ("inf",)
 NO_ITEMS = ("e", iter(()), None)
@@ -61,21 +69,26 @@ def source_hint(it: Iterator[Any], source: object = None) -> Any:
     return ("e", it, source if fresh else None)
 
 
-def touch(hint: Any) -> Any:
-    """The hint after the iterator was handed out (``__iter__``) or shared (``by_ref``): no
-    longer owned, so stages built on it give bounds, not exact counts, once they pulled."""
-    if hint is not None and hint[0] == "e" and hint[2] is not None:
-        return ("e", hint[1], None)
-    return hint
-
-
 def filtered(node: Any, extra: int) -> Any:
     """The hint of a stage that drops items and may hold ``extra`` back (collapses chains)."""
     if node is None:
         return None
+    kind = node[0]
+    if kind == "f":
+        cap = node[3]
+        return ("f", node[1], node[2] + extra, None if cap is None else cap + extra, node[4])
+    return ("f", node, extra, None, node[1] if kind == "e" else None)
+
+
+def capped(node: Any, n: int) -> Any:
+    """The hint of ``take(n)`` over ``node`` when ``node`` is not an exact source (over one,
+    take counts: see ``unary``): at most ``n`` items, and no lower bound (collapses chains)."""
+    if node is None:
+        return ("f", None, 0, n, None)
     if node[0] == "f":
-        return ("f", node[1], node[2] + extra)
-    return ("f", node, extra)
+        cap = node[3]
+        return ("f", node[1], node[2], n if cap is None or n < cap else cap, node[4])
+    return ("f", node, 0, n, None)  # (never an exact source: take over one is "t")
 
 
 def start_of(hint: Any) -> int | None:
@@ -165,8 +178,12 @@ def bounds(node: Any) -> tuple[int, int | None]:
             lo, hi = _MAXSIZE, None
     else:
         lo, hi = bounds(up)
-    if kind == "f":  # keeps some items: (0, hi + items held back)
-        return (0, None if hi is None else hi + node[2])
+    if kind == "f":  # keeps some items: (0, hi + items held back), at most ``cap``
+        cap = node[3]
+        if hi is None:
+            return (0, cap)
+        hi += node[2]
+        return (0, hi if cap is None or hi < cap else cap)
     if kind == "t":  # take(n)
         n = node[2]
         upper = n if hi is None or n < hi else hi
@@ -231,5 +248,3 @@ def bounds(node: Any) -> tuple[int, int | None]:
         if exact and pulled == 1:  # the first item was yielded: (sep, item) per item
             return (2 * lo, 2 * lo)
     return (lower, None if hi is None else 2 * hi + 1)
-
-

@@ -61,10 +61,10 @@ from ._hints import (
     PLAIN_SOURCES as _PLAIN_SOURCES,
     UNKNOWN_LENGTH as _UNKNOWN_LENGTH,
     bounds as _bounds,
+    capped as _capped,
     filtered as _filtered,
     merged as _merged,
     source_hint as _source_hint,
-    touch as _touch,
     unary as _unary,
 )
 from ._option import Nothing, Option, Some
@@ -317,7 +317,7 @@ class Iter(Generic[T_co]):
             self._it = it
             self._close = ()
             self._depth = 0
-            self._hint = ("e", it, None if it is source else source)
+            self._hint = ("e", it, source)  # owned: nobody else holds ``it``
             return
         if isinstance(source, Iter):
             other: Iter[Any] = source
@@ -493,12 +493,29 @@ class Iter(Generic[T_co]):
         if self._it.__class__ is _Moved:
             _raise_moved(self._it)
         h = self._hint
+        if h is None:  # nothing known
+            return (0, _NOTHING)
         hi: int | None
-        if h is not None and h[0] == "e":  # an exact source under stages that keep the count
+        # The two commonest nodes are read in this frame; _hints.bounds reads the others.
+        kind = h[0]
+        if kind == "e":  # an exact source under stages that keep the count
             lo: int = h[1].__length_hint__()  # (every type in _hints.EXACT has the method)
             hi = lo
             if lo > _MAXSIZE:  # a range longer than sys.maxsize: endless, as in Rust
                 return (_MAXSIZE, _NOTHING)
+        elif kind == "f" and h[4] is not None:  # filters and takes over an exact source
+            n: int = h[4].__length_hint__()
+            cap: int | None = h[3]
+            if n > _MAXSIZE:  # endless source: only a cap bounds it
+                if cap is None:
+                    return (0, _NOTHING)
+                n = cap
+            else:
+                n += h[2]
+                if cap is not None and cap < n:
+                    n = cap
+            lo = 0
+            hi = n
         else:
             try:
                 lo, hi = _bounds(h)
@@ -812,12 +829,14 @@ class Iter(Generic[T_co]):
         it = self._it
         if it.__class__ is _Moved:
             _raise_moved(it)
-        self._hint = _touch(self._hint)  # shared from now on
+        h = self._hint
+        if h is not None and h[0] == "e" and h[2] is not None:  # owned no more:
+            h = self._hint = ("e", h[1], None)  # shared from now on
         new: Self = _new(self.__class__)
         new._it = it
         new._close = ()
         new._depth = self._depth
-        new._hint = self._hint
+        new._hint = h
         return new
 
     # ----------------------------------------------------------------------------------------
@@ -980,13 +999,12 @@ class Iter(Generic[T_co]):
         if d > MAX_DEPTH:
             raise _too_deep()
         hint = self._hint
-        start = None  # _hints.unary, inlined (and over an unknown upstream: at most n items)
-        own = False
-        if hint is not None and hint[0] == "e":
+        if hint is not None and hint[0] == "e":  # _hints.unary, inlined: take counts
             # The method, not operator.length_hint (2.5x the cost); a range longer than
             # sys.maxsize gives a start that _hints.bounds never uses (it is endless there).
-            start = hint[1].__length_hint__()
-            own = hint[2] is not None
+            hint = ("t", hint, n, hint[1].__length_hint__(), hint[2] is not None)
+        else:  # at most n items
+            hint = _capped(hint, n)
         new: Iter[T_co] = _new(Iter)
         try:
             new._it = islice(it, n)
@@ -994,7 +1012,7 @@ class Iter(Generic[T_co]):
             new._it = islice(it, _MAXSIZE)
         new._close = self._close
         new._depth = d
-        new._hint = ("t", hint, n, start, own)
+        new._hint = hint
         self._it = _MOVED_TAKE
         return new
 
@@ -2012,6 +2030,14 @@ class Iter(Generic[T_co]):
         (when known) shows how far along it is. Free when not called (its module and tqdm are
         imported by the call, so ``bar=True`` without tqdm fails there); lazy once called: no
         bar is drawn and no clock read before the first item is asked for.
+
+        Timing of the lines: ``clock`` is not read after every item but after every ``stride``
+        items, ``stride`` starting at 1, doubling up to 256 while reads come less than
+        ``every / 32`` seconds apart, and back to 1 when one comes more than ``every / 8``
+        after the previous. So a slow stream is looked at after each item, a fast one about
+        once per 256 items (near the cost of a bare counting generator), and a line comes at
+        most 255 items after it is due (at a steady rate, at most ``every / 8`` seconds or one
+        item late). The count in every line, and in the final "done" line, is exact.
 
         >>> lines = []
         >>> Iter(range(3)).progress("rows", bar=False, log=lines.append).sum()

@@ -87,6 +87,13 @@ def _bar(source: Iterator[T], tqdm: Any, desc: str, total: int | None, unit: str
         bar.close()
 
 
+MAX_STRIDE = 256
+"""The most items between two clock reads: a report line is at most ``MAX_STRIDE - 1`` items
+late."""
+_GROW_BELOW = 1 / 32  # double the stride while reads come less than every / 32 apart
+_RESET_ABOVE = 1 / 8  # back to a read per item when one comes more than every / 8 late
+
+
 def _logged(
     source: Iterator[T],
     desc: str,
@@ -96,17 +103,49 @@ def _logged(
     log: Callable[[str], object],
     clock: Callable[[], float],
 ) -> Iterator[T]:
+    """The items of ``source``, with a line through ``log`` when ``every`` seconds have passed
+    and one at the end.
+
+    The clock is read at the first pull and then after every ``stride`` items, ``stride``
+    starting at 1, doubling (up to ``MAX_STRIDE``) while reads come less than
+    ``every / 32`` seconds apart and back to 1 when one comes more than ``every / 8`` after
+    the previous: a fast stream pays a read per ``MAX_STRIDE`` items, a slow one a read per
+    item (as a line is due then), and a line is at most ``MAX_STRIDE - 1`` items late. Each
+    line's count is exact: the items handed out when it is written.
+
+    >>> lines = []
+    >>> ticks = iter(range(100))
+    >>> list(_logged(iter("abc"), "x", None, "it", 2.0, lines.append, lambda: next(ticks)))
+    ['a', 'b', 'c']
+    >>> lines
+    ['x: 2 it in 2.0 s (1 it/s)', 'x: done, 3 it in 4.0 s']
+    """
     of = "" if total is None else f" of {total:,}"
-    started = clock()
+    grow_below = every * _GROW_BELOW
+    reset_above = every * _RESET_ABOVE
+    started = last = clock()
     due = started + every
-    n = 0
+    n = 0  # the items handed out up to the last clock read
+    stride = left = 1  # the items between two reads; those still to go before the next
     for item in source:
-        n += 1
         yield item
-        now = clock()
-        if now >= due:
-            due = now + every
-            elapsed = now - started
-            rate = n / elapsed if elapsed > 0 else 0.0
-            log(f"{desc}: {n:,}{of} {unit} in {elapsed:.1f} s ({rate:,.0f} {unit}/s)")
+        # The per-item path: a countdown in small ints (no int allocated), no clock read.
+        left -= 1
+        if not left:
+            n += stride
+            now = clock()
+            if now >= due:
+                due = now + every
+                elapsed = now - started
+                rate = n / elapsed if elapsed > 0 else 0.0
+                log(f"{desc}: {n:,}{of} {unit} in {elapsed:.1f} s ({rate:,.0f} {unit}/s)")
+            gap = now - last
+            last = now
+            if gap < grow_below:
+                if stride < MAX_STRIDE:
+                    stride += stride
+            elif gap > reset_above:
+                stride = 1
+            left = stride
+    n += stride - left  # the items since the last read
     log(f"{desc}: done, {n:,} {unit} in {clock() - started:.1f} s")
