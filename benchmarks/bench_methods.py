@@ -29,7 +29,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from functools import cmp_to_key, reduce
+from functools import cmp_to_key, partial, reduce
 from itertools import (
     chain,
     compress,
@@ -68,7 +68,7 @@ class Bare:
 
     def next(self) -> Any:
         for x in self._it:
-            some = _new(Some)
+            some = _new_some()
             some._value = x
             return some
         return _NOTHING
@@ -77,17 +77,17 @@ class Bare:
 
     def size_hint(self) -> Any:
         # Reading one exact source and allocating the upper bound: what any evaluator must do.
-        upper = _new(Some)
+        upper = _new_some()
         upper._value = self._it.__length_hint__()
         return (0, upper)
 
     def map(self, fn: Callable[[Any], Any]) -> Bare:
-        new: Bare = _new(Bare)
+        new: Bare = _new_bare()
         new._it = map(fn, self._it)
         return new
 
     def take(self, n: int) -> Bare:
-        new: Bare = _new(Bare)
+        new: Bare = _new_bare()
         new._it = islice(self._it, n)
         return new
 
@@ -96,7 +96,7 @@ class Bare:
 
     def find(self, pred: Callable[[Any], object]) -> Any:
         for x in filter(pred, self._it):
-            some = _new(Some)
+            some = _new_some()
             some._value = x
             return some
         return _NOTHING
@@ -106,13 +106,14 @@ class Bare:
 
     def nth(self, n: int) -> Any:
         for x in islice(self._it, n, None):
-            some = _new(Some)
+            some = _new_some()
             some._value = x
             return some
         return _NOTHING
 
 
-_new: Any = object.__new__
+_new_some: Any = partial(object.__new__, Some)  # the cheapest empty objects (as itero makes them)
+_new_bare: Any = partial(object.__new__, Bare)
 _NOTHING = Nothing()
 
 
