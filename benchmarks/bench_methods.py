@@ -63,6 +63,8 @@ class Bare:
 
     __slots__ = ("_it",)
 
+    _it: Any
+
     def __init__(self, source: Iterable[Any]) -> None:
         self._it = iter(source)
 
@@ -185,24 +187,18 @@ def sweep(n: int) -> list[Case]:
             x = next(it, None)
         return x
 
-    def next_itero() -> object:
-        it = Iter(data)
-        nx = it.next
-        x: Any = None
-        for _ in data:
-            x = nx()
-        return x.unwrap()
+    def next_with(make: Callable[[list[int]], Any]) -> Callable[[], object]:
+        def run() -> object:  # the same loop for itero and the floor
+            nx = make(data).next
+            x: Any = None
+            for _ in data:
+                x = nx()
+            return x.unwrap()
 
-    def next_floor() -> object:
-        it = Bare(data)
-        nx = it.next
-        x: Any = None
-        for _ in data:
-            x = nx()
-        return x.unwrap()
+        return run
 
-    row("next() ~ next(it, None)", next_stdlib, next_itero)
-    floors["next() ~ next(it, None)"] = next_floor
+    row("next() ~ next(it, None)", next_stdlib, next_with(Iter))
+    floors["next() ~ next(it, None)"] = next_with(Bare)
 
     def dunder_next_stdlib() -> object:
         it = iter(data)
@@ -222,7 +218,7 @@ def sweep(n: int) -> list[Case]:
         it = Bare(data)
         x = None
         for _ in data:
-            x = next(it)  # type: ignore[call-overload]
+            x = next(it)
         return x
 
     row("next(Iter) ~ next(it)", dunder_next_stdlib, dunder_next_itero)
