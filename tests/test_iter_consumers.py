@@ -13,6 +13,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
+from unittest.mock import ANY
 
 import pytest
 from hypothesis import given, strategies as st
@@ -577,6 +578,14 @@ class TestEq:
         nan = float("nan")
         assert Iter([1.0, nan]).eq([1.0, nan]) is False
         assert Iter([nan]).ne([nan]) is True
+
+    def test_an_item_equal_to_everything_does_not_hide_a_length_difference(self) -> None:
+        # mock.ANY == anything; the lists still differ in length (as Python's list == says)
+        assert Iter([ANY]).eq([]) is ([ANY] == [])
+        assert Iter([1, ANY]).ne([1]) is True
+        assert Iter([1]).eq([1, ANY]) is False
+        assert Iter([ANY]).cmp([]) == 1
+        assert Iter([ANY, 2]).eq([7, 2]) is True
 
 
 class TestPartialOrder:

@@ -11,6 +11,7 @@ import io
 import itertools
 from collections.abc import Callable, Iterator
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 from hypothesis import given, strategies as st
@@ -199,21 +200,55 @@ class TestSuccessors:
         assert list(stages.successors(1, f)) == [1]
 
 
+class _Asked:
+    """An iterator that counts every ``next`` asked of it, the one that finds it exhausted too."""
+
+    def __init__(self, items: list[int]) -> None:
+        self._items = iter(items)
+        self.asked = 0
+
+    def __iter__(self) -> _Asked:
+        return self
+
+    def __next__(self) -> int:
+        self.asked += 1
+        return next(self._items)
+
+
 class TestComparison:
+    @given(st.lists(st.integers(0, 3), max_size=5), st.lists(st.integers(0, 3), max_size=5))
+    def test_differ_matches_list_comparison(self, a: list[int], b: list[int]) -> None:
+        assert stages.differ(a, b) == (a != b)
+
+    @pytest.mark.parametrize("compare", [stages.differ, stages.partial_cmp])
+    @given(a=st.lists(st.integers(0, 3), max_size=5), b=st.lists(st.integers(0, 3), max_size=5))
+    def test_pulls_what_zip_longest_pulls(
+        self, compare: Callable[[Any, Any], Any], a: list[int], b: list[int]
+    ) -> None:
+        # the reference: a walk over zip_longest that stops at the first difference
+        ref_a, ref_b = _Asked(a), _Asked(b)
+        for x, y in itertools.zip_longest(ref_a, ref_b, fillvalue=stages.END):
+            if x is stages.END or y is stages.END or x != y:
+                break
+        got_a, got_b = _Asked(a), _Asked(b)
+        compare(got_a, got_b)
+        assert (got_a.asked, got_b.asked) == (ref_a.asked, ref_b.asked)
+
     @pytest.mark.parametrize(
-        ("a", "b", "expected"),
+        ("a", "b", "differ", "order"),
         [
-            ([], [], None),
-            ([1, 2], [1, 2], None),
-            ([1, 2], [1, 3], (2, 3)),
-            ([1], [1, 2], (stages.END, 2)),
-            ([1, 2], [1], (2, stages.END)),
+            ([ANY], [], True, 1),
+            ([], [ANY], True, -1),
+            ([1, ANY], [1], True, 1),
+            ([1], [1, ANY], True, -1),
+            ([ANY, 1], [5, 1], False, 0),
         ],
     )
-    def test_first_difference(
-        self, a: list[int], b: list[int], expected: tuple[Any, Any] | None
+    def test_an_item_equal_to_everything_does_not_hide_a_length_difference(
+        self, a: list[Any], b: list[Any], differ: bool, order: int
     ) -> None:
-        assert stages.first_difference(a, b) == expected
+        assert stages.differ(a, b) is differ
+        assert stages.partial_cmp(a, b) == order
 
     @given(st.lists(st.integers(0, 3), max_size=5), st.lists(st.integers(0, 3), max_size=5))
     def test_partial_cmp_matches_list_comparison(self, a: list[int], b: list[int]) -> None:

@@ -31,7 +31,6 @@ class Stop:
 
 
 END: Any = Stop()
-_END_ONLY = (END,)
 
 
 # C-level getters of the held value (the slots behind the ``value``/``error`` properties, which
@@ -300,48 +299,64 @@ def successors(first: Any, f: Callable[[Any], Any]) -> Iterator[Any]:
         return
 
 
+class _Ended:
+    """Where the left side of a lexicographic walk ends: unequal to every item. It is always
+    the left operand, so its own ``!=`` decides (an item equal to everything, such as
+    ``mock.ANY``, cannot make a longer side look equal)."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    def __ne__(self, other: object) -> bool:
+        return True
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        return "<left side ended>"
+
+
+_ENDED = _Ended()
+_ENDED_ONLY = (_ENDED,)
+
+
 def differ(a: Iterable[Any], b: Iterable[Any]) -> bool:
     """Whether ``a`` and ``b`` differ in some pair (``!=``) or in length; stops at the first
-    difference, pulling what ``zip_longest`` would (all C: one ``!=`` per pair)."""
-    return any(map(ne, _chain(a, _END_ONLY), _chain(b, _END_ONLY)))
+    difference, pulling what ``zip_longest`` would (all C: one ``!=`` per pair).
 
-
-def first_difference(a: Iterable[Any], b: Iterable[Any]) -> tuple[Any, Any] | None:
-    """The first pair that differs in a lexicographic walk (``END`` marks a shorter side).
-
-    Pulls an item of ``a``, then one of ``b``, as ``zip_longest`` does. A plain loop: faster
-    than any chain of C iterators that keeps the pair.
+    >>> differ([1, 2], [1, 2]), differ([1, 2], [1, 3]), differ([1], [1, 2]), differ([1, 2], [1])
+    (False, True, True, True)
     """
-    other = iter(b)
-    for x in a:
-        for y in other:
-            if x != y:
-                return (x, y)
-            break
-        else:
-            return (x, END)
-    for y in other:
-        return (END, y)
-    return None
+    ended = iter(_ENDED_ONLY)  # a's end, paired with b's next item (a shorter: they differ)
+    if any(map(ne, _chain(a, ended), b)):
+        return True
+    return next(ended, None) is not None  # b ended first: a had one more item
 
 
 def partial_cmp(a: Iterable[Any], b: Iterable[Any]) -> int | None:
-    """Rust's lexicographic ``partial_cmp``: -1, 0, 1, or None when a pair is incomparable."""
-    pair = first_difference(a, b)
-    if pair is None:
-        return 0
-    x, y = pair
-    if x is END:
+    """Rust's lexicographic ``partial_cmp``: -1, 0, 1, or None when a pair is incomparable.
+
+    Pulls an item of ``a``, then one of ``b``, as ``zip_longest`` does, up to the first pair
+    that differs (``!=``); then compares that pair with ``<`` only.
+
+    >>> partial_cmp([1, 2], [1, 3]), partial_cmp([1, 2], [1, 2]), partial_cmp([1, 2], [1])
+    (-1, 0, 1)
+    """
+    ended = iter(_ENDED_ONLY)  # as in differ
+    for x, y in zip(_chain(a, ended), b, strict=False):  # stops where b ends
+        if x != y:
+            break
+    else:  # b ended
+        return 0 if next(ended, None) is None else 1
+    if x is _ENDED:  # a ended first
         return -1
-    if y is END:
-        return 1
     if x < y:
         return -1
     if y < x:
         return 1
     return None
-
-
 
 
 def is_async_callable(f: object) -> bool:
