@@ -83,6 +83,11 @@ class Bare:
         upper._value = self._it.__length_hint__()
         return (0, upper)
 
+    def by_ref(self) -> Bare:
+        new: Bare = _new_bare()
+        new._it = self._it
+        return new
+
     def map(self, fn: Callable[[Any], Any]) -> Bare:
         new: Bare = _new_bare()
         new._it = map(fn, self._it)
@@ -352,14 +357,19 @@ def sweep(n: int) -> list[Case]:
             last = chunk
         return last
 
-    def by_ref_itero() -> object:
-        it = Iter(data)
-        last = None
-        while chunk := it.by_ref().take(100).collect():
-            last = chunk
-        return last
+    def by_ref_with(make: Callable[[list[int]], Any]) -> Callable[[], object]:
+        def run() -> object:  # the same loop for itero and the floor
+            it = make(data)
+            last = None
+            while chunk := it.by_ref().take(100).collect():
+                last = chunk
+            return last
 
-    row("by_ref().take(100).collect() ~ list(islice(it, 100))", by_ref_stdlib, by_ref_itero)
+        return run
+
+    name = "by_ref().take(100).collect() ~ list(islice(it, 100))"
+    row(name, by_ref_stdlib, by_ref_with(Iter))
+    floors[name] = by_ref_with(Bare)
 
     # -- adapters that map ---------------------------------------------------------------------
     row("map() ~ map()", lambda: tail(map(f, data)), lambda: tail(Iter(data).map(f)))
