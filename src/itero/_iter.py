@@ -877,7 +877,7 @@ class Iter(Generic[T_co]):
         ([10, 20], [1, 2])
         """
         check_callable(f, "f")
-        a, b = tee(self._stage("inspect"))
+        a, b = tee(_own_buffer(self._stage("inspect")))
         # compress pulls x from a, then f(x) through b, then yields x: every 1-tuple is true
         # (and zip reuses it), so no per-item call beyond f's.
         return self._then(compress(a, zip(map(f, b))), self._hint)
@@ -1102,7 +1102,7 @@ class Iter(Generic[T_co]):
         if n <= _TEE_WINDOWS:
             # n tee copies zipped, copy i advanced by i items when the first window is asked
             # for (islice(c, i, i) yields nothing): C speed, nothing pulled before that.
-            copies = tee(it, n)
+            copies = tee(_own_buffer(it), n)
             primers = [islice(c, i, i) for i, c in enumerate(copies) if i]
             windows = _chain(*primers, zip(*copies, strict=False))
         else:
@@ -2248,6 +2248,13 @@ _TEE: type = type(tee((), 1)[0])
 _tee_copy: Callable[[Iterator[Any]], Iterator[Any]] = cast(Any, _TEE).__copy__
 _SHARED: Any = object()
 """``Peekable._pk`` when the peek buffer is a shared tee object (see Peekable)."""
+
+
+def _own_buffer(it: Iterator[Any]) -> Iterator[Any]:
+    """``it``, or a ``chain`` over it when it is a tee object: ``tee()`` of a tee object returns
+    that object and copies of it, so its other holders (a ``Peekable`` and its borrows, a
+    user's tee) would read from, and advance, the copies' buffer."""
+    return _chain(it) if hasattr(it, "__copy__") else it
 
 
 def _buffered(peekable: Peekable[Any]) -> Iterator[Any]:
