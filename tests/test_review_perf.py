@@ -826,3 +826,66 @@ def test_windows_on_a_borrow_acts_as_over_a_plain_iterator(owner: Any) -> None:
     assert owner.next() == plain.next()
     assert got.next() == want.next()  # never a window that repeats an item
     assert owner.collect() == plain.collect()
+
+
+def test_map_concurrent_collected_in_its_own_pool_thread_shuts_down_cleanly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An abandoned pipeline in a reference cycle may be collected by a cyclic GC that runs in
+    one of its own pool threads: its shutdown must not try to join that thread."""
+    import gc
+    import sys
+    import threading
+    import time
+
+    unraisable: list[Any] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    in_f = threading.Event()
+    abandoned = threading.Event()
+    closed: list[bool] = []
+
+    class Source:
+        def __init__(self) -> None:
+            self.it = iter(range(100))
+
+        def __iter__(self) -> Source:
+            return self
+
+        def __next__(self) -> int:
+            return next(self.it)
+
+        def close(self) -> None:
+            closed.append(True)
+
+    def f(x: int) -> int:
+        if x == 3:
+            in_f.set()
+            abandoned.wait(10)
+            gc.collect()  # a cyclic collection, in this pool thread
+        return x
+
+    class Holder:
+        pass
+
+    before = _pool_threads()
+    gc.disable()
+    try:
+
+        def abandon() -> None:
+            h = Holder()
+            h.cycle = h  # type: ignore[attr-defined]
+            h.it = Iter(Source()).map_concurrent(f, concurrency=2)  # type: ignore[attr-defined]
+            h.it.next()  # type: ignore[attr-defined]
+            h.it.next()  # type: ignore[attr-defined]
+            assert in_f.wait(10)
+
+        abandon()
+        abandoned.set()
+        deadline = time.monotonic() + 10
+        while _pool_threads() - before and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        gc.enable()
+    assert _pool_threads() - before == set()
+    assert closed == [True]
+    assert unraisable == []
