@@ -798,17 +798,20 @@ def test_size_hints_bound_the_items_left(items: list[int], source: str, stages: 
 # ---------------------------------------------------------------------------------------------
 
 
-def _shared_tee_owners() -> list[Any]:
+def _shared_tee_owner(kind: str, items: list[int]) -> Any:
     import itertools
 
-    p = Iter([1, 2, 3, 4, 5, 6]).peekable()
-    p.peek()
-    user_tee, _ = itertools.tee([1, 2, 3, 4, 5, 6])
-    return [p, Iter([1, 2, 3, 4, 5, 6]).peekable(), Iter(user_tee)]
+    if kind == "user tee":
+        return Iter(itertools.tee(items)[0])
+    p = Iter(items).peekable()
+    if kind == "peeked":
+        p.peek()
+    return p
 
 
-@pytest.mark.parametrize("owner", _shared_tee_owners())
-def test_inspect_on_a_borrow_sees_the_items_it_yields(owner: Any) -> None:
+@pytest.mark.parametrize("kind", ["peeked", "peekable", "user tee"])
+def test_inspect_on_a_borrow_sees_the_items_it_yields(kind: str) -> None:
+    owner = _shared_tee_owner(kind, [1, 2, 3, 4, 5, 6])
     seen: list[int] = []
     borrowed = owner.by_ref().inspect(seen.append)
     assert owner.next() == Some(1)
@@ -818,8 +821,9 @@ def test_inspect_on_a_borrow_sees_the_items_it_yields(owner: Any) -> None:
     assert seen == [2, 4]
 
 
-@pytest.mark.parametrize("owner", _shared_tee_owners())
-def test_windows_on_a_borrow_acts_as_over_a_plain_iterator(owner: Any) -> None:
+@pytest.mark.parametrize("kind", ["peeked", "peekable", "user tee"])
+def test_windows_on_a_borrow_acts_as_over_a_plain_iterator(kind: str) -> None:
+    owner = _shared_tee_owner(kind, [1, 2, 3, 4, 5, 6])
     plain = Iter(iter([1, 2, 3, 4, 5, 6]))
     got, want = owner.by_ref().windows(2), plain.by_ref().windows(2)
     assert got.next() == want.next()
@@ -889,3 +893,16 @@ def test_map_concurrent_collected_in_its_own_pool_thread_shuts_down_cleanly(
     assert _pool_threads() - before == set()
     assert closed == [True]
     assert unraisable == []
+
+
+@pytest.mark.parametrize("method", ["is_sorted", "is_sorted_by"])
+@pytest.mark.parametrize("kind", ["peeked", "peekable", "user tee"])
+def test_is_sorted_on_a_borrow_consumes_as_rust(kind: str, method: str) -> None:
+    """Rust's is_sorted consumes up to the item found out of order, included."""
+    owner = _shared_tee_owner(kind, [1, 3, 2, 5])
+    shared = owner.by_ref()
+    if method == "is_sorted":
+        assert not shared.is_sorted()
+    else:
+        assert not shared.is_sorted_by(lambda a, b: a <= b)
+    assert owner.collect() == [5]

@@ -1856,7 +1856,7 @@ class Iter(Generic[T_co]):
         >>> Iter([1, 2, 2, 5]).is_sorted(), Iter([2, 1]).is_sorted()
         (True, False)
         """
-        a, b = tee(self._consume("is_sorted"))
+        a, b = tee(_own_buffer(self._consume("is_sorted")))
         next(b, None)
         return not any(map(lt, b, a))
 
@@ -1867,7 +1867,7 @@ class Iter(Generic[T_co]):
         True
         """
         check_callable(compare, "compare")
-        a, b = tee(self._consume("is_sorted_by"))
+        a, b = tee(_own_buffer(self._consume("is_sorted_by")))
         next(b, None)
         return all(map(compare, a, b))
 
