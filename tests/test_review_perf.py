@@ -906,3 +906,25 @@ def test_is_sorted_on_a_borrow_consumes_as_rust(kind: str, method: str) -> None:
     else:
         assert not shared.is_sorted_by(lambda a, b: a <= b)
     assert owner.collect() == [5]
+
+
+@pytest.mark.parametrize("kind", ["peeked", "peekable", "user tee"])
+def test_oks_and_errs_on_a_borrow_select_the_items_they_yield(kind: str) -> None:
+    import itertools
+
+    items: list[Any] = [Ok(1), Err(2), Ok(3), Ok(4), Err(5), Err(6)]
+    if kind == "user tee":
+        owner: Any = Iter(itertools.tee(items)[0])
+    else:
+        owner = Iter(items).peekable()
+        if kind == "peeked":
+            owner.peek()
+    oks = owner.by_ref().oks()
+    assert oks.next() == Some(1)
+    assert owner.next() == Some(Err(2))
+    assert oks.next() == Some(3)
+    errs = owner.by_ref().errs()
+    assert owner.next() == Some(Ok(4))
+    assert errs.next() == Some(5)
+    assert owner.next() == Some(Err(6))
+    assert errs.next() == Nothing()

@@ -1241,7 +1241,7 @@ class Iter(Generic[T_co]):
         >>> Iter([Ok(1), Err("x"), Ok(3)]).oks().collect()
         [1, 3]
         """
-        it = map(_ok_value, _select(self._stage("oks"), _OKS))
+        it = map(_ok_value, _select(_own_buffer(self._stage("oks")), _OKS))
         return self._then(it, _filtered(self._hint, 0))
 
     def errs(self: Iter[Ok[Any] | Err[E]]) -> Iter[E]:
@@ -1252,7 +1252,7 @@ class Iter(Generic[T_co]):
         >>> Iter([Ok(1), Err("x"), Ok(3)]).errs().collect()
         ['x']
         """
-        it = map(_err_error, _select(self._stage("errs"), _ERRS))
+        it = map(_err_error, _select(_own_buffer(self._stage("errs")), _ERRS))
         return self._then(it, _filtered(self._hint, 0))
 
     def process_results(
