@@ -764,7 +764,7 @@ def _check_hint(it: Any, ref: list[Any], where: str) -> None:
     assert exact in (-1, n), (where, exact, ref)
 
 
-@settings(max_examples=6000, deadline=None)
+@settings(max_examples=1500, deadline=None)
 @given(
     st.lists(st.integers(0, 3), max_size=10),
     st.sampled_from(["list", "gen", "range", "tuple"]),
