@@ -877,7 +877,7 @@ class Iter(Generic[T_co]):
         ([10, 20], [1, 2])
         """
         check_callable(f, "f")
-        a, b = tee(self._stage("inspect"))
+        a, b = tee(_own_buffer(self._stage("inspect")))
         # compress pulls x from a, then f(x) through b, then yields x: every 1-tuple is true
         # (and zip reuses it), so no per-item call beyond f's.
         return self._then(compress(a, zip(map(f, b))), self._hint)
@@ -1102,7 +1102,7 @@ class Iter(Generic[T_co]):
         if n <= _TEE_WINDOWS:
             # n tee copies zipped, copy i advanced by i items when the first window is asked
             # for (islice(c, i, i) yields nothing): C speed, nothing pulled before that.
-            copies = tee(it, n)
+            copies = tee(_own_buffer(it), n)
             primers = [islice(c, i, i) for i, c in enumerate(copies) if i]
             windows = _chain(*primers, zip(*copies, strict=False))
         else:
@@ -1241,7 +1241,7 @@ class Iter(Generic[T_co]):
         >>> Iter([Ok(1), Err("x"), Ok(3)]).oks().collect()
         [1, 3]
         """
-        it = map(_ok_value, _select(self._stage("oks"), _OKS))
+        it = map(_ok_value, _select(_own_buffer(self._stage("oks")), _OKS))
         return self._then(it, _filtered(self._hint, 0))
 
     def errs(self: Iter[Ok[Any] | Err[E]]) -> Iter[E]:
@@ -1252,7 +1252,7 @@ class Iter(Generic[T_co]):
         >>> Iter([Ok(1), Err("x"), Ok(3)]).errs().collect()
         ['x']
         """
-        it = map(_err_error, _select(self._stage("errs"), _ERRS))
+        it = map(_err_error, _select(_own_buffer(self._stage("errs")), _ERRS))
         return self._then(it, _filtered(self._hint, 0))
 
     def process_results(
@@ -1856,7 +1856,7 @@ class Iter(Generic[T_co]):
         >>> Iter([1, 2, 2, 5]).is_sorted(), Iter([2, 1]).is_sorted()
         (True, False)
         """
-        a, b = tee(self._consume("is_sorted"))
+        a, b = tee(_own_buffer(self._consume("is_sorted")))
         next(b, None)
         return not any(map(lt, b, a))
 
@@ -1867,7 +1867,7 @@ class Iter(Generic[T_co]):
         True
         """
         check_callable(compare, "compare")
-        a, b = tee(self._consume("is_sorted_by"))
+        a, b = tee(_own_buffer(self._consume("is_sorted_by")))
         next(b, None)
         return all(map(compare, a, b))
 
@@ -2248,6 +2248,13 @@ _TEE: type = type(tee((), 1)[0])
 _tee_copy: Callable[[Iterator[Any]], Iterator[Any]] = cast(Any, _TEE).__copy__
 _SHARED: Any = object()
 """``Peekable._pk`` when the peek buffer is a shared tee object (see Peekable)."""
+
+
+def _own_buffer(it: Iterator[Any]) -> Iterator[Any]:
+    """``it``, or a ``chain`` over it when it is a tee object: ``tee()`` of a tee object returns
+    that object and copies of it, so its other holders (a ``Peekable`` and its borrows, a
+    user's tee) would read from, and advance, the copies' buffer."""
+    return _chain(it) if hasattr(it, "__copy__") else it
 
 
 def _buffered(peekable: Peekable[Any]) -> Iterator[Any]:

@@ -163,13 +163,17 @@ class _Pool:
             post((c, False))
 
     def shutdown(self) -> None:
-        """Skip the queued calls, wait for the running ones and join the threads."""
+        """Skip the queued calls, wait for the running ones and join the threads (all but
+        the calling one: a cyclic GC running in a pool thread may collect the pipeline there;
+        that thread ends after its call)."""
         self.stop_after = -1
         threads = self._threads
         for _ in threads:
             self._jobs.put(None)
+        me = threading.current_thread()
         for t in threads:
-            t.join()
+            if t is not me:
+                t.join()
 
 
 def _run(
