@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from _helpers import Boom, Recorder, Untouchable
-from itero import Iter, Nothing
+from itero import Iter, Nothing, _threads
 from itero.testing import OneShot
 
 
@@ -229,6 +229,23 @@ class TestFailureAndClose:
         it.close()
         assert recorder.closed == 1
         assert it.next() == Nothing()
+
+    def test_after_shutdown_no_call_starts_even_if_a_failure_lowers_the_cut(self) -> None:
+        # A call failing while shutdown() runs lowers stop_after to its own position; a call
+        # a worker already took from the queue must still be skipped (drives _work in this
+        # thread, with the state that race leaves).
+        called: list[int] = []
+        posted: list[object] = []
+        pool = _threads._Pool(called.append, 1, posted.append)
+        pool.shutdown()  # no thread yet: nothing to join
+        pool.stop_after = 5  # what a call at position 5 failing concurrently writes
+        call = _threads._new_call()
+        call.seq = 0
+        call.item = 1
+        pool._jobs.put(call)
+        pool._jobs.put(None)
+        pool._work()
+        assert called == [] and posted == []
 
     def test_exhaustion_stops_the_threads(self) -> None:
         assert Iter([1, 2]).map_concurrent(Tracker(), concurrency=2).collect() == [10, 20]

@@ -114,7 +114,7 @@ class _Pool:
     the interpreter from exiting.
     """
 
-    __slots__ = ("_f", "_jobs", "_limit", "_post", "_threads", "stop_after")
+    __slots__ = ("_closed", "_f", "_jobs", "_limit", "_post", "_threads", "stop_after")
 
     def __init__(
         self, f: Callable[[Any], Any], limit: int, post: Callable[[tuple[_Call, bool]], None]
@@ -125,6 +125,7 @@ class _Pool:
         self._jobs: SimpleQueue[_Call | None] = SimpleQueue()
         self._threads: list[threading.Thread] = []
         self.stop_after = sys.maxsize  # calls with a greater seq are skipped
+        self._closed = False  # then every call is skipped (set once: no worker resets it)
 
     def submit(self, call: _Call) -> None:
         """Queue ``call``, starting one more thread while there are fewer than ``limit``."""
@@ -145,7 +146,7 @@ class _Pool:
             c = get()
             if c is None:
                 return
-            if c.seq > self.stop_after:  # cancelled: never started, never posted
+            if c.seq > self.stop_after or self._closed:  # never started, never posted
                 continue
             try:
                 c.value = f(c.item)
@@ -166,7 +167,7 @@ class _Pool:
         """Skip the queued calls, wait for the running ones and join the threads (all but
         the calling one: a cyclic GC running in a pool thread may collect the pipeline there;
         that thread ends after its call)."""
-        self.stop_after = -1
+        self._closed = True  # (not stop_after = -1: a failing call may lower it concurrently)
         threads = self._threads
         for _ in threads:
             self._jobs.put(None)
