@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from hypothesis import strategies as st
 
-from itero import Err, Ok
+from itero import Err, Iter, Ok
 from itero.testing import OneShot
 
 T = TypeVar("T")
@@ -119,3 +119,14 @@ results = st.lists(
     st.one_of(st.builds(Ok, st.integers(-5, 5)), st.builds(Err, st.integers(-5, 5))),
     max_size=30,
 )
+
+
+def shared_tee_owner(kind: str, items: list[int]) -> Any:
+    import itertools
+
+    if kind == "user tee":
+        return Iter(itertools.tee(items)[0])
+    p = Iter(items).peekable()
+    if kind == "peeked":
+        p.peek()
+    return p

@@ -12,13 +12,13 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 from typing_extensions import TypeGuard, TypeIs
 
-from _helpers import Boom, Recorder, boom, ints, prefix, results, small_ints
+from _helpers import Boom, Recorder, boom, ints, prefix, results, shared_tee_owner, small_ints
 from itero import (
     Err,
     Iter,
@@ -193,6 +193,17 @@ class TestInspect:
         assert seen == []
         assert it.next() == Some(1)
         assert seen == [1]
+
+    @pytest.mark.parametrize("kind", ["peeked", "peekable", "user tee"])
+    def test_inspect_on_a_borrow_sees_the_items_it_yields(self, kind: str) -> None:
+        owner = shared_tee_owner(kind, [1, 2, 3, 4, 5, 6])
+        seen: list[int] = []
+        borrowed = owner.by_ref().inspect(seen.append)
+        assert owner.next() == Some(1)
+        assert borrowed.next() == Some(2)
+        assert owner.next() == Some(3)
+        assert borrowed.next() == Some(4)
+        assert seen == [2, 4]
 
 
 class TestFilterMap:
@@ -779,6 +790,274 @@ class TestFuse:
         assert src.calls == 2
 
 
+_OPS = st.lists(
+    st.one_of(
+        st.tuples(
+            st.sampled_from(
+                [
+                    "peek",
+                    "next",
+                    "dnext",
+                    "if_even",
+                    "if_eq",
+                    "hint",
+                    "borrow_peek",
+                    "borrow_next",
+                    "for_break",
+                    "any_big",
+                    "all_small",
+                    "find_odd",
+                    "position_odd",
+                    "try_fold",
+                ]
+            ),
+            st.integers(0, 3),
+        ),
+        st.tuples(st.sampled_from(["nth", "borrow_take", "advance"]), st.integers(0, 3)),
+    ),
+    max_size=12,
+)
+_ENDS = st.sampled_from(
+    [
+        "collect",
+        "list",
+        "for",
+        "chain_other",
+        "zip_other",
+        "chain_self",
+        "zip_self",
+        "Iter",
+        "Peekable",
+        "peekable",
+        "map",
+        "filter",
+        "take",
+        "skip",
+        "count",
+        "last",
+        "close",
+        "with",
+        "step_by",
+        "chunks",
+        "windows",
+        "eq",
+        "enumerate",
+        "fold",
+        "sum",
+        "inspect",
+        "fuse",
+    ]
+)
+
+
+def _run(items: list[int], ops: list[tuple[str, int]], end: str, source: str) -> None:
+    rest = list(items)
+    src: Any = iter(items) if source == "gen" else items
+    p: Peekable[int] = Iter(src).peekable() if source != "ctor" else Peekable(iter(items))
+
+    def opt(i: int = 0) -> Any:
+        return Some(rest[i]) if len(rest) > i else Nothing()
+
+    want: Any
+    got: Any
+    for op, k in ops:
+        if op == "peek":
+            assert p.peek() == opt()
+        elif op == "next":
+            assert p.next() == opt()
+            rest[:1] = []
+        elif op == "dnext":
+            if rest:
+                assert next(p) == rest.pop(0)
+            else:
+                with pytest.raises(StopIteration):
+                    next(p)
+        elif op == "if_even":
+            want = opt() if rest and rest[0] % 2 == 0 else Nothing()
+            assert p.next_if(lambda x: x % 2 == 0) == want
+            if want != Nothing():
+                rest.pop(0)
+        elif op == "if_eq":
+            want = opt() if rest and rest[0] == k else Nothing()
+            assert p.next_if_eq(k) == want
+            if want != Nothing():
+                rest.pop(0)
+        elif op == "hint":
+            lo, hi = p.size_hint()
+            assert lo <= len(rest), (lo, rest)
+            assert hi.map_or(True, lambda h: len(rest) <= h), (hi, rest)
+        elif op == "borrow_peek":
+            b = p.by_ref()
+            assert b.peek() == opt()
+            assert p.peek() == opt()
+        elif op == "borrow_next":
+            b = p.by_ref()
+            assert b.next() == opt()
+            rest[:1] = []
+            assert p.peek() == opt()
+        elif op == "for_break":
+            for x in p.by_ref():
+                assert x == rest.pop(0)
+                break
+        elif op == "any_big":
+            got = p.any(lambda x: x > 2)
+            want = False
+            while rest:
+                if rest.pop(0) > 2:
+                    want = True
+                    break
+            assert got == want
+        elif op == "all_small":
+            got = p.all(lambda x: x < 3)
+            want = True
+            while rest:
+                if rest.pop(0) >= 3:
+                    want = False
+                    break
+            assert got == want
+        elif op == "find_odd":
+            got = p.find(lambda x: x % 2 == 1)
+            want = Nothing()
+            while rest:
+                x = rest.pop(0)
+                if x % 2 == 1:
+                    want = Some(x)
+                    break
+            assert got == want
+        elif op == "position_odd":
+            got = p.position(lambda x: x % 2 == 1)
+            want = Nothing()
+            i = 0
+            while rest:
+                if rest.pop(0) % 2 == 1:
+                    want = Some(i)
+                    break
+                i += 1
+            assert got == want
+        elif op == "try_fold":
+            got = p.try_fold(0, lambda acc, x: Ok(acc + x) if acc + x < 4 else Err(acc))
+            acc = 0
+            want = Ok(0)
+            while rest:
+                x = rest.pop(0)
+                if acc + x < 4:
+                    acc += x
+                    want = Ok(acc)
+                else:
+                    want = Err(acc)
+                    break
+            else:
+                want = Ok(acc)
+            assert got == want
+        elif op == "nth":
+            assert p.nth(k) == opt(k)
+            rest[: k + 1] = []
+        elif op == "borrow_take":
+            assert p.by_ref().take(k).collect() == rest[:k]
+            rest[:k] = []
+        elif op == "advance":
+            for _ in range(k):
+                p.next()
+            rest[:k] = []
+        assert p.peek() == opt()
+
+    lo, hi = p.size_hint()
+    assert lo <= len(rest) and hi.map_or(True, lambda h: len(rest) <= h)
+    out: Any
+    want_out: Any
+    if end == "collect":
+        out, want_out = p.collect(), rest
+    elif end == "list":
+        out, want_out = list(p), rest
+    elif end == "for":
+        out = []
+        for x in p:
+            out.append(x)
+        want_out = rest
+    elif end == "chain_other":
+        out, want_out = Iter([9]).chain(p).collect(), [9, *rest]
+    elif end == "zip_other":
+        out, want_out = Iter(range(10)).zip(p).collect(), list(zip(range(10), rest, strict=False))
+    elif end == "chain_self":
+        out, want_out = p.chain([9]).collect(), [*rest, 9]
+    elif end == "zip_self":
+        out, want_out = p.zip(range(10)).collect(), list(zip(rest, range(10), strict=False))
+    elif end == "Iter":
+        q = Iter(p)
+        assert q.size_hint()[0] <= len(rest)
+        out, want_out = q.collect(), rest
+    elif end == "Peekable":
+        q2 = Peekable(p)
+        assert q2.peek() == opt()
+        out, want_out = q2.collect(), rest
+    elif end == "peekable":
+        q3 = p.peekable()
+        assert q3.peek() == opt()
+        out, want_out = q3.collect(), rest
+    elif end == "map":
+        out, want_out = p.map(str).collect(), [str(x) for x in rest]
+    elif end == "filter":
+        out, want_out = p.filter(bool).collect(), [x for x in rest if x]
+    elif end == "take":
+        out, want_out = p.take(2).collect(), rest[:2]
+    elif end == "skip":
+        out, want_out = p.skip(1).collect(), rest[1:]
+    elif end == "count":
+        out, want_out = p.count(), len(rest)
+    elif end == "last":
+        out, want_out = p.last(), Some(rest[-1]) if rest else Nothing()
+    elif end == "close":
+        p.close()
+        assert p.peek() == Nothing() and p.next() == Nothing()
+        assert p.size_hint() == (0, Some(0))
+        return
+    elif end == "with":
+        with p as w:
+            out, want_out = w.by_ref().collect(), rest
+        assert p.peek() == Nothing()
+        assert out == want_out
+        return
+    elif end == "step_by":
+        out, want_out = p.step_by(2).collect(), rest[::2]
+    elif end == "chunks":
+        q4 = p.chunks(2)
+        lo, hi = q4.size_hint()
+        n = -(-len(rest) // 2)
+        assert lo <= n and hi.map_or(True, lambda h: n <= h)
+        out, want_out = q4.collect(), [rest[i : i + 2] for i in range(0, len(rest), 2)]
+        out = [list(c) for c in out]
+    elif end == "windows":
+        q5 = p.windows(2)
+        n = max(0, len(rest) - 1)
+        lo, hi = q5.size_hint()
+        assert lo <= n and hi.map_or(True, lambda h: n <= h), (lo, hi, rest)
+        out = [list(w) for w in q5.collect()]
+        want_out = [rest[i : i + 2] for i in range(n)]
+    elif end == "eq":
+        out, want_out = p.eq(list(rest)), True
+    elif end == "enumerate":
+        out, want_out = p.enumerate().collect(), list(enumerate(rest))
+    elif end == "fold":
+        out, want_out = p.fold(0, lambda a, x: a * 7 + x), 0
+        for x in rest:
+            want_out = want_out * 7 + x
+    elif end == "sum":
+        out, want_out = p.sum(), sum(rest)
+    elif end == "inspect":
+        seen: list[int] = []
+        out, want_out = p.inspect(seen.append).collect(), rest
+        assert seen == rest
+    else:  # fuse
+        out, want_out = p.fuse().collect(), rest
+    assert out == want_out
+    with pytest.raises(MovedError):
+        p.next()
+    with pytest.raises(MovedError):
+        p.peek()
+    with pytest.raises(MovedError):
+        p.size_hint()
+
+
 class TestPeekable:
     def test_peekable_of_a_peekable_keeps_the_peeked_item(self) -> None:
         src = Recorder([1, 2, 3])
@@ -1051,6 +1330,22 @@ class TestPeekable:
         assert it.next() == Some(1)
         assert tens.collect() == [20, 30]
 
+    @settings(max_examples=500, deadline=None)
+    @given(
+        st.lists(st.integers(0, 4), max_size=8),
+        _OPS,
+        _ENDS,
+        st.sampled_from(["gen", "list", "ctor"]),
+    )
+    def test_peekable_matches_a_list_model(
+        self, items: list[int], ops: list[tuple[str, int]], end: str, source: str
+    ) -> None:
+        _run(items, ops, end, source)
+
+    # ---------------------------------------------------------------------------------------------
+    # map_concurrent's pool: no thread outlives its pipeline, no hang
+    # ---------------------------------------------------------------------------------------------
+
 
 class TestByRef:
     def test_take_through_a_borrow_then_continue(self) -> None:
@@ -1152,6 +1447,16 @@ class TestWindows:
     def test_zero_is_value_error(self) -> None:
         with pytest.raises(ValueError, match=r"\bn\b"):
             Iter([1]).windows(0)
+
+    @pytest.mark.parametrize("kind", ["peeked", "peekable", "user tee"])
+    def test_windows_on_a_borrow_acts_as_over_a_plain_iterator(self, kind: str) -> None:
+        owner = shared_tee_owner(kind, [1, 2, 3, 4, 5, 6])
+        plain = Iter(iter([1, 2, 3, 4, 5, 6]))
+        got, want = owner.by_ref().windows(2), plain.by_ref().windows(2)
+        assert got.next() == want.next()
+        assert owner.next() == plain.next()
+        assert got.next() == want.next()  # never a window that repeats an item
+        assert owner.collect() == plain.collect()
 
 
 class TestChunkBy:
@@ -1409,6 +1714,27 @@ class TestOks:
             k,
             via_option,
         )
+
+    @pytest.mark.parametrize("kind", ["peeked", "peekable", "user tee"])
+    def test_oks_and_errs_on_a_borrow_select_the_items_they_yield(self, kind: str) -> None:
+        import itertools
+
+        items: list[Any] = [Ok(1), Err(2), Ok(3), Ok(4), Err(5), Err(6)]
+        if kind == "user tee":
+            owner: Any = Iter(itertools.tee(items)[0])
+        else:
+            owner = Iter(items).peekable()
+            if kind == "peeked":
+                owner.peek()
+        oks = owner.by_ref().oks()
+        assert oks.next() == Some(1)
+        assert owner.next() == Some(Err(2))
+        assert oks.next() == Some(3)
+        errs = owner.by_ref().errs()
+        assert owner.next() == Some(Ok(4))
+        assert errs.next() == Some(5)
+        assert owner.next() == Some(Err(6))
+        assert errs.next() == Nothing()
 
 
 class TestErrs:

@@ -12,13 +12,13 @@ import functools
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 from unittest.mock import ANY
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
-from _helpers import ints, results, small_ints
+from _helpers import ints, results, shared_tee_owner, small_ints
 from itero import Err, Iter, Nothing, Ok, Option, Result, Some
 from itero.testing import OneShot
 
@@ -564,6 +564,46 @@ def check_compare(method: str, xs: list[int], ys: list[int], expected: object) -
     assert (a.pulled, b.pulled) == (ra.pulled, rb.pulled)
 
 
+def _rust_walk(a: list[Any], b: list[Any]) -> tuple[int | None, int, int, bool]:
+    """(partial_cmp, pulls of a, pulls of b, differ) as Rust's iter_compare does them."""
+    pa = pb = 0
+    i = 0
+    while True:
+        pa += 1
+        if i >= len(a):
+            pb += 1
+            return (0 if i >= len(b) else -1, pa, pb, i < len(b))
+        x = a[i]
+        pb += 1
+        if i >= len(b):
+            return (1, pa, pb, True)
+        y = b[i]
+        if x != y:
+            if x < y:
+                r: int | None = -1
+            elif y < x:
+                r = 1
+            else:
+                r = None
+            return (r, pa, pb, True)
+        i += 1
+
+
+class _Counted:
+    def __init__(self, items: list[Any]) -> None:
+        self.items = items
+        self.pulls = 0
+
+    def __iter__(self) -> Any:
+        for x in self.items:
+            self.pulls += 1
+            yield x
+        self.pulls += 1
+
+
+_ITEM = st.one_of(st.integers(0, 2), st.just(float("nan")))
+
+
 class TestEq:
     @given(short, short)
     def test_matches_list_comparison(self, xs: list[int], ys: list[int]) -> None:
@@ -587,6 +627,39 @@ class TestEq:
         assert Iter([ANY]).cmp([]) == 1
         assert Iter([ANY, 2]).eq([7, 2]) is True
 
+    def test_comparisons_with_any_and_odd_ne(self) -> None:
+        from unittest import mock
+
+        assert Iter([1, 2]).eq([mock.ANY, mock.ANY])
+        assert not Iter([mock.ANY]).eq([])
+        assert not Iter([]).eq([mock.ANY])
+        assert not Iter([1]).eq([mock.ANY, mock.ANY])
+        assert Iter([1]).lt([mock.ANY, 0])
+
+        class Raises:
+            def __ne__(self, other: object) -> bool:
+                raise RuntimeError("ne")
+
+            def __eq__(self, other: object) -> bool:
+                raise RuntimeError("eq")
+
+            __hash__ = object.__hash__
+
+        with pytest.raises(RuntimeError):
+            Iter([Raises()]).eq([1])
+        # a shorter left side never asks the right item's __ne__
+        assert not Iter([]).eq([Raises()])
+
+        class NonBool:
+            def __ne__(self, other: object) -> Any:
+                return [1]  # truthy
+
+        assert Iter([NonBool()]).ne([1])
+
+    # ---------------------------------------------------------------------------------------------
+    # size hints: always true bounds over random pipelines, with pulls in between
+    # ---------------------------------------------------------------------------------------------
+
 
 class TestPartialOrder:
     """Rust's ``partial_cmp``: an incomparable pair (NaN) makes lt/le/gt/ge all false."""
@@ -605,6 +678,38 @@ class TestPartialOrder:
     def test_cmp_of_unordered_pair_is_type_error(self) -> None:
         with pytest.raises(TypeError):
             Iter([float("nan")]).cmp([1.0])
+
+    @settings(max_examples=400, deadline=None)
+    @given(
+        st.lists(_ITEM, max_size=4),
+        st.lists(_ITEM, max_size=4),
+        st.sampled_from(["eq", "ne", "lt", "le", "gt", "ge", "cmp"]),
+        st.sampled_from(["list", "gen", "iter"]),
+    )
+    def test_comparisons_match_rust_walk(
+        self, a: list[Any], b: list[Any], method: str, kind: str
+    ) -> None:
+        ca, cb = _Counted(a), _Counted(b)
+        r, pa, pb, differs = _rust_walk(a, b)
+        other: Any = cb if kind == "list" else iter(cb) if kind == "gen" else Iter(iter(cb))
+        want: Any = {
+            "eq": not differs,
+            "ne": differs,
+            "lt": r == -1,
+            "le": r in (-1, 0),
+            "gt": r == 1,
+            "ge": r in (0, 1),
+            "cmp": r,
+        }[method]
+        if method == "cmp" and r is None:
+            with pytest.raises(TypeError):
+                Iter(ca).cmp(other)
+        else:
+            assert getattr(Iter(ca), method)(other) == want
+        if method in ("eq", "ne"):
+            assert (ca.pulls, cb.pulls) == (pa, pb)
+        else:
+            assert (ca.pulls, cb.pulls) == (pa, pb)
 
 
 class TestNe:
@@ -666,6 +771,18 @@ class TestIsSorted:
     @given(st.lists(st.integers(0, 30), max_size=8, unique=True).map(sorted))
     def test_sorted_input(self, xs: list[int]) -> None:
         assert Iter(xs).is_sorted() is True
+
+    @pytest.mark.parametrize("method", ["is_sorted", "is_sorted_by"])
+    @pytest.mark.parametrize("kind", ["peeked", "peekable", "user tee"])
+    def test_is_sorted_on_a_borrow_consumes_as_rust(self, kind: str, method: str) -> None:
+        """Rust's is_sorted consumes up to the item found out of order, included."""
+        owner = shared_tee_owner(kind, [1, 3, 2, 5])
+        shared = owner.by_ref()
+        if method == "is_sorted":
+            assert not shared.is_sorted()
+        else:
+            assert not shared.is_sorted_by(lambda a, b: a <= b)
+        assert owner.collect() == [5]
 
 
 class TestIsSortedBy:

@@ -18,7 +18,7 @@ from functools import partial
 from typing import Any, TypeVar
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from _helpers import Boom, Recorder, Untouchable, boom
 from itero import (
@@ -1346,6 +1346,129 @@ EXACT_STAGES: dict[str, Callable[[Iter[int]], Iter[Any]]] = {
 merge are exact in Rust too but only required to give correct bounds here (lead's decision)."""
 
 
+_STAGES = st.lists(
+    st.tuples(
+        st.sampled_from(
+            [
+                "map",
+                "filter",
+                "take",
+                "skip",
+                "step_by",
+                "chunks",
+                "windows",
+                "peekable",
+                "peek",
+                "chain_list",
+                "chain_gen",
+                "zip_list",
+                "zip_gen",
+                "take_while",
+                "dedup",
+                "intersperse",
+                "pull",
+                "enumerate",
+                "by_ref",
+                "fuse",
+                "chain_range",
+                "borrow_pull",
+                "borrow_peek",
+            ]
+        ),
+        st.integers(0, 4),
+    ),
+    max_size=8,
+)
+
+
+def _apply(it: Any, ref: list[Any], stage: str, k: int) -> tuple[Any, list[Any]]:
+    if stage == "map":
+        return it.map(lambda x: (x,)), [(x,) for x in ref]
+    if stage == "filter":
+        return it.filter(lambda x: hash(x) % 2 == 0), [x for x in ref if hash(x) % 2 == 0]
+    if stage == "take":
+        return it.take(k), ref[:k]
+    if stage == "skip":
+        return it.skip(k), ref[k:]
+    if stage == "step_by":
+        return it.step_by(k + 1), ref[:: k + 1]
+    if stage == "chunks":
+        n = k + 1
+        return it.chunks(n).map(tuple), [tuple(ref[i : i + n]) for i in range(0, len(ref), n)]
+    if stage == "windows":
+        n = k + 1
+        return it.windows(n).map(tuple), [tuple(ref[i : i + n]) for i in range(len(ref) - n + 1)]
+    if stage == "peekable":
+        return it.peekable(), ref
+    if stage == "peek":
+        p = it.peekable()
+        assert p.peek() == (Some(ref[0]) if ref else Nothing())
+        return p, ref
+    if stage == "chain_list":
+        return it.chain(list(range(k))), [*ref, *range(k)]
+    if stage == "chain_range":
+        return Iter(range(k)).chain(it), [*range(k), *ref]
+    if stage == "chain_gen":
+        return it.chain(x for x in range(k)), [*ref, *range(k)]
+    if stage == "zip_list":
+        return it.zip(list(range(k + 2))), list(zip(ref, range(k + 2), strict=False))
+    if stage == "zip_gen":
+        return it.zip(x for x in range(k + 2)), list(zip(ref, range(k + 2), strict=False))
+    if stage == "take_while":
+        out = []
+        for x in ref:
+            if hash(x) % 5 == 4:
+                break
+            out.append(x)
+        return it.take_while(lambda x: hash(x) % 5 != 4), out
+    if stage == "dedup":
+        out = [x for i, x in enumerate(ref) if i == 0 or ref[i - 1] != x]
+        return it.dedup(), out
+    if stage == "intersperse":
+        out = []
+        for i, x in enumerate(ref):
+            if i:
+                out.append(-1)
+            out.append(x)
+        return it.intersperse(-1), out
+    if stage == "pull":
+        for _ in range(k):
+            assert it.next() == (Some(ref[0]) if ref else Nothing())
+            ref = ref[1:]
+        return it, ref
+    if stage == "enumerate":
+        return it.enumerate(), list(enumerate(ref))
+    if stage == "borrow_pull":
+        b = it.by_ref()
+        for _ in range(k):
+            assert b.next() == (Some(ref[0]) if ref else Nothing())
+            ref = ref[1:]
+            _check_hint(it, ref, "borrow_pull owner")
+            _check_hint(b, ref, "borrow_pull borrow")
+        return it, ref
+    if stage == "borrow_peek":
+        if isinstance(it, Peekable):
+            b = it.by_ref()
+            assert b.peek() == (Some(ref[0]) if ref else Nothing())
+            _check_hint(b, ref, "borrow_peek borrow")
+        return it, ref
+    if stage == "fuse":
+        return it.fuse(), ref
+    # by_ref: a borrow of it
+    return it.by_ref(), ref
+
+
+def _check_hint(it: Any, ref: list[Any], where: str) -> None:
+    import operator
+
+    lo, hi = it.size_hint()
+    n = len(ref)
+    assert lo <= n, (where, lo, hi, ref)
+    assert hi.map_or(True, lambda h: n <= h), (where, lo, hi, ref)
+    exact = operator.length_hint(it, -1)
+    assert exact in (-1, n), (where, exact, ref)
+
+
 class TestSizeHint:
     @pytest.mark.parametrize("name", list(PIPELINES))
     @given(xs=st.lists(st.integers(0, 4), max_size=12))
@@ -1589,6 +1712,40 @@ class TestSizeHint:
         for _ in range(MAX_DEPTH):
             it = it.filter(bool)
         assert it.size_hint() == (0, Some(7))
+
+    @settings(max_examples=1500, deadline=None)
+    @given(
+        st.lists(st.integers(0, 3), max_size=10),
+        st.sampled_from(["list", "gen", "range", "tuple"]),
+        _STAGES,
+    )
+    def test_size_hints_bound_the_items_left(
+        self, items: list[int], source: str, stages: Any
+    ) -> None:
+        src: Any = {
+            "list": items,
+            "gen": (x for x in items),
+            "range": range(len(items)),
+            "tuple": tuple(items),
+        }[source]
+        ref: list[Any] = list(range(len(items))) if source == "range" else list(items)
+        it: Any = Iter(src)
+        _check_hint(it, ref, "source")
+        for stage, k in stages:
+            it, ref = _apply(it, ref, stage, k)
+            _check_hint(it, ref, stage)
+        out: list[Any] = []
+        while True:
+            _check_hint(it, ref[len(out) :], "pulling")
+            nxt = it.next()
+            if nxt == Nothing():
+                break
+            out.append(nxt.unwrap())
+        assert out == ref
+
+    # ---------------------------------------------------------------------------------------------
+    # tee-based stages over a borrowed tee object (a Peekable's shared buffer, a user's tee)
+    # ---------------------------------------------------------------------------------------------
 
 
 UNCLOSABLE = {"generator", "supports_next"}

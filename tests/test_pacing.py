@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from _helpers import FakeClock, TimedSource
 from itero import Iter, rate_limited
@@ -65,6 +65,19 @@ class Arrivals:
     def wait_at(self, arrival: float) -> float:
         self.now = arrival
         return next(self._waits)
+
+
+class _F(float):
+    pass
+
+
+_READING = st.one_of(
+    st.floats(-5, 50, allow_nan=False),
+    st.integers(-5, 50),
+    st.floats(-5, 50, allow_nan=False).map(_F),
+    st.just(float("nan")),
+    st.just(float("inf")),
+)
 
 
 class TestPacer:
@@ -179,6 +192,39 @@ class TestPacer:
         per_second = args.pop("per_second")
         with pytest.raises(error, match=f"^{re.escape(message)}$"):
             Pacer(per_second, **args)
+
+    @settings(max_examples=300, deadline=None)
+    @given(
+        st.lists(_READING, max_size=30),
+        st.floats(0.1, 100),
+        st.integers(1, 5),
+        st.lists(st.booleans(), max_size=30),
+    )
+    def test_pacer_waits_matches_the_bucket_reference(
+        self, readings: list[float], rate: float, burst: int, which: list[bool]
+    ) -> None:
+        """Two iterators of one Pacer (two drivers) book against the same bucket, as the
+        ``delay(now)`` reference did, for every kind of reading."""
+        import math
+
+        from itero._pacing import Pacer
+
+        clock_values = iter(readings)
+        pacer = Pacer(rate, burst=burst, clock=lambda: next(clock_values))
+        its = [pacer.waits(), pacer.waits()]
+        interval = 1.0 / rate
+        slack = (burst - 1) * interval
+        tat = -math.inf
+        for i, now in enumerate(readings):
+            allowed = tat - slack
+            if now < allowed:
+                tat += interval
+                want = allowed - now
+            else:
+                tat = max(tat, now) + interval
+                want = 0.0
+            got = next(its[which[i] if i < len(which) else 0])
+            assert got == want or (math.isnan(got) and math.isnan(want))
 
 
 class TestRateLimited:

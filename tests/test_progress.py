@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from itero import Iter, Page, _progress, from_pages
 from itero._progress import MAX_STRIDE, _logged
@@ -271,6 +271,53 @@ class TestProgressClockReads:
             if next_line is not None:
                 due = times[next_line] + every
                 previous = next_line
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.floats(0, 3), max_size=700), st.floats(0.5, 20))
+    def test_progress_lines_count_exactly_and_come_within_the_stride(
+        self, steps: list[float], every: float
+    ) -> None:
+        from itero._progress import MAX_STRIDE, _logged
+
+        t = [0.0]
+        handed = [0]
+        reads: list[tuple[float, int]] = []
+
+        def clock() -> float:
+            reads.append((t[0], handed[0]))
+            return t[0]
+
+        lines: list[str] = []
+
+        def source() -> Any:
+            for s in steps:
+                t[0] += s
+                yield s
+
+        for _ in _logged(source(), "x", None, "it", every, lines.append, clock):
+            handed[0] += 1
+        assert lines[-1].startswith(f"x: done, {len(steps):,} it")
+        # every progress line reports the items handed out when it is written
+        counts = [int(line.split()[1].replace(",", "")) for line in lines[:-1]]
+        read_counts = [n for _, n in reads]
+        for c in counts:
+            assert c in read_counts
+        # a reference that reads the clock after every item: a line is due at item k; the stride
+        # writes it at most MAX_STRIDE - 1 items later
+        if steps:
+            first_due = None
+            now = 0.0
+            for k, s in enumerate(steps, 1):
+                now += s
+                if now >= every:
+                    first_due = k
+                    break
+            if first_due is not None and len(steps) - first_due >= MAX_STRIDE:
+                assert counts and counts[0] - first_due <= MAX_STRIDE - 1
+
+    # ---------------------------------------------------------------------------------------------
+    # eq/ne/lt/le/gt/ge/cmp: results and pulls against Rust's walk (pull a, then b)
+    # ---------------------------------------------------------------------------------------------
 
 
 class TestProgressBar:

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import CancelledError
+from typing import Any
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -60,6 +61,55 @@ def no_thread_left() -> Iterator[None]:
     assert not pool_threads()
 
 
+def pool_thread_set() -> set[Any]:
+    import threading
+
+    return {t for t in threading.enumerate() if t.name.startswith("itero-map_concurrent")}
+
+
+def _in_time(fn: Any, timeout: float = 10.0) -> Any:
+    """Run ``fn`` in a thread; fail (instead of hanging) if it takes longer than ``timeout``."""
+    import threading
+
+    box: list[Any] = []
+
+    def run() -> None:
+        try:
+            box.append(("ok", fn()))
+        except BaseException as e:
+            box.append(("err", e))
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    t.join(timeout)
+    assert not t.is_alive(), "hung"
+    kind, value = box[0]
+    if kind == "err":
+        raise value
+    return value
+
+
+class _Boom(BaseException):
+    pass
+
+
+def _fail_at(k: int, exc: type[BaseException] = ValueError) -> Any:
+    import time
+
+    def f(x: int) -> int:
+        time.sleep(0.001 * (x % 3))
+        if x == k:
+            raise exc(x)
+        return x * 2
+
+    return f
+
+
+def _bad_source(n: int) -> Any:
+    yield from range(n)
+    raise KeyError("source")
+
+
 class TestOrdering:
     @settings(max_examples=25)
     @given(delays=st.lists(st.integers(0, 3), max_size=15), limit=st.integers(1, 5))
@@ -90,6 +140,51 @@ class TestOrdering:
                 if x // 10 in (1, 2):
                     gates[x // 10 - 1].set()
         assert got == [20, 10, 0]
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        st.lists(st.integers(-5, 5), max_size=20),
+        st.integers(1, 4),
+        st.booleans(),
+        st.integers(0, 25),
+    )
+    def test_map_concurrent_matches_map(
+        self, items: list[int], concurrency: int, ordered: bool, k: int
+    ) -> None:
+        """Items before a failure are yielded (input order when ordered), then it is raised."""
+
+        def f(x: int) -> int:
+            if x == 5:
+                raise ValueError(x)
+            return x * 3
+
+        def run() -> tuple[list[int], bool]:
+            out: list[int] = []
+            it = Iter(items).map_concurrent(f, concurrency=concurrency, ordered=ordered)
+            try:
+                for y in it:
+                    out.append(y)
+            except ValueError:
+                return out, True
+            return out, False
+
+        out, failed = _in_time(run)
+        want = []
+        for x in items:
+            if x == 5:
+                break
+            want.append(x * 3)
+        assert failed == (5 in items)
+        if ordered:
+            assert out == want
+        else:
+            assert set(out) <= {x * 3 for x in items if x != 5}
+            if not failed:
+                assert sorted(out) == sorted(want)
+
+    # ---------------------------------------------------------------------------------------------
+    # Pacer.waits and the progress stride against plain references
+    # ---------------------------------------------------------------------------------------------
 
 
 class TestBounds:
@@ -257,6 +352,121 @@ class TestFailureAndClose:
             mapped = it.map_concurrent(Tracker(), concurrency=2)
             assert mapped.next().unwrap() == 0
         assert recorder.closed == 1
+
+    @pytest.mark.parametrize("ordered", [True, False])
+    @pytest.mark.parametrize("concurrency", [1, 3])
+    @pytest.mark.parametrize(
+        "case",
+        ["end", "close", "with", "fail_first", "fail_mid", "fail_last", "source", "gc", "base"],
+    )
+    def test_map_concurrent_leaves_no_thread(
+        self, ordered: bool, concurrency: int, case: str
+    ) -> None:
+        import gc
+
+        before = pool_thread_set()
+
+        def scenario() -> None:
+            n = 12
+
+            def f(x: int) -> int:
+                return x * 2
+
+            src: Any = range(n)
+            if case.startswith("fail"):
+                f = _fail_at({"fail_first": 0, "fail_mid": 6, "fail_last": n - 1}[case])
+            elif case == "base":
+                f = _fail_at(5, _Boom)
+            elif case == "source":
+                src = _bad_source(n)
+            it = Iter(src).map_concurrent(f, concurrency=concurrency, ordered=ordered)
+            if case == "end":
+                assert sorted(it.collect()) == [x * 2 for x in range(n)]
+            elif case == "close":
+                it.next()
+                it.close()
+                assert it.next() == Nothing()
+            elif case == "with":
+                with it as w:
+                    w.next()
+                    w.next()
+            elif case in ("fail_first", "fail_mid", "fail_last", "source"):
+                with pytest.raises((ValueError, KeyError)):
+                    it.collect()
+            elif case == "base":
+                with pytest.raises(_Boom):
+                    it.collect()
+            else:  # gc: abandoned half-consumed
+                it.next()
+                it.next()
+                del it
+                gc.collect()
+
+        _in_time(scenario)
+        assert pool_thread_set() - before == set()
+
+    def test_map_concurrent_collected_in_its_own_pool_thread_shuts_down_cleanly(
+        self,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """An abandoned pipeline in a reference cycle may be collected by a cyclic GC that runs in
+        one of its own pool threads: its shutdown must not try to join that thread."""
+        import gc
+        import sys
+        import threading
+        import time
+
+        unraisable: list[Any] = []
+        monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+        in_f = threading.Event()
+        abandoned = threading.Event()
+        closed: list[bool] = []
+
+        class Source:
+            def __init__(self) -> None:
+                self.it = iter(range(100))
+
+            def __iter__(self) -> Source:
+                return self
+
+            def __next__(self) -> int:
+                return next(self.it)
+
+            def close(self) -> None:
+                closed.append(True)
+
+        def f(x: int) -> int:
+            if x == 3:
+                in_f.set()
+                abandoned.wait(10)
+                gc.collect()  # a cyclic collection, in this pool thread
+            return x
+
+        class Holder:
+            pass
+
+        before = pool_thread_set()
+        gc.disable()
+        try:
+
+            def abandon() -> None:
+                h = Holder()
+                h.cycle = h  # type: ignore[attr-defined]
+                h.it = Iter(Source()).map_concurrent(f, concurrency=2)  # type: ignore[attr-defined]
+                h.it.next()  # type: ignore[attr-defined]
+                h.it.next()  # type: ignore[attr-defined]
+                assert in_f.wait(10)
+
+            abandon()
+            abandoned.set()
+            deadline = time.monotonic() + 10
+            while pool_thread_set() - before and time.monotonic() < deadline:
+                time.sleep(0.01)
+        finally:
+            gc.enable()
+        assert pool_thread_set() - before == set()
+        assert closed == [True]
+        assert unraisable == []
 
 
 class TestArguments:
