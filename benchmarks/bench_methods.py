@@ -205,29 +205,18 @@ def sweep(n: int) -> list[Case]:
     row("next() ~ next(it, None)", next_stdlib, next_with(Iter))
     floors["next() ~ next(it, None)"] = next_with(Bare)
 
-    def dunder_next_stdlib() -> object:
-        it = iter(data)
-        x = None
-        for _ in data:
-            x = next(it)
-        return x
+    def dunder_next_with(make: Callable[[list[int]], Any]) -> Callable[[], object]:
+        def run() -> object:  # the same loop for the stdlib, itero and the floor
+            it = make(data)
+            x = None
+            for _ in data:
+                x = next(it)
+            return x
 
-    def dunder_next_itero() -> object:
-        it = Iter(data)
-        x = None
-        for _ in data:
-            x = next(it)
-        return x
+        return run
 
-    def dunder_next_floor() -> object:
-        it = Bare(data)
-        x = None
-        for _ in data:
-            x = next(it)
-        return x
-
-    row("next(Iter) ~ next(it)", dunder_next_stdlib, dunder_next_itero)
-    floors["next(Iter) ~ next(it)"] = dunder_next_floor
+    row("next(Iter) ~ next(it)", dunder_next_with(iter), dunder_next_with(Iter))
+    floors["next(Iter) ~ next(it)"] = dunder_next_with(Bare)
 
     hint_calls = max(1, n // 10)
     hint_data = list(range(100))
