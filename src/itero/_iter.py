@@ -87,6 +87,7 @@ from ._stages import (
     ok_value as _ok_value,
     ok_values_run as _ok_values_run,
     option_expected as _option_expected,
+    own_buffer as _own_buffer,
     partial_cmp as _partial_cmp,
     pull_values as _pull_values,
     result_item_expected as _result_item_expected,
@@ -1241,7 +1242,7 @@ class Iter(Generic[T_co]):
         >>> Iter([Ok(1), Err("x"), Ok(3)]).oks().collect()
         [1, 3]
         """
-        it = map(_ok_value, _select(_own_buffer(self._stage("oks")), _OKS))
+        it = map(_ok_value, _select(self._stage("oks"), _OKS))
         return self._then(it, _filtered(self._hint, 0))
 
     def errs(self: Iter[Ok[Any] | Err[E]]) -> Iter[E]:
@@ -1252,7 +1253,7 @@ class Iter(Generic[T_co]):
         >>> Iter([Ok(1), Err("x"), Ok(3)]).errs().collect()
         ['x']
         """
-        it = map(_err_error, _select(_own_buffer(self._stage("errs")), _ERRS))
+        it = map(_err_error, _select(self._stage("errs"), _ERRS))
         return self._then(it, _filtered(self._hint, 0))
 
     def process_results(
@@ -2093,10 +2094,7 @@ class Peekable(Iter[T_co]):
         if isinstance(source, Iter) and source._depth >= MAX_DEPTH:
             raise _too_deep()  # before moving it
         inner: Iter[T_co] = Iter(source)
-        it = inner._it
-        if hasattr(it, "__copy__"):
-            it = _chain(it)  # never share a buffer with a tee object we do not own
-        self._src = it  # never a tee object (see above)
+        self._src = _own_buffer(inner._it)  # never a tee object we do not own
         self._pk = None
         self._close = inner._close
         self._depth = inner._depth + 1
@@ -2248,13 +2246,6 @@ _TEE: type = type(tee((), 1)[0])
 _tee_copy: Callable[[Iterator[Any]], Iterator[Any]] = cast(Any, _TEE).__copy__
 _SHARED: Any = object()
 """``Peekable._pk`` when the peek buffer is a shared tee object (see Peekable)."""
-
-
-def _own_buffer(it: Iterator[Any]) -> Iterator[Any]:
-    """``it``, or a ``chain`` over it when it is a tee object: ``tee()`` of a tee object returns
-    that object and copies of it, so its other holders (a ``Peekable`` and its borrows, a
-    user's tee) would read from, and advance, the copies' buffer."""
-    return _chain(it) if hasattr(it, "__copy__") else it
 
 
 def _buffered(peekable: Peekable[Any]) -> Iterator[Any]:

@@ -145,10 +145,24 @@ def ok_values_run(found: list[Any], cls: type, run: Iterator[Any]) -> Iterator[A
     raise not_result(next(run))
 
 
+def own_buffer(it: Iterator[Any]) -> Iterator[Any]:
+    """``it``, or a ``chain`` over it when it is a tee object: what a stage may ``tee()``.
+    ``tee()`` of a tee object returns that very object among its copies, so the stage would
+    read from, and advance, a buffer that others hold (a ``Peekable`` and its borrows, a
+    user's tee).
+
+    >>> from itertools import tee
+    >>> shared, = tee([1, 2], 1)
+    >>> tee(shared)[0] is shared, tee(own_buffer(shared))[0] is shared
+    (True, False)
+    """
+    return _chain(it) if hasattr(it, "__copy__") else it
+
+
 def select(items: Iterator[Any], kinds: Kinds) -> Iterator[Any]:
     """The items of ``items`` whose type ``kinds`` keeps, raising on unknown types (all C:
     a ``tee`` pair in lockstep, so it holds one item)."""
-    a, b = tee(items)
+    a, b = tee(own_buffer(items))
     return compress(a, map(kinds.__getitem__, map(type, b)))
 
 
