@@ -18,6 +18,7 @@ __all__ = [
     "check_number",
     "check_optional_callable",
     "check_real",
+    "check_str",
 ]
 
 _MAXSIZE = sys.maxsize
@@ -47,6 +48,19 @@ def check_bool(value: object, name: str) -> bool:
     if not isinstance(value, bool):
         raise TypeError(f"{name} must be a bool, got {type(value).__name__}")
     return value
+
+
+def check_str(value: object, name: str) -> None:
+    """Raise ``TypeError`` unless ``value`` is a str.
+
+    >>> check_str(", ", "sep")
+    >>> check_str(None, "sep")
+    Traceback (most recent call last):
+        ...
+    TypeError: sep must be a str, got NoneType
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
 
 
 def check_optional_callable(value: object, name: str) -> None:

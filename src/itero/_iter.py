@@ -51,7 +51,7 @@ from typing_extensions import Never, Self, TypeGuard, TypeIs
 
 from . import _threads
 from ._batching import ItemTooLarge, Packer, SizedT
-from ._checks import check_callable, check_count, check_real
+from ._checks import check_callable, check_count, check_real, check_str
 from ._drivers import batches as _batches, paced as _paced
 from ._errors import MovedError, PipelineTooDeepError
 from ._hints import (
@@ -1646,8 +1646,7 @@ class Iter(Generic[T_co]):
         >>> Iter(["a", "b", "c"]).join(", ")
         'a, b, c'
         """
-        if not isinstance(cast(object, sep), str):
-            raise TypeError(f"sep must be a str, got {type(sep).__name__}")
+        check_str(sep, "sep")
         it = self._consume("join")
         base = _untouched(self, it)
         return sep.join(it if base is None else base)

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from ._checks import check_callable, check_int, check_number
+from ._checks import check_callable, check_int, check_number, check_str
 
 T = TypeVar("T")
 
@@ -51,8 +51,8 @@ def reporter(
     >>> list(wrap(iter("ab"))), lines
     (['a', 'b'], ['letters: done, 2 it in 0.0 s'])
     """
-    _check_str(desc, "desc")
-    _check_str(unit, "unit")
+    check_str(desc, "desc")
+    check_str(unit, "unit")
     if total is not None:
         check_int(total, "total", 0)
     check_number(every, "every")
@@ -67,11 +67,6 @@ def reporter(
         return lambda source: _bar(source, tqdm, desc, total, unit)
     line = LOGGER.info if log is None else log
     return lambda source: _logged(source, desc, total, unit, every, line, clock)
-
-
-def _check_str(value: object, name: str) -> None:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
 
 
 def _check_bar(bar: object) -> None:
