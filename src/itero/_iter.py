@@ -378,11 +378,6 @@ class Iter(Generic[T_co]):
             _raise_moved(it)
         return it
 
-    def _check_usable(self) -> None:
-        it = self._it
-        if it.__class__ is _Moved:
-            _raise_moved(it)
-
     def _join(
         self, others: tuple[Iterable[Any], ...], method: str, cost: int = 1
     ) -> tuple[Any, ...]:
@@ -397,8 +392,7 @@ class Iter(Generic[T_co]):
         for i, o in enumerate(others):
             if isinstance(o, Iter):
                 oi: Iter[Any] = o
-                oi._check_usable()
-                its.append(oi._it)
+                its.append(oi._borrow())
                 closes.extend(oi._close)
                 depth = max(depth, oi._depth)
                 hints.append(oi._hint)
@@ -952,8 +946,8 @@ class Iter(Generic[T_co]):
         ...     squares.collect()
         [0, 1, 4, 9, 16, 25, 36, 49]
         """
-        self._check_usable()
-        out, closes = _threads.map_concurrent(self._it, f, concurrency, ordered, self._close)
+        it = self._borrow()  # (moved below, once the arguments are checked)
+        out, closes = _threads.map_concurrent(it, f, concurrency, ordered, self._close)
         self._stage("map_concurrent", _PY)
         return _wrap(out, closes, self._depth + _PY, None)
 
