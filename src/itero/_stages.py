@@ -22,9 +22,22 @@ T = TypeVar("T")
 
 
 class Stop:
-    """A private sentinel that compares unequal to everything."""
+    """A private sentinel that compares unequal to everything but itself.
+
+    Its own ``==``/``!=`` say so (by identity), so on the left of a comparison it decides,
+    whatever the other side's ``__eq__`` says: an item equal to everything (``mock.ANY``)
+    still differs from it (see ``differ``).
+    """
 
     __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return other is self
+
+    def __ne__(self, other: object) -> bool:
+        return other is not self
+
+    __hash__ = object.__hash__
 
     def __repr__(self) -> str:
         return "<end>"
@@ -313,27 +326,7 @@ def successors(first: Any, f: Callable[[Any], Any]) -> Iterator[Any]:
         return
 
 
-class _Ended:
-    """Where the left side of a lexicographic walk ends: unequal to every item. It is always
-    the left operand, so its own ``!=`` decides (an item equal to everything, such as
-    ``mock.ANY``, cannot make a longer side look equal)."""
-
-    __slots__ = ()
-
-    def __eq__(self, other: object) -> bool:
-        return False
-
-    def __ne__(self, other: object) -> bool:
-        return True
-
-    __hash__ = object.__hash__
-
-    def __repr__(self) -> str:
-        return "<left side ended>"
-
-
-_ENDED = _Ended()
-_ENDED_ONLY = (_ENDED,)
+_END_ONLY = (END,)
 
 
 def differ(a: Iterable[Any], b: Iterable[Any]) -> bool:
@@ -343,7 +336,7 @@ def differ(a: Iterable[Any], b: Iterable[Any]) -> bool:
     >>> differ([1, 2], [1, 2]), differ([1, 2], [1, 3]), differ([1], [1, 2]), differ([1, 2], [1])
     (False, True, True, True)
     """
-    ended = iter(_ENDED_ONLY)  # a's end, paired with b's next item (a shorter: they differ)
+    ended = iter(_END_ONLY)  # a's end, paired with b's next item (a shorter: they differ)
     if any(map(ne, _chain(a, ended), b)):
         return True
     return next(ended, None) is not None  # b ended first: a had one more item
@@ -358,13 +351,13 @@ def partial_cmp(a: Iterable[Any], b: Iterable[Any]) -> int | None:
     >>> partial_cmp([1, 2], [1, 3]), partial_cmp([1, 2], [1, 2]), partial_cmp([1, 2], [1])
     (-1, 0, 1)
     """
-    ended = iter(_ENDED_ONLY)  # as in differ
+    ended = iter(_END_ONLY)  # as in differ
     for x, y in zip(_chain(a, ended), b, strict=False):  # stops where b ends
         if x != y:
             break
     else:  # b ended
         return 0 if next(ended, None) is None else 1
-    if x is _ENDED:  # a ended first
+    if x is END:  # a ended first
         return -1
     if x < y:
         return -1
