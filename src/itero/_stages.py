@@ -420,9 +420,11 @@ def close_source(source: object) -> None:
 class CallOnce:
     """Call ``f`` the first time this object is called, and do nothing after (``f`` may be None).
 
+    ``close()`` does the same, so it can stand among an ``Iter``'s closables.
+
     >>> calls = []
     >>> release = CallOnce(lambda: calls.append("released"))
-    >>> release(), release(), calls
+    >>> release(), release.close(), calls
     (None, None, ['released'])
     """
 
@@ -435,6 +437,8 @@ class CallOnce:
         f, self._f = self._f, None
         if f is not None:
             f()
+
+    close = __call__
 
 
 class Closing(Generic[T]):

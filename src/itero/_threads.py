@@ -28,39 +28,11 @@ from queue import SimpleQueue
 from typing import Any, TypeVar
 
 from ._checks import check_bool, check_callable, check_int
-from ._stages import close_all
+from ._stages import CallOnce, close_all
 from ._window import Window
 
 T = TypeVar("T")
 U = TypeVar("U")
-
-
-class CloseOnce:
-    """Close ``sources`` (each with ``close()``) the first time ``close()`` is called.
-
-    Every source is closed even if one fails; the first failure is re-raised.
-
-    >>> import io
-    >>> f = io.StringIO()
-    >>> once = CloseOnce((f,))
-    >>> once.close(); once.close(); f.closed
-    True
-    """
-
-    __slots__ = ("_sources",)
-
-    def __init__(self, sources: Iterable[Any]) -> None:
-        self._sources: tuple[Any, ...] | None = tuple(sources)
-
-    def close(self) -> None:
-        """Close the sources, once.
-
-        >>> CloseOnce(()).close()
-        """
-        sources = self._sources
-        self._sources = None
-        if sources:
-            close_all(sources)
 
 
 def map_concurrent(
@@ -82,7 +54,7 @@ def map_concurrent(
     check_callable(f, "f")
     limit = check_int(concurrency, "concurrency", 1)
     check_bool(ordered, "ordered")
-    once = CloseOnce(sources)
+    once = CallOnce(partial(close_all, tuple(sources)))  # on close(), or a first failure
     gen = _run(it, f, limit, ordered, once)
     return gen, (gen, once)
 
@@ -178,7 +150,7 @@ class _Pool:
 
 
 def _run(
-    it: Iterator[Any], f: Callable[[Any], Any], limit: int, ordered: bool, once: CloseOnce
+    it: Iterator[Any], f: Callable[[Any], Any], limit: int, ordered: bool, once: CallOnce
 ) -> Iterator[Any]:
     # The pool's ``limit`` threads bound the running calls, so the window lets the driver
     # start (queue) up to ``2 * limit``: the pool's threads go from one call to the next
@@ -223,5 +195,5 @@ def _run(
         finally:
             pool.shutdown()
     except BaseException:  # a failure, or close(): then the sources
-        once.close()
+        once()
         raise
