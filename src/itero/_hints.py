@@ -65,8 +65,8 @@ def source_hint(it: Iterator[Any], source: object = None) -> Any:
     ``it`` is fresh from a builtin container (nobody else holds it)."""
     if it.__class__ not in EXACT:
         return None
-    fresh = source is not None and it is not source and source.__class__ in PLAIN_SOURCES
-    return ("e", it, source if fresh else None)
+    # (a container is never its own iterator, and None is no container)
+    return ("e", it, source if source.__class__ in PLAIN_SOURCES else None)
 
 
 def filtered(node: Any, extra: int) -> Any:
