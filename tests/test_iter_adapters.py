@@ -1151,16 +1151,6 @@ class TestPeekable:
         assert p.collect() == [3]
         assert Iter([]).peekable().next_if(boom) == Nothing()
 
-    def test_next_if_callback_exception_keeps_the_item(self) -> None:
-        p = Iter([1, 2]).peekable()
-
-        def fail(x: int) -> bool:
-            raise Boom
-
-        with pytest.raises(Boom):
-            p.next_if(fail)
-        assert p.collect() == [1, 2]
-
     def test_peekable_of_a_peekable(self) -> None:
         p = Iter([1, 2, 3]).peekable()
         assert p.peek() == Some(1)
