@@ -244,19 +244,6 @@ class TestProtocols:
             Iter([1]).map(fail).collect()
         assert info.value.args == (1,)
 
-    def test_callback_raising_stop_iteration_ends_the_stream(self) -> None:
-        # Documented: inherited from builtin map()/filter().
-        def stop_at_two(x: int) -> int:
-            if x == 2:
-                raise StopIteration
-            return x
-
-        assert Iter([1, 2, 3]).map(stop_at_two).collect() == [1]
-        # The stages written in Python behave the same (no RuntimeError from PEP 479).
-        assert Iter([1, 2, 3]).scan(0, lambda s, x: Some((s, stop_at_two(x)))).collect() == [1]
-        assert Iter([1, 2, 3]).unique_by_key(stop_at_two).collect() == [1]
-        assert successors(Some(1), lambda x: Some(stop_at_two(x + 1))).collect() == [1]
-
     def test_repr_names_the_state(self) -> None:
         it = Iter([1])
         assert "list_iterator" in repr(it)
@@ -2117,7 +2104,7 @@ class TestStreamingMemory:
 class TestCallbackStopIteration:
     """Documented: a callback raising StopIteration ends the stream (as builtin map/filter)."""
 
-    def test_map_and_filter_end_the_stream(self) -> None:
+    def test_map_filter_and_the_python_written_stages_end_the_stream(self) -> None:
         def stop_at_two(x: int) -> int:
             if x == 2:
                 raise StopIteration
@@ -2125,6 +2112,10 @@ class TestCallbackStopIteration:
 
         assert Iter([1, 2, 3]).map(stop_at_two).collect() == [1]
         assert Iter([1, 2, 3]).filter(stop_at_two).collect() == [1]
+        # The stages written in Python behave the same (no RuntimeError from PEP 479).
+        assert Iter([1, 2, 3]).scan(0, lambda s, x: Some((s, stop_at_two(x)))).collect() == [1]
+        assert Iter([1, 2, 3]).unique_by_key(stop_at_two).collect() == [1]
+        assert successors(Some(1), lambda x: Some(stop_at_two(x + 1))).collect() == [1]
 
     @pytest.mark.parametrize("name", sorted(LAZY))
     def test_every_lazy_stage_ends_the_stream(self, name: str) -> None:
