@@ -566,18 +566,6 @@ class TestToOptionalAndFromOptional:
         assert from_optional(value).to_optional() == value
 
 
-class TestUnwrapError:
-    def test_is_a_value_error(self) -> None:
-        assert issubclass(UnwrapError, ValueError)
-
-    def test_pickles_with_its_payload(self) -> None:
-        error = UnwrapError("called unwrap() on Nothing()", Nothing())
-        copied: Any = pickle.loads(pickle.dumps(error))
-        assert type(copied) is UnwrapError
-        assert str(copied) == "called unwrap() on Nothing()"
-        assert copied.unwrapped is Nothing()
-
-
 class TestWrongShape:
     """A method that needs an option, a result or a pair (as its argument, inside ``self`` or
     from its callback) raises ``TypeError`` naming the method and the type it got, on both
