@@ -19,19 +19,17 @@ Run alone: ``python benchmarks/bench_kit.py [--quick]``; ``benchmarks/run.py`` c
 from __future__ import annotations
 
 import gc
-import importlib
 import statistics
 import struct
 import sys
 import time
 import tracemalloc
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent import futures
 from dataclasses import dataclass
-from typing import Any
 
-from _harness import consume, f, p, peak_bytes
+from _harness import consume, f, format_bytes, markdown_table, optional_import, p, peak_bytes
 
 from itero import Page, batched_by_size, cut_page, from_pages
 
@@ -41,14 +39,6 @@ N_PAGES_FULL = 10_000_000
 N_PAGES_QUICK = 1_000_000
 N_BATCH = 1_000_000
 MAX_BYTES = 1000
-
-
-def optional_import(name: str) -> Any:
-    """The module ``name``, or None when it is not installed (peers are optional)."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,18 +260,6 @@ def measure(case: Timed, repeats: int) -> list[str]:
         goal,
         status,
     ]
-
-
-def format_bytes(n: int) -> str:
-    """A byte count, in KiB past 10 KiB."""
-    return f"{n} B" if n < 10 * 1024 else f"{n / 1024:.1f} KiB"
-
-
-def markdown_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """A GitHub Markdown table."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def memory_table(sizes: Sequence[int]) -> str:

@@ -684,22 +684,19 @@ def sweep(n: int) -> list[Case]:
         lambda: Iter(results).partition_results(),
     )
 
-    process_results = getattr(Iter, "process_results", None)  # from the issue-9 branch
-    if process_results is not None:
+    def process_results_stdlib() -> object:
+        total = 0
+        for r in all_ok:
+            if r.__class__ is not Ok:
+                return r
+            total += r.value
+        return Ok(total)
 
-        def process_results_stdlib() -> object:
-            total = 0
-            for r in all_ok:
-                if r.__class__ is not Ok:
-                    return r
-                total += r.value
-            return Ok(total)
-
-        row(
-            "process_results() ~ a for loop",
-            process_results_stdlib,
-            lambda: process_results(Iter(all_ok), lambda oks: oks.sum()),
-        )
+    row(
+        "process_results() ~ a for loop",
+        process_results_stdlib,
+        lambda: Iter(all_ok).process_results(lambda oks: oks.sum()),
+    )
 
     # -- consumers that search --------------------------------------------------------------------
     row("any() ~ any(map())", lambda: any(map(last_is, data)), lambda: Iter(data).any(last_is))

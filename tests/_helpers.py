@@ -13,8 +13,8 @@ so pytest puts tests/ itself on ``sys.path`` and the test modules import this on
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Generic, NoReturn, TypeVar
 
 from hypothesis import strategies as st
 
@@ -110,7 +110,31 @@ def boom(*args: object) -> Any:
     raise AssertionError("a callback was called too early")
 
 
+def raise_boom(*args: object) -> NoReturn:
+    """A callback that raises ``Boom(*args)``."""
+    raise Boom(*args)
+
+
+def must_not_be_called(*args: object) -> NoReturn:
+    """A callback that must never run (the variant ignores it): fails the test if it does."""
+    raise AssertionError(f"callback must not be called (got {args!r})")
+
+
+def untyped(value: object) -> Any:
+    """``value``, hidden from the type checkers: for calls they rightly reject."""
+    return value
+
+
+INT_FUNCTIONS: list[Callable[[int], int]] = [
+    lambda x: x + 1,
+    lambda x: x * 2,
+    lambda x: -x,
+    lambda x: x // 3,
+]
+"""Plain int functions for the Option/Result laws."""
+
 # Hypothesis strategies shared by the Iter tests.
+int_functions = st.sampled_from(INT_FUNCTIONS)
 ints = st.lists(st.integers(), max_size=30)
 small_ints = st.lists(st.integers(-3, 3), max_size=30)
 prefix = st.integers(0, 40)

@@ -113,15 +113,6 @@ class TestBatchedBySize:
         assert next(it) == ["a"]
 
     @given(words, settings_args)
-    def test_matches_greedy_reference(self, items: list[str], args: tuple[Any, ...]) -> None:
-        max_bytes, max_items, bo, io = args
-        items = [x for x in items if bo + len(x) + io <= max_bytes]  # no oversize items here
-        got = batched_by_size(
-            items, max_bytes, max_items=max_items, batch_overhead=bo, item_overhead=io
-        ).collect()
-        assert [Ok(b) for b in got] == reference(items, max_bytes, len, max_items, bo, io)
-
-    @given(words, settings_args)
     def test_laws(self, items: list[str], args: tuple[Any, ...]) -> None:
         max_bytes, max_items, bo, io = args
         items = [x for x in items if bo + len(x) + io <= max_bytes]
@@ -387,98 +378,6 @@ class TestIterMethods:
         assert it.collect() == [1]  # not moved
 
 
-class TestIterMethodsHonourEveryArgument:
-    """Each keyword of ``Iter.batched_by_size``/``try_batched_by_size`` changes the batches as
-    the greedy reference says (so none can be dropped without a failure)."""
-
-    @given(words, settings_args, st.booleans())
-    def test_batched_by_size_method_matches_reference(
-        self, items: list[str], args: tuple[Any, ...], weigh_double: bool
-    ) -> None:
-        max_bytes, max_items, bo, io = args
-        size: Callable[[str], int] = (lambda s: 2 * len(s)) if weigh_double else len
-        expected = reference(items, max_bytes, size, max_items, bo, io)
-        it = Iter(items).batched_by_size(
-            max_bytes, size=size, max_items=max_items, batch_overhead=bo, item_overhead=io
-        )
-        if any(isinstance(r, Err) for r in expected):
-            first = next(r.error for r in expected if isinstance(r, Err))
-            before = list(itertools.takewhile(lambda r: isinstance(r, Ok), expected))
-            got: list[list[str]] = []
-            with pytest.raises(ItemTooLargeError) as caught:
-                for batch in it:
-                    got.append(batch)
-            assert got == [r.value for r in before if isinstance(r, Ok)]
-            error = caught.value
-            assert (error.index, error.size, error.max_bytes) == (
-                first.index,
-                first.size,
-                first.max_bytes,
-            )
-            assert error.overhead == bo + io
-        else:
-            assert it.collect() == [r.value for r in expected if isinstance(r, Ok)]
-
-    @given(words, settings_args, st.booleans())
-    def test_try_batched_by_size_method_matches_reference(
-        self, items: list[str], args: tuple[Any, ...], weigh_double: bool
-    ) -> None:
-        max_bytes, max_items, bo, io = args
-        size: Callable[[str], int] = (lambda s: 2 * len(s)) if weigh_double else len
-        got = (
-            Iter(items)
-            .try_batched_by_size(
-                max_bytes, size=size, max_items=max_items, batch_overhead=bo, item_overhead=io
-            )
-            .collect()
-        )
-        assert got == reference(items, max_bytes, size, max_items, bo, io)
-
-    @pytest.mark.parametrize("method", ["batched_by_size", "try_batched_by_size"])
-    @pytest.mark.parametrize(
-        ("kwargs", "expected"),
-        [
-            ({}, [["ab", "c", "d"], ["e"]]),
-            ({"max_items": 2}, [["ab", "c"], ["d", "e"]]),
-            ({"size": lambda s: 2 * len(s)}, [["ab"], ["c", "d"], ["e"]]),
-            ({"item_overhead": 1}, [["ab"], ["c", "d"], ["e"]]),
-            ({"batch_overhead": 2}, [["ab"], ["c", "d"], ["e"]]),
-        ],
-        ids=["defaults", "max_items", "size", "item_overhead", "batch_overhead"],
-    )
-    def test_each_keyword_changes_the_batches(
-        self, method: str, kwargs: dict[str, Any], expected: list[list[str]]
-    ) -> None:
-        got = getattr(Iter(["ab", "c", "d", "e"]), method)(4, **kwargs).collect()
-        if method == "try_batched_by_size":
-            expected = [Ok(b) for b in expected]  # type: ignore[misc]
-        assert got == expected
-
-    def test_max_items_after_an_oversize_item(self) -> None:
-        items = ["a", "b", "c", "xxxxxx", "d", "e", "f", "g"]
-        got = Iter(items).try_batched_by_size(4, max_items=2).collect()
-        assert got == [
-            Ok(["a", "b"]),
-            Ok(["c"]),
-            Err(ItemTooLarge(index=3, item="xxxxxx", size=6, max_bytes=4)),
-            Ok(["d", "e"]),  # the count restarts after the oversize item
-            Ok(["f", "g"]),
-        ]
-        strict = Iter(items).batched_by_size(4, max_items=2, item_overhead=1)
-        assert strict.next().unwrap() == ["a", "b"]
-        assert strict.next().unwrap() == ["c"]
-        with pytest.raises(ItemTooLargeError) as caught:
-            strict.next()
-        error = caught.value
-        assert (error.index, error.size, error.max_bytes, error.overhead, error.key) == (
-            3,
-            6,
-            4,
-            1,
-            None,
-        )
-
-
 KIT_STAGES: dict[str, Callable[[Iter[Any]], Iter[Any]]] = {
     "batched_by_size method": lambda it: it.batched_by_size(100, size=lambda x: 1),
     "try_batched_by_size method": lambda it: it.try_batched_by_size(100, size=lambda x: 1),
@@ -638,6 +537,69 @@ class TestEveryArgumentMatters:
         )
         assert [Ok(b) for b in got] == reference(items, max_bytes, len, max_items, bo, io)
 
+    @given(words, settings_args, st.booleans())
+    def test_batched_by_size_method_matches_reference(
+        self, items: list[str], args: tuple[Any, ...], weigh_double: bool
+    ) -> None:
+        max_bytes, max_items, bo, io = args
+        size: Callable[[str], int] = (lambda s: 2 * len(s)) if weigh_double else len
+        expected = reference(items, max_bytes, size, max_items, bo, io)
+        it = Iter(items).batched_by_size(
+            max_bytes, size=size, max_items=max_items, batch_overhead=bo, item_overhead=io
+        )
+        if any(isinstance(r, Err) for r in expected):
+            first = next(r.error for r in expected if isinstance(r, Err))
+            before = list(itertools.takewhile(lambda r: isinstance(r, Ok), expected))
+            got: list[list[str]] = []
+            with pytest.raises(ItemTooLargeError) as caught:
+                for batch in it:
+                    got.append(batch)
+            assert got == [r.value for r in before if isinstance(r, Ok)]
+            error = caught.value
+            assert (error.index, error.size, error.max_bytes) == (
+                first.index,
+                first.size,
+                first.max_bytes,
+            )
+            assert error.overhead == bo + io
+        else:
+            assert it.collect() == [r.value for r in expected if isinstance(r, Ok)]
+
+    @given(words, settings_args, st.booleans())
+    def test_try_batched_by_size_method_matches_reference(
+        self, items: list[str], args: tuple[Any, ...], weigh_double: bool
+    ) -> None:
+        max_bytes, max_items, bo, io = args
+        size: Callable[[str], int] = (lambda s: 2 * len(s)) if weigh_double else len
+        got = (
+            Iter(items)
+            .try_batched_by_size(
+                max_bytes, size=size, max_items=max_items, batch_overhead=bo, item_overhead=io
+            )
+            .collect()
+        )
+        assert got == reference(items, max_bytes, size, max_items, bo, io)
+
+    @pytest.mark.parametrize("method", ["batched_by_size", "try_batched_by_size"])
+    @pytest.mark.parametrize(
+        ("kwargs", "expected"),
+        [
+            ({}, [["ab", "c", "d"], ["e"]]),
+            ({"max_items": 2}, [["ab", "c"], ["d", "e"]]),
+            ({"size": lambda s: 2 * len(s)}, [["ab"], ["c", "d"], ["e"]]),
+            ({"item_overhead": 1}, [["ab"], ["c", "d"], ["e"]]),
+            ({"batch_overhead": 2}, [["ab"], ["c", "d"], ["e"]]),
+        ],
+        ids=["defaults", "max_items", "size", "item_overhead", "batch_overhead"],
+    )
+    def test_each_keyword_changes_the_batches(
+        self, method: str, kwargs: dict[str, Any], expected: list[list[str]]
+    ) -> None:
+        got = getattr(Iter(["ab", "c", "d", "e"]), method)(4, **kwargs).collect()
+        if method == "try_batched_by_size":
+            expected = [Ok(b) for b in expected]  # type: ignore[misc]
+        assert got == expected
+
 
 class TestItemTooLarge:
     def test_fields(self) -> None:
@@ -705,6 +667,30 @@ class TestMaxItemsAfterAnOversizeItem:
         errors = [r.error for r in got if isinstance(r, Err)]
         assert [(e.index, e.item) for e in errors] == [(1, "xxxxx"), (4, "yyyyy")]
         assert [r.value for r in got if isinstance(r, Ok)] == [["a"], ["b"], ["c"], ["d"]]
+
+    def test_through_the_iter_methods(self) -> None:
+        items = ["a", "b", "c", "xxxxxx", "d", "e", "f", "g"]
+        got = Iter(items).try_batched_by_size(4, max_items=2).collect()
+        assert got == [
+            Ok(["a", "b"]),
+            Ok(["c"]),
+            Err(ItemTooLarge(index=3, item="xxxxxx", size=6, max_bytes=4)),
+            Ok(["d", "e"]),  # the count restarts after the oversize item
+            Ok(["f", "g"]),
+        ]
+        strict = Iter(items).batched_by_size(4, max_items=2, item_overhead=1)
+        assert strict.next().unwrap() == ["a", "b"]
+        assert strict.next().unwrap() == ["c"]
+        with pytest.raises(ItemTooLargeError) as caught:
+            strict.next()
+        error = caught.value
+        assert (error.index, error.size, error.max_bytes, error.overhead, error.key) == (
+            3,
+            6,
+            4,
+            1,
+            None,
+        )
 
 
 class TestSizeResults:

@@ -98,7 +98,10 @@ class TestFieldsAndMessages:
         assert copied.args == error.args
 
     def test_unwrap_error_keeps_the_very_option_through_pickle(self) -> None:
-        copied: Any = pickle.loads(pickle.dumps(UnwrapError("m", Nothing())))
+        error = UnwrapError("called unwrap() on Nothing()", Nothing())
+        copied: Any = pickle.loads(pickle.dumps(error))
+        assert type(copied) is UnwrapError
+        assert str(copied) == "called unwrap() on Nothing()"
         assert copied.unwrapped is Nothing()
 
     def test_item_too_large_key_none_and_overhead_zero_are_left_out_of_the_message(self) -> None:

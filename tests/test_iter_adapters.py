@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import tracemalloc
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -789,6 +790,28 @@ class TestFuse:
         assert it.collect() == [1]
         assert src.calls == 2
 
+    def test_fusing_a_fused_iterator_adds_no_stage(self) -> None:
+        it = Iter([1, 2]).fuse()
+        assert type(it._it).__name__ == "list_iterator"  # pyright: ignore[reportPrivateUsage]
+        assert it.collect() == [1, 2]
+
+    def test_fuse_still_stops_a_flaky_source_for_good(self) -> None:
+        class Flaky:
+            def __init__(self) -> None:
+                self.n = 0
+
+            def __iter__(self) -> Flaky:
+                return self
+
+            def __next__(self) -> int:
+                self.n += 1
+                if self.n == 2:
+                    raise StopIteration
+                return self.n
+
+        it = Iter(Flaky()).map(lambda x: x).fuse()
+        assert [it.next() for _ in range(3)] == [Some(1), Nothing(), Nothing()]
+
 
 _OPS = st.lists(
     st.one_of(
@@ -1151,16 +1174,6 @@ class TestPeekable:
         assert p.collect() == [3]
         assert Iter([]).peekable().next_if(boom) == Nothing()
 
-    def test_next_if_callback_exception_keeps_the_item(self) -> None:
-        p = Iter([1, 2]).peekable()
-
-        def fail(x: int) -> bool:
-            raise Boom
-
-        with pytest.raises(Boom):
-            p.next_if(fail)
-        assert p.collect() == [1, 2]
-
     def test_peekable_of_a_peekable(self) -> None:
         p = Iter([1, 2, 3]).peekable()
         assert p.peek() == Some(1)
@@ -1347,6 +1360,59 @@ class TestPeekable:
     # ---------------------------------------------------------------------------------------------
 
 
+class TestPeekableBuffer:
+    """A Peekable iterates its upstream directly until the first peek or borrow."""
+
+    def test_peek_after_direct_pulls(self) -> None:
+        p = Iter([1, 2, 3, 4]).peekable()
+        assert p.next() == Some(1)
+        assert next(p) == 2
+        assert p.peek() == Some(3)
+        assert p.collect() == [3, 4]
+
+    def test_a_borrow_shares_the_buffer_both_ways(self) -> None:
+        p = Iter([1, 2, 3]).peekable()
+        b = p.by_ref()
+        assert p.peek() == Some(1)
+        assert b.next() == Some(1)
+        assert b.peek() == Some(2)
+        assert p.collect() == [2, 3]
+
+    def test_peeking_inside_a_loop_over_a_borrow(self) -> None:
+        p = Iter([1, 2, 3, 4]).peekable()
+        seen: list[tuple[int, Any]] = []
+        for x in p.by_ref():
+            seen.append((x, p.peek()))
+        assert seen == [(1, Some(2)), (2, Some(3)), (3, Some(4)), (4, Nothing())]
+
+    def test_next_if_sets_up_the_buffer(self) -> None:
+        src = Recorder([1, 2, 3])
+        p = Iter(src).peekable()
+        assert src.pulled == 0
+        assert p.next_if(lambda x: x > 1) == Nothing()
+        assert src.pulled == 1
+        assert p.next_if_eq(1) == Some(1)
+        assert p.collect() == [2, 3]
+
+    def test_a_tee_source_is_never_shared(self) -> None:
+        from itertools import tee
+
+        a, b = tee([1, 2, 3])
+        p = Iter(a).peekable()
+        assert p.peek() == Some(1)
+        assert list(b) == [1, 2, 3]
+        assert p.collect() == [1, 2, 3]
+
+    def test_moved_and_closed(self) -> None:
+        p = Iter([1]).peekable()
+        p.collect()
+        with pytest.raises(MovedError):
+            p.peek()
+        q = Iter([1, 2]).peekable()
+        q.close()
+        assert q.peek() == Nothing()
+
+
 class TestByRef:
     def test_take_through_a_borrow_then_continue(self) -> None:
         it = Iter(range(6))
@@ -1457,6 +1523,46 @@ class TestWindows:
         assert owner.next() == plain.next()
         assert got.next() == want.next()  # never a window that repeats an item
         assert owner.collect() == plain.collect()
+
+    @given(st.integers(0, 40), st.integers(1, 25))
+    def test_agrees_with_slicing_on_both_sides_of_the_tee_limit(self, m: int, n: int) -> None:
+        xs = list(range(m))
+        expected = [tuple(xs[i : i + n]) for i in range(m - n + 1)]
+        assert Iter(xs).windows(n).collect() == expected
+
+    @pytest.mark.parametrize("n", [3, 40])
+    def test_lazy_and_pulls_n_items_for_the_first_window(self, n: int) -> None:
+        src = Recorder(range(100))
+        it = Iter(src).windows(n)
+        assert src.pulled == 0
+        assert it.next() == Some(tuple(range(n)))
+        assert src.pulled == n
+        it.next()
+        assert src.pulled == n + 1
+
+    def test_memory_is_that_of_one_window_not_of_n(self) -> None:
+        Iter([1, 2, 3]).windows(10**6).collect()  # warm up
+        tracemalloc.start()
+        try:
+            assert Iter([1, 2, 3]).windows(10**6).collect() == []
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert peak < 64 * 1024
+
+    def test_a_size_beyond_sys_maxsize_is_no_error(self) -> None:
+        assert Iter([1, 2, 3]).windows(2**63).collect() == []
+        assert Iter([1, 2, 3]).windows(2**100).size_hint() == (0, Some(0))
+        with pytest.raises(ValueError, match="n must be >= 1"):
+            Iter([1]).windows(0)
+        with pytest.raises(TypeError, match="n must be an int"):
+            Iter([1]).windows(2.0)  # type: ignore[arg-type]
+
+    def test_size_hint_stays_exact_while_consuming(self) -> None:
+        it = Iter(list(range(30))).windows(20)
+        for left in (11, 10, 9):
+            assert it.size_hint() == (left, Some(left))
+            it.next()
 
 
 class TestChunkBy:

@@ -12,14 +12,15 @@ import functools
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from itertools import zip_longest
 from typing import Any, TypeVar
 from unittest.mock import ANY
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from _helpers import ints, results, shared_tee_owner, small_ints
-from itero import Err, Iter, Nothing, Ok, Option, Result, Some
+from _helpers import Recorder, ints, results, shared_tee_owner, small_ints
+from itero import Err, Iter, MovedError, Nothing, Ok, Option, Result, Some
 from itero.testing import OneShot
 
 T = TypeVar("T")
@@ -814,3 +815,148 @@ class TestIsSortedByKey:
         assert Iter(source).is_sorted_by_key(key) is expected
         assert source.pulled == pulls
         assert calls == xs[:pulls]
+
+
+class OnlyLt:
+    """An item that defines ``<`` and nothing else (as ``sorted()`` requires), with a tag so
+    that equal items can be told apart."""
+
+    def __init__(self, key: int, tag: str) -> None:
+        self.key = key
+        self.tag = tag
+
+    def __lt__(self, other: OnlyLt) -> bool:
+        return self.key < other.key
+
+    def __repr__(self) -> str:
+        return f"OnlyLt({self.key}, {self.tag!r})"
+
+
+def _rust_max(xs: list[OnlyLt]) -> OnlyLt:
+    best = xs[0]
+    for x in xs[1:]:
+        if not x < best:
+            best = x
+    return best
+
+
+class TestMaxMinTies:
+    def test_max_of_items_defining_only_lt_is_the_last_maximum(self) -> None:
+        items = [OnlyLt(1, "a"), OnlyLt(3, "b"), OnlyLt(2, "c"), OnlyLt(3, "d")]
+        assert Iter(items).max().unwrap().tag == "d"
+        assert Iter(items).max_by_key(lambda o: o.key).unwrap().tag == "d"
+
+    def test_min_of_items_defining_only_lt_is_the_first_minimum(self) -> None:
+        items = [OnlyLt(2, "a"), OnlyLt(1, "b"), OnlyLt(1, "c")]
+        assert Iter(items).min().unwrap().tag == "b"
+
+    @given(st.lists(st.integers(0, 3), min_size=1, max_size=12))
+    def test_max_family_keeps_the_last_of_equals(self, keys: list[int]) -> None:
+        items = [OnlyLt(k, str(i)) for i, k in enumerate(keys)]
+        expected = _rust_max(items).tag
+        assert Iter(items).max().unwrap().tag == expected
+        assert Iter(items).max_by_key(lambda t: t.key).unwrap().tag == expected
+        compare = lambda a, b: (a.key > b.key) - (a.key < b.key)  # noqa: E731
+        assert Iter(items).max_by(compare).unwrap().tag == expected
+        first_min = min(items)  # the builtin keeps the first of equal items, with < only
+        assert Iter(items).min().unwrap().tag == first_min.tag
+        assert Iter(items).min_by_key(lambda t: t.key).unwrap().tag == first_min.tag
+        assert Iter(items).min_by(compare).unwrap().tag == first_min.tag
+
+    def test_max_by_calls_compare_with_the_best_so_far_first(self) -> None:
+        calls: list[tuple[int, int]] = []
+
+        def compare(a: int, b: int) -> int:
+            calls.append((a, b))
+            return (a > b) - (a < b)
+
+        assert Iter([1, 3, 2]).max_by(compare) == Some(3)
+        assert calls == [(1, 3), (3, 2)]
+
+    def test_empty_and_moved(self) -> None:
+        assert Iter([]).max() == Nothing()
+        assert Iter([]).max_by_key(abs) == Nothing()
+        assert Iter([]).max_by(lambda a, b: 0) == Nothing()
+        it = Iter([1])
+        it.max()
+        with pytest.raises(MovedError, match=r"\.max\(\)"):
+            it.next()
+
+    def test_a_callback_raising_stopiteration_ends_the_input(self) -> None:
+        def key(x: int) -> int:
+            if x == 3:
+                raise StopIteration
+            return x
+
+        def compare(a: int, b: int) -> int:
+            key(b)
+            return (a > b) - (a < b)
+
+        assert Iter([1, 2, 3, 4]).max_by_key(key) == Some(2)
+        assert Iter([3, 4]).max_by_key(key) == Nothing()
+        assert Iter([1, 2, 3, 4]).max_by(compare) == Some(2)
+        assert Iter([1, 2, 3, 4]).min_by_key(key) == Some(1)
+        assert Iter([4, 2, 3, 1]).min_by(compare) == Some(2)
+
+
+class TestIsSortedWithLtOnly:
+    def test_items_defining_only_lt(self) -> None:
+        assert Iter([OnlyLt(1, "a"), OnlyLt(1, "b"), OnlyLt(2, "c")]).is_sorted()
+        assert not Iter([OnlyLt(2, "a"), OnlyLt(1, "b")]).is_sorted()
+        assert Iter([1, 2, 2]).is_sorted_by_key(lambda x: OnlyLt(x, "k"))
+        assert not Iter([2, 1]).is_sorted_by_key(lambda x: OnlyLt(x, "k"))
+
+    @given(st.lists(st.integers(0, 5), max_size=10))
+    def test_agrees_with_sorted(self, xs: list[int]) -> None:
+        assert Iter(xs).is_sorted() == (xs == sorted(xs))
+        assert Iter(xs).is_sorted_by_key(lambda x: -x) == (xs == sorted(xs, reverse=True))
+
+    def test_stops_at_the_first_item_out_of_order(self) -> None:
+        src = Recorder([1, 3, 2, 5, 6])
+        assert not Iter(src).is_sorted()
+        assert src.pulled == 3
+
+
+class TestComparisons:
+    @given(st.lists(st.integers(0, 2), max_size=6), st.lists(st.integers(0, 2), max_size=6))
+    def test_agree_with_list_comparison(self, a: list[int], b: list[int]) -> None:
+        assert Iter(a).eq(b) == (a == b)
+        assert Iter(a).ne(b) == (a != b)
+        assert Iter(a).lt(b) == (a < b)
+        assert Iter(a).le(b) == (a <= b)
+        assert Iter(a).gt(b) == (a > b)
+        assert Iter(a).ge(b) == (a >= b)
+        assert Iter(a).cmp(b) == (a > b) - (a < b)
+
+    @given(st.lists(st.integers(0, 2), max_size=6), st.lists(st.integers(0, 2), max_size=6))
+    def test_pull_what_zip_longest_pulls(self, a: list[int], b: list[int]) -> None:
+        # The reference: walk zip_longest to the first differing pair.
+        end = object()
+        ra, rb = Recorder(a), Recorder(b)
+        for x, y in zip_longest(ra, rb, fillvalue=end):
+            if x != y:
+                break
+        for method in ("eq", "ne", "lt", "cmp"):
+            sa, sb = Recorder(a), Recorder(b)
+            getattr(Iter(sa), method)(sb)
+            assert (sa.pulled, sb.pulled) == (ra.pulled, rb.pulled), method
+
+    def test_nan_is_not_equal_to_itself(self) -> None:
+        nan = float("nan")
+        assert Iter([nan]).ne([nan])
+        assert not Iter([nan]).eq([nan])
+
+
+class TestCountOfAChangedContainer:
+    def test_a_dict_that_changed_size_still_raises(self) -> None:
+        d = {1: "a"}
+        it = Iter(d)
+        d[2] = "b"
+        with pytest.raises(RuntimeError, match="changed size"):
+            it.count()
+
+    def test_a_list_that_grew_counts_every_item(self) -> None:
+        xs = [1, 2]
+        it = Iter(xs)
+        xs.append(3)
+        assert it.count() == 3

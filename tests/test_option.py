@@ -5,12 +5,13 @@ from __future__ import annotations
 import copy
 import pickle
 from collections.abc import Callable
-from typing import Any, NamedTuple, NoReturn
+from typing import Any, NamedTuple
 from unittest import mock
 
 import pytest
 from hypothesis import given, strategies as st
 
+from _helpers import Boom, int_functions, must_not_be_called, raise_boom, untyped
 from itero import (
     Err,
     Nothing,
@@ -32,37 +33,13 @@ payloads = st.recursive(
     max_leaves=5,
 )
 
-INT_FUNCTIONS: list[Callable[[int], int]] = [
-    lambda x: x + 1,
-    lambda x: x * 2,
-    lambda x: -x,
-    lambda x: x // 3,
-]
 OPTION_FUNCTIONS: list[Callable[[int], Option[int]]] = [
     lambda x: Some(x + 1),
     lambda x: Nothing(),
     lambda x: Some(x // 2) if x % 2 == 0 else Nothing(),
     lambda x: Some(-x) if x > 0 else Nothing(),
 ]
-int_functions = st.sampled_from(INT_FUNCTIONS)
 option_functions = st.sampled_from(OPTION_FUNCTIONS)
-
-
-def untyped(value: object) -> Any:
-    """``value``, hidden from the type checkers: for calls they rightly reject."""
-    return value
-
-
-def must_not_be_called(*args: object) -> NoReturn:
-    raise AssertionError(f"callback must not be called (got {args!r})")
-
-
-class Boom(Exception):
-    pass
-
-
-def raise_boom(*args: object) -> NoReturn:
-    raise Boom(*args)
 
 
 class TestConstruction:
@@ -587,18 +564,6 @@ class TestToOptionalAndFromOptional:
     @given(st.none() | ints)
     def test_round_trip_from_optional(self, value: int | None) -> None:
         assert from_optional(value).to_optional() == value
-
-
-class TestUnwrapError:
-    def test_is_a_value_error(self) -> None:
-        assert issubclass(UnwrapError, ValueError)
-
-    def test_pickles_with_its_payload(self) -> None:
-        error = UnwrapError("called unwrap() on Nothing()", Nothing())
-        copied: Any = pickle.loads(pickle.dumps(error))
-        assert type(copied) is UnwrapError
-        assert str(copied) == "called unwrap() on Nothing()"
-        assert copied.unwrapped is Nothing()
 
 
 class TestWrongShape:

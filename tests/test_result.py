@@ -6,12 +6,13 @@ import copy
 import pickle
 import traceback
 from collections.abc import Callable
-from typing import Any, NoReturn, TypeVar, Union, get_args, get_type_hints
+from typing import Any, TypeVar, Union, get_args, get_type_hints
 from unittest import mock
 
 import pytest
 from hypothesis import given, strategies as st
 
+from _helpers import Boom, int_functions, must_not_be_called, raise_boom, untyped
 from itero import (
     Err,
     Nothing,
@@ -35,37 +36,13 @@ payloads = st.recursive(
     max_leaves=5,
 )
 
-INT_FUNCTIONS: list[Callable[[int], int]] = [
-    lambda x: x + 1,
-    lambda x: x * 2,
-    lambda x: -x,
-    lambda x: x // 3,
-]
 RESULT_FUNCTIONS: list[Callable[[int], Result[int, str]]] = [
     lambda x: Ok(x + 1),
     lambda x: Err("no"),
     lambda x: Ok(x // 2) if x % 2 == 0 else Err(f"{x} is odd"),
     lambda x: Ok(-x) if x > 0 else Err("not positive"),
 ]
-int_functions = st.sampled_from(INT_FUNCTIONS)
 result_functions = st.sampled_from(RESULT_FUNCTIONS)
-
-
-def untyped(value: object) -> Any:
-    """``value``, hidden from the type checkers: for calls they rightly reject."""
-    return value
-
-
-def must_not_be_called(*args: object) -> NoReturn:
-    raise AssertionError(f"callback must not be called (got {args!r})")
-
-
-class Boom(Exception):
-    pass
-
-
-def raise_boom(*args: object) -> NoReturn:
-    raise Boom(*args)
 
 
 def failing_lookup() -> KeyError:
