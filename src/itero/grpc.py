@@ -1309,8 +1309,7 @@ def resource_exhausted_as_too_large(
         try:
             page = fetch(token, limit)
         except grpc.RpcError as error:
-            code = getattr(error, "code", None)
-            if callable(code) and code() == grpc.StatusCode.RESOURCE_EXHAUSTED:
+            if _is_resource_exhausted(error):
                 raise ResponseTooLargeError(error) from error
             raise
         if inspect.isawaitable(page):
