@@ -526,6 +526,35 @@ _second: Final = operator.itemgetter(1)
 # ---------------------------------------------------------------------------------------------
 
 
+def _pack(
+    source: Iterable[T],
+    flag: list[None] | None,
+    serialize: Callable[[T], bytes],
+    packer: _Packer,
+    timed: bool,
+) -> Generator[bytes, None, None]:
+    """The full messages of a sync ``source`` (not the last, partly filled one).
+
+    Pulls ``source`` until ``flag`` is raised; ``timed``: by ``packer.push`` with the time of
+    each item, else by ``packer.add``. Shared by ``_produce`` and ``_aproduce`` (for a sync
+    source, pulled on the event loop); it yields once per message, not per item.
+    """
+    items = iter(source) if flag is None else _until_set(flag, iter(source))
+    if timed:
+        push = packer.push
+        clock = time.monotonic
+        for item in items:
+            full = push(serialize(item), clock())
+            if full is not None:
+                yield full
+    else:
+        add = packer.add
+        for item in items:
+            full = add(serialize(item))
+            if full is not None:
+                yield full
+
+
 def _produce(
     source: Iterable[T],
     flag: list[None] | None,
@@ -539,20 +568,7 @@ def _produce(
     failure: Exception | None = None
     try:
         try:
-            items = iter(source) if flag is None else _until_set(flag, iter(source))
-            if max_delay is None:
-                add = packer.add
-                for item in items:
-                    full = add(serialize(item))
-                    if full is not None:
-                        yield full
-            else:
-                push = packer.push
-                clock = time.monotonic
-                for item in items:
-                    full = push(serialize(item), clock())
-                    if full is not None:
-                        yield full
+            yield from _pack(source, flag, serialize, packer, max_delay is not None)
         except Exception as exc:  # the source or serialize: send what came before it first
             failure = exc
         if packer.count:
@@ -1644,13 +1660,8 @@ async def _aproduce(
         try:
             if not isinstance(source, AsyncIterable):
                 # A sync source is pulled on the event loop, as the sync driver pulls it.
-                items = iter(source) if flag is None else _until_set(flag, iter(source))
-                push = packer.push
-                clock = time.monotonic
-                for item in items:
-                    full = push(serialize(item), clock())
-                    if full is not None:
-                        yield full
+                for message in _pack(source, flag, serialize, packer, max_delay is not None):
+                    yield message
             elif max_delay is None:
                 add = packer.add
                 async for item in source:
