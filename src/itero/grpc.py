@@ -1101,6 +1101,35 @@ def _check_meter_args(on_page: object, clock: object) -> None:
     check_callable(clock, "clock")
 
 
+class _MessageTally:
+    """The per-message bookkeeping of a stream read (no I/O): shared by the sync and aio readers.
+
+    ``items(message)`` unpacks a message, counts its items (``delivered``: the position of the
+    next message's first item, for ``StreamMessageTooLargeError``) and, with ``on_page``,
+    gives it the message's ``PageRecord`` before its items are delivered.
+    """
+
+    __slots__ = ("_meter", "_on_page", "_unpack", "delivered")
+
+    def __init__(
+        self,
+        unpack: Callable[[object], Sequence[Any]],
+        on_page: Callable[[PageRecord[Any]], object] | None,
+        clock: Callable[[], float],
+    ) -> None:
+        self._unpack = unpack
+        self._on_page = on_page
+        self._meter = None if on_page is None else StreamMeter(clock)
+        self.delivered = 0
+
+    def items(self, message: object) -> Sequence[Any]:
+        items = self._unpack(message)
+        self.delivered += len(items)
+        if self._on_page is not None and self._meter is not None:
+            self._on_page(self._meter.record(len(items), _message_size(message)))
+        return items
+
+
 def _message_lists(
     call: Iterable[object],
     unpack: Callable[[object], Sequence[Any]],
@@ -1114,8 +1143,8 @@ def _message_lists(
     ``on_page``, each message's ``PageRecord`` goes to it before its items are delivered.
     """
     messages = iter(call)
-    delivered = 0
-    meter = None if on_page is None else StreamMeter(clock)
+    tally = _MessageTally(unpack, on_page, clock)
+    take = tally.items
     while True:
         try:
             message = next(messages)
@@ -1123,13 +1152,9 @@ def _message_lists(
             return
         except grpc.RpcError as error:
             if _is_resource_exhausted(error):
-                raise StreamMessageTooLargeError(error, delivered) from error
+                raise StreamMessageTooLargeError(error, tally.delivered) from error
             raise
-        items = unpack(message)
-        delivered += len(items)
-        if on_page is not None and meter is not None:
-            on_page(meter.record(len(items), _message_size(message)))
-        yield items
+        yield take(message)
 
 
 @overload
@@ -2011,22 +2036,18 @@ async def _amessage_lists(
     """Each message's items; a failed RPC raises after them (as ``_message_lists``)."""
     read = call.read
     eof = grpc.aio.EOF
-    delivered = 0
-    meter = None if on_page is None else StreamMeter(clock)
+    tally = _MessageTally(unpack, on_page, clock)
+    take = tally.items
     while True:
         try:
             message = await read()
         except grpc.RpcError as error:
             if _is_resource_exhausted(error):
-                raise StreamMessageTooLargeError(error, delivered) from error
+                raise StreamMessageTooLargeError(error, tally.delivered) from error
             raise
         if message is eof:
             return
-        items = unpack(message)
-        delivered += len(items)
-        if on_page is not None and meter is not None:
-            on_page(meter.record(len(items), _message_size(message)))
-        yield items
+        yield take(message)
 
 
 async def _amessage_items(
