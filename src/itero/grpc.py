@@ -1444,6 +1444,14 @@ def _page_codec(
     return make_request, make_page
 
 
+def _check_rpc(rpc: object, other_stack: type, message: str) -> None:
+    """Raise ``TypeError`` unless ``rpc`` is callable and not an ``other_stack`` stub method."""
+    if not callable(rpc):
+        raise TypeError(f"rpc must be callable (a stub method), got {type(rpc).__name__}")
+    if isinstance(rpc, other_stack):
+        raise TypeError(message)
+
+
 def _rpc_fetch(
     rpc: grpc.UnaryUnaryMultiCallable[Req, Resp],
     request: Req,
@@ -1454,13 +1462,12 @@ def _rpc_fetch(
     timeout: float | None,
 ) -> Callable[[str | None, int], Page[T, str]]:
     """``fetch(token, limit)`` for a generated unary RPC and a request template."""
-    if not callable(rpc):
-        raise TypeError(f"rpc must be callable (a stub method), got {type(rpc).__name__}")
-    if isinstance(rpc, grpc.aio.UnaryUnaryMultiCallable):
-        raise TypeError(
-            "from_unary_pages calls a stub of a grpc (sync) channel, but this is a grpc.aio "
-            "stub method: use afrom_unary_pages"
-        )
+    _check_rpc(
+        rpc,
+        grpc.aio.UnaryUnaryMultiCallable,
+        "from_unary_pages calls a stub of a grpc (sync) channel, but this is a grpc.aio "
+        "stub method: use afrom_unary_pages",
+    )
     make_request, make_page = _page_codec(
         request, items, token_field, limit_field, next_token_field
     )
@@ -2189,6 +2196,12 @@ def _arpc_fetch(
     timeout: float | None,
 ) -> Callable[[str | None, int], Awaitable[Page[T, str]]]:
     """``fetch(token, limit)`` for a generated grpc.aio unary RPC and a request template."""
+    _check_rpc(
+        rpc,
+        grpc.UnaryUnaryMultiCallable,
+        "afrom_unary_pages calls a stub of a grpc.aio channel, but this is a grpc "
+        "(sync) stub method: use from_unary_pages",
+    )
     make_request, make_page = _page_codec(
         request, items, token_field, limit_field, next_token_field
     )
@@ -2274,20 +2287,11 @@ def afrom_unary_pages(
     """
     if _rpc_mode(request, items, timeout, "afrom_unary_pages"):
         assert items is not None
-        if isinstance(fetch, grpc.UnaryUnaryMultiCallable):
-            raise TypeError(
-                "afrom_unary_pages calls a stub of a grpc.aio channel, but this is a grpc "
-                "(sync) stub method: use from_unary_pages"
-            )
-        rpc: Any = fetch
-        if not callable(rpc):
-            raise TypeError(f"rpc must be callable (a stub method), got {type(rpc).__name__}")
         fetch = _arpc_fetch(
             fetch, request, items, token_field, limit_field, next_token_field, timeout
         )
-    elif not callable(checked := fetch):
-        raise TypeError(f"fetch must be callable, got {type(checked).__name__}")
-    elif not is_async_callable(fetch):
+    check_callable(fetch, "fetch")
+    if not is_async_callable(fetch):
         raise TypeError(
             "afrom_unary_pages takes an async fetch (async def), but this fetch is a plain "
             "function: use from_unary_pages"
