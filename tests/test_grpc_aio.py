@@ -406,6 +406,16 @@ class TestAioFixPagination:
                     stub.ListNodes, ListNodesRequest(), items=lambda r: r.nodes, page_size=1
                 )
 
+    def test_not_callable_fetch_or_rpc_is_named(self) -> None:
+        with pytest.raises(TypeError, match=r"^fetch must be callable, got int$"):
+            afrom_unary_pages(3, page_size=1)  # type: ignore[call-overload]
+        not_callable = r"^rpc must be callable \(a stub method\), got int$"
+        request = ListNodesRequest()
+        with pytest.raises(TypeError, match=not_callable):
+            from_unary_pages(3, request, items=lambda r: r.nodes, page_size=1)  # type: ignore[call-overload]
+        with pytest.raises(TypeError, match=not_callable):
+            afrom_unary_pages(3, request, items=lambda r: r.nodes, page_size=1)  # type: ignore[call-overload]
+
 
 async def aio_stream_peak(service: AioService, count: int) -> tuple[int, int]:
     service.settings.total = count
