@@ -355,6 +355,20 @@ class TestAioFixStreaming:
         assert error.index == 0
         assert "raise that channel option" in str(error)
 
+    def test_a_message_over_the_clients_limit_is_an_err_in_results_mode(self) -> None:
+        async def main() -> list[Result[Node, RpcFailure]]:
+            settings = Settings(total=5000, max_message_bytes=4096)
+            options = [("grpc.max_receive_message_length", 8192)]
+            async with aio_service(settings, options) as service:
+                service.settings.max_message_bytes = 64 * 1024
+                call = service.stub.StreamNodes(StreamNodesRequest())
+                return await aiter_stream_results(call).collect()
+
+        [result] = run(main)
+        failure = result.unwrap_err()
+        assert failure.code == grpc.StatusCode.RESOURCE_EXHAUSTED
+        assert "Received message larger than max" in failure.details
+
 
 class TestAioFixPagination:
     def test_200k_nodes_all_once_in_order_pages_halved_to_fit(self) -> None:
