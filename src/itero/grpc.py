@@ -1066,25 +1066,6 @@ def _unpack_items(message: Any) -> Sequence[object]:
     return items
 
 
-def _message_items(
-    call: Iterable[object],
-    unpack: Callable[[object], Sequence[Any]],
-    convert: Callable[[Any], Any] | None,
-) -> Generator[Iterable[Any], None, None]:
-    """Each message's items as ``Ok`` (``convert``-ed), then a failure as ``Err``."""
-    messages = iter(call)
-    while True:
-        try:
-            message = next(messages)
-        except StopIteration:
-            return
-        except grpc.RpcError as error:
-            yield (Err(RpcFailure.from_rpc_error(error)),)
-            return
-        items = unpack(message)
-        yield map(Ok, items if convert is None else map(convert, items))
-
-
 def _message_size(message: object) -> int | None:
     """The encoded size of a received message: ``len`` of bytes, ``ByteSize()`` of a protobuf
     message, else None."""
@@ -1155,6 +1136,23 @@ def _message_lists(
                 raise StreamMessageTooLargeError(error, tally.delivered) from error
             raise
         yield take(message)
+
+
+def _message_items(
+    call: Iterable[object],
+    unpack: Callable[[object], Sequence[Any]],
+    convert: Callable[[Any], Any] | None,
+) -> Generator[Iterable[Any], None, None]:
+    """``_message_lists``, with each item as ``Ok`` (``convert``-ed) and a failure as ``Err``.
+
+    A message too large is ``Err(RpcFailure(RESOURCE_EXHAUSTED, details))``, as the error was:
+    ``StreamMessageTooLargeError`` keeps its ``code()`` and ``details()``.
+    """
+    try:
+        for items in _message_lists(call, unpack):
+            yield map(Ok, items if convert is None else map(convert, items))
+    except grpc.RpcError as error:
+        yield (Err(RpcFailure.from_rpc_error(error)),)
 
 
 @overload
@@ -2062,19 +2060,15 @@ async def _amessage_items(
     unpack: Callable[[object], Sequence[Any]],
     convert: Callable[[Any], Any] | None,
 ) -> AsyncGenerator[Iterable[Any], None]:
-    """Each message's items as ``Ok`` (``convert``-ed), then a failure as ``Err``."""
-    read = call.read
-    eof = grpc.aio.EOF
-    while True:
-        try:
-            message = await read()
-        except grpc.RpcError as error:
-            yield (Err(RpcFailure.from_rpc_error(error)),)
-            return
-        if message is eof:
-            return
-        items = unpack(message)
-        yield map(Ok, items if convert is None else map(convert, items))
+    """``_amessage_lists``, with items as ``Ok`` and a failure as ``Err`` (``_message_items``)."""
+    lists = _amessage_lists(call, unpack)
+    try:
+        async for items in lists:
+            yield map(Ok, items if convert is None else map(convert, items))
+    except grpc.RpcError as error:
+        yield (Err(RpcFailure.from_rpc_error(error)),)
+    finally:
+        await lists.aclose()
 
 
 def _check_aio_client_args(call: object, deserialize: object, function: str) -> None:
