@@ -1015,11 +1015,22 @@ stream_batches, or raise that channel option
         self.index = index
 
     def code(self) -> grpc.StatusCode:
-        """``RESOURCE_EXHAUSTED``."""
+        """``RESOURCE_EXHAUSTED``.
+
+        >>> StreamMessageTooLargeError(grpc.RpcError(), 0).code()
+        <StatusCode.RESOURCE_EXHAUSTED: (8, 'resource exhausted')>
+        """
         return grpc.StatusCode.RESOURCE_EXHAUSTED
 
     def details(self) -> str:
-        """grpcio's details, as "Received message larger than max (5000 vs. 4096)"."""
+        """grpcio's details, as "Received message larger than max (5000 vs. 4096)".
+
+        >>> class Refused(grpc.RpcError):
+        ...     def details(self):
+        ...         return "Received message larger than max (5000 vs. 4096)"
+        >>> StreamMessageTooLargeError(Refused(), 0).details()
+        'Received message larger than max (5000 vs. 4096)'
+        """
         return RpcFailure.from_rpc_error(self.error).details
 
     def __str__(self) -> str:
