@@ -911,6 +911,13 @@ class StreamingCall(Protocol):
         ...
 
 
+def _call_method(error: object, name: str) -> object:
+    """``error.<name>()``, or None if ``error`` has no such method (grpcio raises some
+    ``grpc.RpcError``s without a status)."""
+    method = getattr(error, name, None)
+    return method() if callable(method) else None
+
+
 @final
 @dataclass(frozen=True)
 class RpcFailure:
@@ -932,10 +939,8 @@ class RpcFailure:
         >>> RpcFailure.from_rpc_error(grpc.RpcError())
         RpcFailure(code=<StatusCode.UNKNOWN: (2, 'unknown')>, details='')
         """
-        code_method = getattr(error, "code", None)
-        details_method = getattr(error, "details", None)
-        code = code_method() if callable(code_method) else None
-        details = details_method() if callable(details_method) else None
+        code = _call_method(error, "code")
+        details = _call_method(error, "details")
         return cls(
             code if isinstance(code, grpc.StatusCode) else grpc.StatusCode.UNKNOWN,
             details if isinstance(details, str) else "",
@@ -1051,8 +1056,7 @@ stream_batches, or raise that channel option
 
 
 def _is_resource_exhausted(error: grpc.RpcError) -> bool:
-    code = getattr(error, "code", None)
-    return callable(code) and code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    return _call_method(error, "code") == grpc.StatusCode.RESOURCE_EXHAUSTED
 
 
 def _unpack_bytes(message: object) -> list[bytes]:
@@ -1320,8 +1324,7 @@ def is_transient(error: Exception, /) -> bool:
     >>> is_transient(Unavailable()), is_transient(grpc.RpcError()), is_transient(KeyError())
     (True, False, False)
     """
-    code = getattr(error, "code", None)
-    return isinstance(error, grpc.RpcError) and callable(code) and code() in _TRANSIENT_CODES
+    return isinstance(error, grpc.RpcError) and _call_method(error, "code") in _TRANSIENT_CODES
 
 
 TRANSIENT_RETRY = Retry(on=is_transient)
