@@ -693,6 +693,12 @@ class TestIterStreamWithoutServer:
         results = iter_stream_results(FakeCall([encode_batch([b"a"])], error), identity)
         assert results.collect() == [Ok(b"a"), Err(RpcFailure(grpc.StatusCode.DATA_LOSS, "disk"))]
 
+    def test_a_message_too_large_is_an_err_with_its_status(self) -> None:
+        error = StatusError(grpc.StatusCode.RESOURCE_EXHAUSTED, "Received message larger")
+        results = iter_stream_results(FakeCall([encode_batch([b"a"])], error), identity)
+        too_large = RpcFailure(grpc.StatusCode.RESOURCE_EXHAUSTED, "Received message larger")
+        assert results.collect() == [Ok(b"a"), Err(too_large)]
+
     def test_bad_arguments_are_named(self) -> None:
         with pytest.raises(TypeError, match="call must be a streaming call with cancel"):
             iter_stream([b""], identity)  # type: ignore[call-overload]

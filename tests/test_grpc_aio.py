@@ -10,11 +10,19 @@ import asyncio
 import functools
 import gc
 import tracemalloc
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterable,
+    Sequence,
+)
 from concurrent import futures
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import grpc
 import grpc.aio
@@ -109,6 +117,46 @@ def number_bytes(i: int) -> bytes:
     return b"%d" % i
 
 
+def generic(service: str, method: str, handler: Any) -> Callable[[Any], None]:
+    """Register ``handler`` as ``/service/method`` on a sync or an aio server."""
+    return lambda server: server.add_generic_rpc_handlers(
+        [grpc.method_handlers_generic_handler(service, {method: handler})]
+    )
+
+
+@asynccontextmanager
+async def aio_channel(
+    register: Callable[[grpc.aio.Server], None],
+) -> AsyncGenerator[grpc.aio.Channel, None]:
+    """A grpc.aio server on 127.0.0.1:0 set up by ``register``, and a channel to it.
+
+    The channel is closed and the server stopped on the way out, whatever happened.
+    """
+    server = grpc.aio.server()
+    register(server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            yield channel
+    finally:
+        await server.stop(None)
+
+
+@contextmanager
+def sync_channel(register: Callable[[grpc.Server], None]) -> Generator[grpc.Channel, None, None]:
+    """A grpc.server on 127.0.0.1:0 set up by ``register``, and a channel to it (as above)."""
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
+    register(server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            yield channel
+    finally:
+        server.stop(None).wait(WAIT)
+
+
 class TestSyncAdaptersRefuseAio:
     """A sync adapter given an aio object fails naming the aio twin: never an empty stream."""
 
@@ -116,24 +164,15 @@ class TestSyncAdaptersRefuseAio:
         handler = stream_handler(numbers, number_bytes, request_deserializer=bytes)
 
         async def main() -> tuple[list[bytes], grpc.StatusCode, str | None]:
-            server = grpc.aio.server()
-            server.add_generic_rpc_handlers(
-                [grpc.method_handlers_generic_handler("demo.Numbers", {"List": handler})]
-            )
-            port = server.add_insecure_port("127.0.0.1:0")
-            await server.start()
-            try:
-                async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-                    rpc: grpc.aio.UnaryStreamMultiCallable[bytes, bytes]
-                    rpc = channel.unary_stream("/demo.Numbers/List")
-                    call = rpc(b"10")
-                    received: list[bytes] = []
-                    with pytest.raises(grpc.aio.AioRpcError):
-                        async for message in call:
-                            received.append(message)
-                    return received, await call.code(), await call.details()
-            finally:
-                await server.stop(None)
+            async with aio_channel(generic("demo.Numbers", "List", handler)) as channel:
+                rpc: grpc.aio.UnaryStreamMultiCallable[bytes, bytes]
+                rpc = channel.unary_stream("/demo.Numbers/List")
+                call = rpc(b"10")
+                received: list[bytes] = []
+                with pytest.raises(grpc.aio.AioRpcError):
+                    async for message in call:
+                        received.append(message)
+                return received, await call.code(), await call.details()
 
         received, code, details = run(main)
         assert received == []
@@ -150,23 +189,12 @@ class TestSyncAdaptersRefuseAio:
             return b""
 
         async def main() -> None:
-            server = grpc.aio.server()
-            server.add_generic_rpc_handlers(
-                [
-                    grpc.method_handlers_generic_handler(
-                        "demo.Capture", {"Get": grpc.unary_unary_rpc_method_handler(capture)}
-                    )
-                ]
-            )
-            port = server.add_insecure_port("127.0.0.1:0")
-            await server.start()
-            try:
-                async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-                    rpc: grpc.aio.UnaryUnaryMultiCallable[bytes, bytes]
-                    rpc = channel.unary_unary("/demo.Capture/Get")
-                    await rpc(b"")
-            finally:
-                await server.stop(None)
+            handler: grpc.RpcMethodHandler[bytes, bytes]
+            handler = grpc.unary_unary_rpc_method_handler(capture)
+            async with aio_channel(generic("demo.Capture", "Get", handler)) as channel:
+                rpc: grpc.aio.UnaryUnaryMultiCallable[bytes, bytes]
+                rpc = channel.unary_unary("/demo.Capture/Get")
+                await rpc(b"")
 
         run(main)
         (context,) = contexts
@@ -187,23 +215,17 @@ class TestSyncAdaptersRefuseAio:
 
     def test_iter_stream_with_an_aio_call_names_aiter_stream(self) -> None:
         async def main() -> None:
-            server = grpc.aio.server()
-            port = server.add_insecure_port("127.0.0.1:0")
-            await server.start()
-            try:
-                async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-                    rpc: grpc.aio.UnaryStreamMultiCallable[bytes, bytes]
-                    rpc = channel.unary_stream("/demo.Nothing/List")
-                    call = rpc(b"")
-                    for adapter, twin in (
-                        (iter_stream, "aiter_stream"),
-                        (iter_stream_results, "aiter_stream_results"),
-                    ):
-                        with pytest.raises(TypeError, match=f"grpc.aio call .*: use {twin}"):
-                            adapter(call, bytes)  # type: ignore[call-overload]
-                    call.cancel()
-            finally:
-                await server.stop(None)
+            async with aio_channel(lambda server: None) as channel:
+                rpc: grpc.aio.UnaryStreamMultiCallable[bytes, bytes]
+                rpc = channel.unary_stream("/demo.Nothing/List")
+                call = rpc(b"")
+                for adapter, twin in (
+                    (iter_stream, "aiter_stream"),
+                    (iter_stream_results, "aiter_stream_results"),
+                ):
+                    with pytest.raises(TypeError, match=f"grpc.aio call .*: use {twin}"):
+                        adapter(call, bytes)  # type: ignore[call-overload]
+                call.cancel()
 
         run(main)
 
@@ -234,19 +256,10 @@ class TestSyncAdaptersRefuseAio:
 class TestSyncServerStillWorks:
     def test_stream_handler_on_a_sync_server(self) -> None:
         handler = stream_handler(numbers, number_bytes, request_deserializer=bytes)
-        server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
-        server.add_generic_rpc_handlers(
-            [grpc.method_handlers_generic_handler("demo.Numbers", {"List": handler})]
-        )
-        port = server.add_insecure_port("127.0.0.1:0")
-        server.start()
-        try:
-            with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-                rpc: grpc.UnaryStreamMultiCallable[bytes, bytes]
-                rpc = channel.unary_stream("/demo.Numbers/List")
-                assert iter_stream(rpc(b"12", timeout=WAIT), int).collect() == list(range(12))
-        finally:
-            server.stop(None).wait(WAIT)
+        with sync_channel(generic("demo.Numbers", "List", handler)) as channel:
+            rpc: grpc.UnaryStreamMultiCallable[bytes, bytes]
+            rpc = channel.unary_stream("/demo.Numbers/List")
+            assert iter_stream(rpc(b"12", timeout=WAIT), int).collect() == list(range(12))
         assert encode_batch([b"0"]) == b"\n\x010"
 
 
@@ -355,6 +368,20 @@ class TestAioFixStreaming:
         assert error.index == 0
         assert "raise that channel option" in str(error)
 
+    def test_a_message_over_the_clients_limit_is_an_err_in_results_mode(self) -> None:
+        async def main() -> list[Result[Node, RpcFailure]]:
+            settings = Settings(total=5000, max_message_bytes=4096)
+            options = [("grpc.max_receive_message_length", 8192)]
+            async with aio_service(settings, options) as service:
+                service.settings.max_message_bytes = 64 * 1024
+                call = service.stub.StreamNodes(StreamNodesRequest())
+                return await aiter_stream_results(call).collect()
+
+        [result] = run(main)
+        failure = result.unwrap_err()
+        assert failure.code == grpc.StatusCode.RESOURCE_EXHAUSTED
+        assert "Received message larger than max" in failure.details
+
 
 class TestAioFixPagination:
     def test_200k_nodes_all_once_in_order_pages_halved_to_fit(self) -> None:
@@ -405,6 +432,16 @@ class TestAioFixPagination:
                 afrom_unary_pages(  # type: ignore[call-overload]
                     stub.ListNodes, ListNodesRequest(), items=lambda r: r.nodes, page_size=1
                 )
+
+    def test_not_callable_fetch_or_rpc_is_named(self) -> None:
+        with pytest.raises(TypeError, match=r"^fetch must be callable, got int$"):
+            afrom_unary_pages(3, page_size=1)  # type: ignore[call-overload]
+        not_callable = r"^rpc must be callable \(a stub method\), got int$"
+        request = ListNodesRequest()
+        with pytest.raises(TypeError, match=not_callable):
+            from_unary_pages(3, request, items=lambda r: r.nodes, page_size=1)  # type: ignore[call-overload]
+        with pytest.raises(TypeError, match=not_callable):
+            afrom_unary_pages(3, request, items=lambda r: r.nodes, page_size=1)  # type: ignore[call-overload]
 
 
 async def aio_stream_peak(service: AioService, count: int) -> tuple[int, int]:
@@ -541,23 +578,12 @@ class TestAioAdaptersRefuseSync:
             contexts.append(context)
             return b""
 
-        server = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
-        server.add_generic_rpc_handlers(
-            [
-                grpc.method_handlers_generic_handler(
-                    "demo.Capture", {"Get": grpc.unary_unary_rpc_method_handler(capture)}
-                )
-            ]
-        )
-        port = server.add_insecure_port("127.0.0.1:0")
-        server.start()
-        try:
-            with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-                rpc: grpc.UnaryUnaryMultiCallable[bytes, bytes]
-                rpc = channel.unary_unary("/demo.Capture/Get")
-                rpc(b"", timeout=WAIT)
-        finally:
-            server.stop(None).wait(WAIT)
+        handler: grpc.RpcMethodHandler[bytes, bytes]
+        handler = grpc.unary_unary_rpc_method_handler(capture)
+        with sync_channel(generic("demo.Capture", "Get", handler)) as channel:
+            rpc: grpc.UnaryUnaryMultiCallable[bytes, bytes]
+            rpc = channel.unary_unary("/demo.Capture/Get")
+            rpc(b"", timeout=WAIT)
         (context,) = contexts
         with pytest.raises(TypeError, match=r"grpc.server \(sync\) server: use stream_batches"):
             astream_batches(range(3), number_bytes, context)  # type: ignore[arg-type]
@@ -571,23 +597,16 @@ class TestAioAdaptersRefuseSync:
             ) -> AsyncIter[NodeBatch]:
                 return astream_messages(self.recorder.anodes(), NodeBatch, context)  # type: ignore[arg-type]
 
+        def register(server: grpc.aio.Server) -> None:
+            servicer = PlainInventory(Recorder(Settings(total=3)))
+            inventory_pb2_grpc.add_InventoryServicer_to_server(servicer, server)
+
         async def main() -> tuple[grpc.StatusCode, str | None]:
-            server = grpc.aio.server()
-            inventory_pb2_grpc.add_InventoryServicer_to_server(
-                PlainInventory(Recorder(Settings(total=3))), server
-            )
-            port = server.add_insecure_port("127.0.0.1:0")
-            await server.start()
-            try:
-                async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-                    call = inventory_pb2_grpc.InventoryStub(channel).StreamNodes(
-                        StreamNodesRequest()
-                    )
-                    with pytest.raises(grpc.aio.AioRpcError):
-                        await aiter_stream(call).collect()
-                    return await call.code(), await call.details()
-            finally:
-                await server.stop(None)
+            async with aio_channel(register) as channel:
+                call = inventory_pb2_grpc.InventoryStub(channel).StreamNodes(StreamNodesRequest())
+                with pytest.raises(grpc.aio.AioRpcError):
+                    await aiter_stream(call).collect()
+                return await call.code(), await call.details()
 
         code, details = run(main)
         assert code == grpc.StatusCode.UNKNOWN
@@ -607,38 +626,20 @@ class TestAstreamHandler:
         )
 
         async def main() -> list[int]:
-            server = grpc.aio.server()
-            server.add_generic_rpc_handlers(
-                [grpc.method_handlers_generic_handler("demo.Numbers", {"List": handler})]
-            )
-            port = server.add_insecure_port("127.0.0.1:0")
-            await server.start()
-            try:
-                async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-                    rpc: grpc.aio.UnaryStreamMultiCallable[bytes, bytes]
-                    rpc = channel.unary_stream("/demo.Numbers/List")
-                    return await aiter_stream(rpc(b"25"), int).collect()
-            finally:
-                await server.stop(None)
+            async with aio_channel(generic("demo.Numbers", "List", handler)) as channel:
+                rpc: grpc.aio.UnaryStreamMultiCallable[bytes, bytes]
+                rpc = channel.unary_stream("/demo.Numbers/List")
+                return await aiter_stream(rpc(b"25"), int).collect()
 
         assert run(main) == list(range(25))
 
     def test_on_a_sync_server_it_fails_naming_stream_handler(self) -> None:
         handler = astream_handler(lambda r, c: range(5), number_bytes, request_deserializer=bytes)
-        server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
-        server.add_generic_rpc_handlers(
-            [grpc.method_handlers_generic_handler("demo.Numbers", {"List": handler})]
-        )
-        port = server.add_insecure_port("127.0.0.1:0")
-        server.start()
-        try:
-            with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
-                rpc: grpc.UnaryStreamMultiCallable[bytes, bytes]
-                rpc = channel.unary_stream("/demo.Numbers/List")
-                with pytest.raises(grpc.RpcError) as info:
-                    iter_stream(rpc(b"5", timeout=WAIT), int).collect()
-        finally:
-            server.stop(None).wait(WAIT)
+        with sync_channel(generic("demo.Numbers", "List", handler)) as channel:
+            rpc: grpc.UnaryStreamMultiCallable[bytes, bytes]
+            rpc = channel.unary_stream("/demo.Numbers/List")
+            with pytest.raises(grpc.RpcError) as info:
+                iter_stream(rpc(b"5", timeout=WAIT), int).collect()
         assert info.value.code() == grpc.StatusCode.UNKNOWN
         assert "registered on a grpc.server (sync) server: use stream_handler" in str(
             info.value.details()

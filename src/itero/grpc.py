@@ -526,6 +526,35 @@ _second: Final = operator.itemgetter(1)
 # ---------------------------------------------------------------------------------------------
 
 
+def _pack(
+    source: Iterable[T],
+    flag: list[None] | None,
+    serialize: Callable[[T], bytes],
+    packer: _Packer,
+    timed: bool,
+) -> Generator[bytes, None, None]:
+    """The full messages of a sync ``source`` (not the last, partly filled one).
+
+    Pulls ``source`` until ``flag`` is raised; ``timed``: by ``packer.push`` with the time of
+    each item, else by ``packer.add``. Shared by ``_produce`` and ``_aproduce`` (for a sync
+    source, pulled on the event loop); it yields once per message, not per item.
+    """
+    items = iter(source) if flag is None else _until_set(flag, iter(source))
+    if timed:
+        push = packer.push
+        clock = time.monotonic
+        for item in items:
+            full = push(serialize(item), clock())
+            if full is not None:
+                yield full
+    else:
+        add = packer.add
+        for item in items:
+            full = add(serialize(item))
+            if full is not None:
+                yield full
+
+
 def _produce(
     source: Iterable[T],
     flag: list[None] | None,
@@ -539,20 +568,7 @@ def _produce(
     failure: Exception | None = None
     try:
         try:
-            items = iter(source) if flag is None else _until_set(flag, iter(source))
-            if max_delay is None:
-                add = packer.add
-                for item in items:
-                    full = add(serialize(item))
-                    if full is not None:
-                        yield full
-            else:
-                push = packer.push
-                clock = time.monotonic
-                for item in items:
-                    full = push(serialize(item), clock())
-                    if full is not None:
-                        yield full
+            yield from _pack(source, flag, serialize, packer, max_delay is not None)
         except Exception as exc:  # the source or serialize: send what came before it first
             failure = exc
         if packer.count:
@@ -895,6 +911,13 @@ class StreamingCall(Protocol):
         ...
 
 
+def _call_method(error: object, name: str) -> object:
+    """``error.<name>()``, or None if ``error`` has no such method (grpcio raises some
+    ``grpc.RpcError``s without a status)."""
+    method = getattr(error, name, None)
+    return method() if callable(method) else None
+
+
 @final
 @dataclass(frozen=True)
 class RpcFailure:
@@ -916,10 +939,8 @@ class RpcFailure:
         >>> RpcFailure.from_rpc_error(grpc.RpcError())
         RpcFailure(code=<StatusCode.UNKNOWN: (2, 'unknown')>, details='')
         """
-        code_method = getattr(error, "code", None)
-        details_method = getattr(error, "details", None)
-        code = code_method() if callable(code_method) else None
-        details = details_method() if callable(details_method) else None
+        code = _call_method(error, "code")
+        details = _call_method(error, "details")
         return cls(
             code if isinstance(code, grpc.StatusCode) else grpc.StatusCode.UNKNOWN,
             details if isinstance(details, str) else "",
@@ -999,11 +1020,22 @@ stream_batches, or raise that channel option
         self.index = index
 
     def code(self) -> grpc.StatusCode:
-        """``RESOURCE_EXHAUSTED``."""
+        """``RESOURCE_EXHAUSTED``.
+
+        >>> StreamMessageTooLargeError(grpc.RpcError(), 0).code()
+        <StatusCode.RESOURCE_EXHAUSTED: (8, 'resource exhausted')>
+        """
         return grpc.StatusCode.RESOURCE_EXHAUSTED
 
     def details(self) -> str:
-        """grpcio's details, as "Received message larger than max (5000 vs. 4096)"."""
+        """grpcio's details, as "Received message larger than max (5000 vs. 4096)".
+
+        >>> class Refused(grpc.RpcError):
+        ...     def details(self):
+        ...         return "Received message larger than max (5000 vs. 4096)"
+        >>> StreamMessageTooLargeError(Refused(), 0).details()
+        'Received message larger than max (5000 vs. 4096)'
+        """
         return RpcFailure.from_rpc_error(self.error).details
 
     def __str__(self) -> str:
@@ -1024,8 +1056,7 @@ stream_batches, or raise that channel option
 
 
 def _is_resource_exhausted(error: grpc.RpcError) -> bool:
-    code = getattr(error, "code", None)
-    return callable(code) and code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    return _call_method(error, "code") == grpc.StatusCode.RESOURCE_EXHAUSTED
 
 
 def _unpack_bytes(message: object) -> list[bytes]:
@@ -1050,25 +1081,6 @@ def _unpack_items(message: Any) -> Sequence[object]:
     return items
 
 
-def _message_items(
-    call: Iterable[object],
-    unpack: Callable[[object], Sequence[Any]],
-    convert: Callable[[Any], Any] | None,
-) -> Generator[Iterable[Any], None, None]:
-    """Each message's items as ``Ok`` (``convert``-ed), then a failure as ``Err``."""
-    messages = iter(call)
-    while True:
-        try:
-            message = next(messages)
-        except StopIteration:
-            return
-        except grpc.RpcError as error:
-            yield (Err(RpcFailure.from_rpc_error(error)),)
-            return
-        items = unpack(message)
-        yield map(Ok, items if convert is None else map(convert, items))
-
-
 def _message_size(message: object) -> int | None:
     """The encoded size of a received message: ``len`` of bytes, ``ByteSize()`` of a protobuf
     message, else None."""
@@ -1085,6 +1097,35 @@ def _check_meter_args(on_page: object, clock: object) -> None:
     check_callable(clock, "clock")
 
 
+class _MessageTally:
+    """The per-message bookkeeping of a stream read (no I/O): shared by the sync and aio readers.
+
+    ``items(message)`` unpacks a message, counts its items (``delivered``: the position of the
+    next message's first item, for ``StreamMessageTooLargeError``) and, with ``on_page``,
+    gives it the message's ``PageRecord`` before its items are delivered.
+    """
+
+    __slots__ = ("_meter", "_on_page", "_unpack", "delivered")
+
+    def __init__(
+        self,
+        unpack: Callable[[object], Sequence[Any]],
+        on_page: Callable[[PageRecord[Any]], object] | None,
+        clock: Callable[[], float],
+    ) -> None:
+        self._unpack = unpack
+        self._on_page = on_page
+        self._meter = None if on_page is None else StreamMeter(clock)
+        self.delivered = 0
+
+    def items(self, message: object) -> Sequence[Any]:
+        items = self._unpack(message)
+        self.delivered += len(items)
+        if self._on_page is not None and self._meter is not None:
+            self._on_page(self._meter.record(len(items), _message_size(message)))
+        return items
+
+
 def _message_lists(
     call: Iterable[object],
     unpack: Callable[[object], Sequence[Any]],
@@ -1098,8 +1139,8 @@ def _message_lists(
     ``on_page``, each message's ``PageRecord`` goes to it before its items are delivered.
     """
     messages = iter(call)
-    delivered = 0
-    meter = None if on_page is None else StreamMeter(clock)
+    tally = _MessageTally(unpack, on_page, clock)
+    take = tally.items
     while True:
         try:
             message = next(messages)
@@ -1107,13 +1148,26 @@ def _message_lists(
             return
         except grpc.RpcError as error:
             if _is_resource_exhausted(error):
-                raise StreamMessageTooLargeError(error, delivered) from error
+                raise StreamMessageTooLargeError(error, tally.delivered) from error
             raise
-        items = unpack(message)
-        delivered += len(items)
-        if on_page is not None and meter is not None:
-            on_page(meter.record(len(items), _message_size(message)))
-        yield items
+        yield take(message)
+
+
+def _message_items(
+    call: Iterable[object],
+    unpack: Callable[[object], Sequence[Any]],
+    convert: Callable[[Any], Any] | None,
+) -> Generator[Iterable[Any], None, None]:
+    """``_message_lists``, with each item as ``Ok`` (``convert``-ed) and a failure as ``Err``.
+
+    A message too large is ``Err(RpcFailure(RESOURCE_EXHAUSTED, details))``, as the error was:
+    ``StreamMessageTooLargeError`` keeps its ``code()`` and ``details()``.
+    """
+    try:
+        for items in _message_lists(call, unpack):
+            yield map(Ok, items if convert is None else map(convert, items))
+    except grpc.RpcError as error:
+        yield (Err(RpcFailure.from_rpc_error(error)),)
 
 
 @overload
@@ -1270,8 +1324,7 @@ def is_transient(error: Exception, /) -> bool:
     >>> is_transient(Unavailable()), is_transient(grpc.RpcError()), is_transient(KeyError())
     (True, False, False)
     """
-    code = getattr(error, "code", None)
-    return isinstance(error, grpc.RpcError) and callable(code) and code() in _TRANSIENT_CODES
+    return isinstance(error, grpc.RpcError) and _call_method(error, "code") in _TRANSIENT_CODES
 
 
 TRANSIENT_RETRY = Retry(on=is_transient)
@@ -1309,8 +1362,7 @@ def resource_exhausted_as_too_large(
         try:
             page = fetch(token, limit)
         except grpc.RpcError as error:
-            code = getattr(error, "code", None)
-            if callable(code) and code() == grpc.StatusCode.RESOURCE_EXHAUSTED:
+            if _is_resource_exhausted(error):
                 raise ResponseTooLargeError(error) from error
             raise
         if inspect.isawaitable(page):
@@ -1404,6 +1456,14 @@ def _page_codec(
     return make_request, make_page
 
 
+def _check_rpc(rpc: object, other_stack: type, message: str) -> None:
+    """Raise ``TypeError`` unless ``rpc`` is callable and not an ``other_stack`` stub method."""
+    if not callable(rpc):
+        raise TypeError(f"rpc must be callable (a stub method), got {type(rpc).__name__}")
+    if isinstance(rpc, other_stack):
+        raise TypeError(message)
+
+
 def _rpc_fetch(
     rpc: grpc.UnaryUnaryMultiCallable[Req, Resp],
     request: Req,
@@ -1414,13 +1474,12 @@ def _rpc_fetch(
     timeout: float | None,
 ) -> Callable[[str | None, int], Page[T, str]]:
     """``fetch(token, limit)`` for a generated unary RPC and a request template."""
-    if not callable(rpc):
-        raise TypeError(f"rpc must be callable (a stub method), got {type(rpc).__name__}")
-    if isinstance(rpc, grpc.aio.UnaryUnaryMultiCallable):
-        raise TypeError(
-            "from_unary_pages calls a stub of a grpc (sync) channel, but this is a grpc.aio "
-            "stub method: use afrom_unary_pages"
-        )
+    _check_rpc(
+        rpc,
+        grpc.aio.UnaryUnaryMultiCallable,
+        "from_unary_pages calls a stub of a grpc (sync) channel, but this is a grpc.aio "
+        "stub method: use afrom_unary_pages",
+    )
     make_request, make_page = _page_codec(
         request, items, token_field, limit_field, next_token_field
     )
@@ -1645,13 +1704,8 @@ async def _aproduce(
         try:
             if not isinstance(source, AsyncIterable):
                 # A sync source is pulled on the event loop, as the sync driver pulls it.
-                items = iter(source) if flag is None else _until_set(flag, iter(source))
-                push = packer.push
-                clock = time.monotonic
-                for item in items:
-                    full = push(serialize(item), clock())
-                    if full is not None:
-                        yield full
+                for message in _pack(source, flag, serialize, packer, max_delay is not None):
+                    yield message
             elif max_delay is None:
                 add = packer.add
                 async for item in source:
@@ -2001,22 +2055,18 @@ async def _amessage_lists(
     """Each message's items; a failed RPC raises after them (as ``_message_lists``)."""
     read = call.read
     eof = grpc.aio.EOF
-    delivered = 0
-    meter = None if on_page is None else StreamMeter(clock)
+    tally = _MessageTally(unpack, on_page, clock)
+    take = tally.items
     while True:
         try:
             message = await read()
         except grpc.RpcError as error:
             if _is_resource_exhausted(error):
-                raise StreamMessageTooLargeError(error, delivered) from error
+                raise StreamMessageTooLargeError(error, tally.delivered) from error
             raise
         if message is eof:
             return
-        items = unpack(message)
-        delivered += len(items)
-        if on_page is not None and meter is not None:
-            on_page(meter.record(len(items), _message_size(message)))
-        yield items
+        yield take(message)
 
 
 async def _amessage_items(
@@ -2024,19 +2074,15 @@ async def _amessage_items(
     unpack: Callable[[object], Sequence[Any]],
     convert: Callable[[Any], Any] | None,
 ) -> AsyncGenerator[Iterable[Any], None]:
-    """Each message's items as ``Ok`` (``convert``-ed), then a failure as ``Err``."""
-    read = call.read
-    eof = grpc.aio.EOF
-    while True:
-        try:
-            message = await read()
-        except grpc.RpcError as error:
-            yield (Err(RpcFailure.from_rpc_error(error)),)
-            return
-        if message is eof:
-            return
-        items = unpack(message)
-        yield map(Ok, items if convert is None else map(convert, items))
+    """``_amessage_lists``, with items as ``Ok`` and a failure as ``Err`` (``_message_items``)."""
+    lists = _amessage_lists(call, unpack)
+    try:
+        async for items in lists:
+            yield map(Ok, items if convert is None else map(convert, items))
+    except grpc.RpcError as error:
+        yield (Err(RpcFailure.from_rpc_error(error)),)
+    finally:
+        await lists.aclose()
 
 
 def _check_aio_client_args(call: object, deserialize: object, function: str) -> None:
@@ -2158,6 +2204,12 @@ def _arpc_fetch(
     timeout: float | None,
 ) -> Callable[[str | None, int], Awaitable[Page[T, str]]]:
     """``fetch(token, limit)`` for a generated grpc.aio unary RPC and a request template."""
+    _check_rpc(
+        rpc,
+        grpc.UnaryUnaryMultiCallable,
+        "afrom_unary_pages calls a stub of a grpc.aio channel, but this is a grpc "
+        "(sync) stub method: use from_unary_pages",
+    )
     make_request, make_page = _page_codec(
         request, items, token_field, limit_field, next_token_field
     )
@@ -2243,20 +2295,11 @@ def afrom_unary_pages(
     """
     if _rpc_mode(request, items, timeout, "afrom_unary_pages"):
         assert items is not None
-        if isinstance(fetch, grpc.UnaryUnaryMultiCallable):
-            raise TypeError(
-                "afrom_unary_pages calls a stub of a grpc.aio channel, but this is a grpc "
-                "(sync) stub method: use from_unary_pages"
-            )
-        rpc: Any = fetch
-        if not callable(rpc):
-            raise TypeError(f"rpc must be callable (a stub method), got {type(rpc).__name__}")
         fetch = _arpc_fetch(
             fetch, request, items, token_field, limit_field, next_token_field, timeout
         )
-    elif not callable(checked := fetch):
-        raise TypeError(f"fetch must be callable, got {type(checked).__name__}")
-    elif not is_async_callable(fetch):
+    check_callable(fetch, "fetch")
+    if not is_async_callable(fetch):
         raise TypeError(
             "afrom_unary_pages takes an async fetch (async def), but this fetch is a plain "
             "function: use from_unary_pages"
