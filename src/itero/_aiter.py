@@ -1778,11 +1778,23 @@ class AsyncIter(Generic[T_co]):
         """Group items lazily into lists whose encoded size never exceeds ``max_bytes``.
 
         ``Iter.batched_by_size`` for an async source (the same ``Packer``, fed one item per
-        pull, so the same batches); holds one batch at a time.
+        pull, so the same batches; over a sync source, ``Iter``'s own driver); holds one batch
+        at a time. ``size`` must be a sync callable.
 
         >>> asyncio.run(AsyncIter(["ab", "cd", "e", "fghi"]).batched_by_size(4).collect())
         [['ab', 'cd'], ['e'], ['fghi']]
         """
+        _check_sync("size", size, "batched_by_size", None)
+        it = self._iter_only()
+        if it is not None:  # a sync source: Iter's driver, one Packer loop over it
+            batches = it.batched_by_size(
+                max_bytes,
+                size=size,
+                max_items=max_items,
+                batch_overhead=batch_overhead,
+                item_overhead=item_overhead,
+            )
+            return self._sync_then("batched_by_size", batches)
         packer: Packer[Any] = Packer(
             max_bytes, size, max_items, batch_overhead, item_overhead, strict=True
         )
@@ -1829,6 +1841,17 @@ class AsyncIter(Generic[T_co]):
         Err(ItemTooLarge(index=1, item='far too long', size=12, max_bytes=4))
         Ok(['c'])
         """
+        _check_sync("size", size, "try_batched_by_size", None)
+        it = self._iter_only()
+        if it is not None:  # a sync source: Iter's driver, one Packer loop over it
+            batches = it.try_batched_by_size(
+                max_bytes,
+                size=size,
+                max_items=max_items,
+                batch_overhead=batch_overhead,
+                item_overhead=item_overhead,
+            )
+            return self._sync_then("try_batched_by_size", batches)
         packer: Packer[Any] = Packer(
             max_bytes, size, max_items, batch_overhead, item_overhead, strict=False
         )
