@@ -265,6 +265,20 @@ class TestAsyncKitFunctions:
         with pytest.raises(error, match=f"^{re.escape(message)}$"):
             call()
 
+    def test_a_sources_own_type_error_propagates_unchanged(self) -> None:
+        class Sync:
+            def __iter__(self) -> Iterator[str]:
+                raise TypeError("from __iter__")
+
+        class Async:
+            def __aiter__(self) -> AsyncIterator[str]:
+                raise TypeError("from __aiter__")
+
+        with pytest.raises(TypeError, match=r"^from __iter__$"):
+            abatched_by_size(Sync(), 4)  # type: ignore[call-overload]
+        with pytest.raises(TypeError, match=r"^from __aiter__$"):
+            arate_limited(Async(), 1)
+
 
 class TestAsyncIterKitMethods:
     """``AsyncIter.batched_by_size``/``try_batched_by_size``/``rate_limited`` equal ``Iter``'s."""

@@ -145,6 +145,8 @@ def _asource(aiterable: object) -> AsyncIter[Any]:
     try:
         return AsyncIter(cast(Any, aiterable))
     except TypeError:
+        if hasattr(aiterable, "__aiter__") or hasattr(aiterable, "__iter__"):
+            raise  # its own __aiter__/__iter__ failed: that error, unchanged
         raise TypeError(
             f"aiterable must be an async iterable or an iterable, got {type(aiterable).__name__}"
         ) from None
