@@ -249,6 +249,14 @@ def _compile(shape: tuple[tuple[str, bool, str], ...], sync_source: bool, sink: 
     return fn
 
 
+def _fused(it: Any, ops: tuple[tuple[str, bool, str, Any], ...], sink: str, *out: Any) -> Any:
+    """Call the loop ``_compile`` makes for ``ops`` (an ``AsyncIter``'s pending stages) over
+    ``it``: an async generator (``sink`` "gen"), or the coroutine feeding ``out`` ("append",
+    "call")."""
+    shape = tuple(op[:3] for op in ops)
+    return _compile(shape, isinstance(it, Iter), sink)(it, *out, *(op[3] for op in ops))
+
+
 # ---------------------------------------------------------------------------------------------
 # resources: every generator and source of a pipeline, closed once
 # ---------------------------------------------------------------------------------------------
@@ -411,8 +419,7 @@ class AsyncIter(Generic[T_co]):
         if not ops and not isinstance(it, Iter):
             ait: AsyncIterator[Any] = it
             return ait
-        shape = tuple((kind, is_async, method) for kind, is_async, method, _ in ops)
-        gen = _compile(shape, isinstance(it, Iter), "gen")(it, *(op[3] for op in ops))
+        gen = _fused(it, ops, "gen")
         self._res.add(gen)
         self._it = gen
         self._ops = ()
@@ -2073,11 +2080,8 @@ async def _collect(p: AsyncIter[Any], factory: Callable[..., Any]) -> Any:
         sync = p._iter_only()
         if sync is not None:
             return sync.collect(factory)
-        it = p._it
-        ops = p._ops
         out: list[Any] = []
-        shape = tuple((kind, is_async, method) for kind, is_async, method, _ in ops)
-        await _compile(shape, isinstance(it, Iter), "append")(it, out, *(op[3] for op in ops))
+        await _fused(p._it, p._ops, "append", out)
         return out if factory is list else factory(out)
     finally:
         await p.aclose()
@@ -2089,10 +2093,7 @@ async def _for_each(p: AsyncIter[Any], f: Callable[[Any], object]) -> None:
         if sync is not None:
             sync.for_each(f)
             return
-        it = p._it
-        ops = p._ops
-        shape = tuple((kind, is_async, method) for kind, is_async, method, _ in ops)
-        await _compile(shape, isinstance(it, Iter), "call")(it, f, *(op[3] for op in ops))
+        await _fused(p._it, p._ops, "call", f)
     finally:
         await p.aclose()
 
