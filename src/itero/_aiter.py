@@ -1391,11 +1391,7 @@ class AsyncIter(Generic[T_co]):
         16
         """
         _check_sync("f", f, "fold", "fold_async")
-        p = self._take_over("fold")
-        it = p._iter_only()
-        if it is not None:
-            return _sync_call(p, it.fold, init, f)
-        return _fold(p, init, f)
+        return self._consumer("fold", _ITER.fold, (init, f), _fold, init, f)
 
     @overload
     def try_fold(
