@@ -1787,21 +1787,7 @@ class AsyncIter(Generic[T_co]):
         >>> asyncio.run(AsyncIter(["ab", "cd", "e", "fghi"]).batched_by_size(4).collect())
         [['ab', 'cd'], ['e'], ['fghi']]
         """
-        _check_sync("size", size, "batched_by_size", None)
-        it = self._iter_only()
-        if it is not None:  # a sync source: Iter's driver, one Packer loop over it
-            batches = it.batched_by_size(
-                max_bytes,
-                size=size,
-                max_items=max_items,
-                batch_overhead=batch_overhead,
-                item_overhead=item_overhead,
-            )
-            return self._sync_then("batched_by_size", batches)
-        packer: Packer[Any] = Packer(
-            max_bytes, size, max_items, batch_overhead, item_overhead, strict=True
-        )
-        return self._then(_abatches(self._astage("batched_by_size"), packer))
+        return self._batched(True, max_bytes, size, max_items, batch_overhead, item_overhead)
 
     @overload
     def try_batched_by_size(
@@ -1844,21 +1830,7 @@ class AsyncIter(Generic[T_co]):
         Err(ItemTooLarge(index=1, item='far too long', size=12, max_bytes=4))
         Ok(['c'])
         """
-        _check_sync("size", size, "try_batched_by_size", None)
-        it = self._iter_only()
-        if it is not None:  # a sync source: Iter's driver, one Packer loop over it
-            batches = it.try_batched_by_size(
-                max_bytes,
-                size=size,
-                max_items=max_items,
-                batch_overhead=batch_overhead,
-                item_overhead=item_overhead,
-            )
-            return self._sync_then("try_batched_by_size", batches)
-        packer: Packer[Any] = Packer(
-            max_bytes, size, max_items, batch_overhead, item_overhead, strict=False
-        )
-        return self._then(_abatches(self._astage("try_batched_by_size"), packer))
+        return self._batched(False, max_bytes, size, max_items, batch_overhead, item_overhead)
 
     def rate_limited(
         self,
@@ -1887,6 +1859,35 @@ class AsyncIter(Generic[T_co]):
         pacer = Pacer(per_second, burst=burst, clock=clock)
         check_callable(sleep, "sleep")
         return self._then(_apaced(self._astage("rate_limited"), pacer, sleep))
+
+    def _batched(
+        self,
+        strict: bool,
+        max_bytes: int,
+        size: Callable[[Any], int],
+        max_items: int | None,
+        batch_overhead: int,
+        item_overhead: int,
+    ) -> AsyncIter[Any]:
+        """``batched_by_size`` (``strict``) or ``try_batched_by_size``: over a sync source
+        ``Iter``'s own (one ``Packer`` loop pulling from it), else a ``Packer`` fed one item per
+        pull."""
+        method = "batched_by_size" if strict else "try_batched_by_size"
+        _check_sync("size", size, method, None)
+        it = self._iter_only()
+        if it is not None:
+            batches = getattr(it, method)(
+                max_bytes,
+                size=size,
+                max_items=max_items,
+                batch_overhead=batch_overhead,
+                item_overhead=item_overhead,
+            )
+            return self._sync_then(method, batches)
+        packer: Packer[Any] = Packer(
+            max_bytes, size, max_items, batch_overhead, item_overhead, strict=strict
+        )
+        return self._then(_abatches(self._astage(method), packer))
 
     # ----------------------------------------------------------------------------------------
     # private consumer plumbing
