@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 import pytest
@@ -265,6 +265,20 @@ class TestAsyncKitFunctions:
         with pytest.raises(error, match=f"^{re.escape(message)}$"):
             call()
 
+    def test_a_sources_own_type_error_propagates_unchanged(self) -> None:
+        class Sync:
+            def __iter__(self) -> Iterator[str]:
+                raise TypeError("from __iter__")
+
+        class Async:
+            def __aiter__(self) -> AsyncIterator[str]:
+                raise TypeError("from __aiter__")
+
+        with pytest.raises(TypeError, match=r"^from __iter__$"):
+            abatched_by_size(Sync(), 4)  # type: ignore[call-overload]
+        with pytest.raises(TypeError, match=r"^from __aiter__$"):
+            arate_limited(Async(), 1)
+
 
 class TestAsyncIterKitMethods:
     """``AsyncIter.batched_by_size``/``try_batched_by_size``/``rate_limited`` equal ``Iter``'s."""
@@ -309,6 +323,37 @@ class TestAsyncIterKitMethods:
             return out
 
         assert asyncio.run(main()) == strict
+
+    def test_a_sync_source_batches_as_iter_and_closes(self) -> None:
+        # A sync-backed AsyncIter hands batching to its Iter: the same batches, and closing
+        # the pipeline still closes the sync source.
+        closed: list[bool] = []
+
+        def source() -> Iterator[str]:
+            try:
+                yield from ["ab", "far too long", "cd", "e"]
+            finally:
+                closed.append(True)
+
+        got = asyncio.run(AsyncIter(source()).try_batched_by_size(4).collect())
+        assert got == Iter(["ab", "far too long", "cd", "e"]).try_batched_by_size(4).collect()
+        assert closed == [True]
+
+        async def first_batch() -> Any:
+            async with AsyncIter(source()).batched_by_size(2) as batches:
+                return await batches.next()
+
+        assert asyncio.run(first_batch()).unwrap() == ["ab"]
+        assert closed == [True, True]
+
+    def test_an_async_size_is_refused_at_the_call(self) -> None:
+        async def size(item: str) -> int:
+            return len(item)
+
+        for method in ("batched_by_size", "try_batched_by_size"):
+            for source in (["a"], agen(["a"])):
+                with pytest.raises(TypeError, match=rf"^{method}\(\) takes a sync callback"):
+                    getattr(AsyncIter(source), method)(4, size=size)
 
     def test_rate_limited_waits_equal_iters(self) -> None:
         now = [0.0]

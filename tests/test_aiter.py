@@ -399,6 +399,7 @@ class TestClosing:
             lambda it: it.collect(),
             lambda it: it.take(1).collect(),
             lambda it: it.count(),
+            lambda it: it.fold(0, lambda acc, x: acc + x),
             lambda it: it.map_async(_sleepy, concurrency=2).take(1).collect(),
             lambda it: it.chunks(2).last(),
             lambda it: it.eq([1]),
@@ -418,6 +419,15 @@ class TestClosing:
             source = ASource([1, 2, 3])
             with pytest.raises(Boom):
                 await AsyncIter(source).map(_raise_boom).collect()
+            return source.closed
+
+        assert run(main) == 1
+
+    def test_a_failing_fold_closes_the_source(self) -> None:
+        async def main() -> int:
+            source = ASource([1, 2, 3])
+            with pytest.raises(Boom):
+                await AsyncIter(source).fold(0, lambda acc, x: _raise_boom(x))
             return source.closed
 
         assert run(main) == 1

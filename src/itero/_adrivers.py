@@ -176,6 +176,16 @@ class AsyncClosing(Generic[T]):
     ``async for`` runs the generator; ``aclose()`` closes it and awaits ``release`` (a
     listing's ``on_close``, or the source's ``aclose``), which an async generator closed before
     it started would never reach; exactly once either way.
+
+    >>> import asyncio
+    >>> async def items():
+    ...     yield 1
+    >>> async def main():
+    ...     closing = AsyncClosing(items(), AsyncRelease(lambda: print("released")))
+    ...     await closing.aclose()  # before it started
+    ...     await closing.aclose()
+    >>> asyncio.run(main())
+    released
     """
 
     __slots__ = ("_gen", "_release")

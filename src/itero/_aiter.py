@@ -249,6 +249,14 @@ def _compile(shape: tuple[tuple[str, bool, str], ...], sync_source: bool, sink: 
     return fn
 
 
+def _fused(it: Any, ops: tuple[tuple[str, bool, str, Any], ...], sink: str, *out: Any) -> Any:
+    """Call the loop ``_compile`` makes for ``ops`` (an ``AsyncIter``'s pending stages) over
+    ``it``: an async generator (``sink`` "gen"), or the coroutine feeding ``out`` ("append",
+    "call")."""
+    shape = tuple(op[:3] for op in ops)
+    return _compile(shape, isinstance(it, Iter), sink)(it, *out, *(op[3] for op in ops))
+
+
 # ---------------------------------------------------------------------------------------------
 # resources: every generator and source of a pipeline, closed once
 # ---------------------------------------------------------------------------------------------
@@ -411,8 +419,7 @@ class AsyncIter(Generic[T_co]):
         if not ops and not isinstance(it, Iter):
             ait: AsyncIterator[Any] = it
             return ait
-        shape = tuple((kind, is_async, method) for kind, is_async, method, _ in ops)
-        gen = _compile(shape, isinstance(it, Iter), "gen")(it, *(op[3] for op in ops))
+        gen = _fused(it, ops, "gen")
         self._res.add(gen)
         self._it = gen
         self._ops = ()
@@ -1384,11 +1391,7 @@ class AsyncIter(Generic[T_co]):
         16
         """
         _check_sync("f", f, "fold", "fold_async")
-        p = self._take_over("fold")
-        it = p._iter_only()
-        if it is not None:
-            return _sync_call(p, it.fold, init, f)
-        return _fold(p, init, f)
+        return self._consumer("fold", _ITER.fold, (init, f), _fold, init, f)
 
     @overload
     def try_fold(
@@ -1778,15 +1781,13 @@ class AsyncIter(Generic[T_co]):
         """Group items lazily into lists whose encoded size never exceeds ``max_bytes``.
 
         ``Iter.batched_by_size`` for an async source (the same ``Packer``, fed one item per
-        pull, so the same batches); holds one batch at a time.
+        pull, so the same batches; over a sync source, ``Iter``'s own driver); holds one batch
+        at a time. ``size`` must be a sync callable.
 
         >>> asyncio.run(AsyncIter(["ab", "cd", "e", "fghi"]).batched_by_size(4).collect())
         [['ab', 'cd'], ['e'], ['fghi']]
         """
-        packer: Packer[Any] = Packer(
-            max_bytes, size, max_items, batch_overhead, item_overhead, strict=True
-        )
-        return self._then(_abatches(self._astage("batched_by_size"), packer))
+        return self._batched(True, max_bytes, size, max_items, batch_overhead, item_overhead)
 
     @overload
     def try_batched_by_size(
@@ -1829,10 +1830,7 @@ class AsyncIter(Generic[T_co]):
         Err(ItemTooLarge(index=1, item='far too long', size=12, max_bytes=4))
         Ok(['c'])
         """
-        packer: Packer[Any] = Packer(
-            max_bytes, size, max_items, batch_overhead, item_overhead, strict=False
-        )
-        return self._then(_abatches(self._astage("try_batched_by_size"), packer))
+        return self._batched(False, max_bytes, size, max_items, batch_overhead, item_overhead)
 
     def rate_limited(
         self,
@@ -1861,6 +1859,35 @@ class AsyncIter(Generic[T_co]):
         pacer = Pacer(per_second, burst=burst, clock=clock)
         check_callable(sleep, "sleep")
         return self._then(_apaced(self._astage("rate_limited"), pacer, sleep))
+
+    def _batched(
+        self,
+        strict: bool,
+        max_bytes: int,
+        size: Callable[[Any], int],
+        max_items: int | None,
+        batch_overhead: int,
+        item_overhead: int,
+    ) -> AsyncIter[Any]:
+        """``batched_by_size`` (``strict``) or ``try_batched_by_size``: over a sync source
+        ``Iter``'s own (one ``Packer`` loop pulling from it), else a ``Packer`` fed one item per
+        pull."""
+        method = "batched_by_size" if strict else "try_batched_by_size"
+        _check_sync("size", size, method, None)
+        it = self._iter_only()
+        if it is not None:
+            batches = getattr(it, method)(
+                max_bytes,
+                size=size,
+                max_items=max_items,
+                batch_overhead=batch_overhead,
+                item_overhead=item_overhead,
+            )
+            return self._sync_then(method, batches)
+        packer: Packer[Any] = Packer(
+            max_bytes, size, max_items, batch_overhead, item_overhead, strict=strict
+        )
+        return self._then(_abatches(self._astage(method), packer))
 
     # ----------------------------------------------------------------------------------------
     # private consumer plumbing
@@ -2050,11 +2077,8 @@ async def _collect(p: AsyncIter[Any], factory: Callable[..., Any]) -> Any:
         sync = p._iter_only()
         if sync is not None:
             return sync.collect(factory)
-        it = p._it
-        ops = p._ops
         out: list[Any] = []
-        shape = tuple((kind, is_async, method) for kind, is_async, method, _ in ops)
-        await _compile(shape, isinstance(it, Iter), "append")(it, out, *(op[3] for op in ops))
+        await _fused(p._it, p._ops, "append", out)
         return out if factory is list else factory(out)
     finally:
         await p.aclose()
@@ -2066,10 +2090,7 @@ async def _for_each(p: AsyncIter[Any], f: Callable[[Any], object]) -> None:
         if sync is not None:
             sync.for_each(f)
             return
-        it = p._it
-        ops = p._ops
-        shape = tuple((kind, is_async, method) for kind, is_async, method, _ in ops)
-        await _compile(shape, isinstance(it, Iter), "call")(it, f, *(op[3] for op in ops))
+        await _fused(p._it, p._ops, "call", f)
     finally:
         await p.aclose()
 

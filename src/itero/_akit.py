@@ -19,7 +19,7 @@ from typing import Any, TypeVar, cast, overload
 from ._adrivers import AsyncClosing, AsyncRelease, apages
 from ._aiter import AsyncIter
 from ._batching import ItemTooLarge, SizedT
-from ._paging import GROW_AFTER, Page, Pager, PageRecord, Retry, listing_pager
+from ._paging import GROW_AFTER, ExceptionTypes, Page, Pager, PageRecord, Retry, listing_pager
 from ._result import Result
 
 T = TypeVar("T")
@@ -33,13 +33,11 @@ __all__ = [
     "atry_from_pages",
 ]
 
-_TooLarge = Any  # an exception type or a tuple of them, as for from_pages
-
 
 def _alisting(
     fetch: Callable[[Any, int], Awaitable[Page[Any, Any]]],
     page_size: int,
-    too_large: _TooLarge,
+    too_large: ExceptionTypes,
     start: Any,
     on_close: Callable[[], object] | None,
     retry: Retry | None,
@@ -64,7 +62,7 @@ def afrom_pages(
     /,
     *,
     page_size: int,
-    too_large: type[BaseException] | tuple[type[BaseException], ...] = (),
+    too_large: ExceptionTypes = (),
     start: K | None = None,
     on_close: Callable[[], object] | None = None,
     retry: Retry | None = None,
@@ -107,7 +105,7 @@ def atry_from_pages(
     /,
     *,
     page_size: int,
-    too_large: type[BaseException] | tuple[type[BaseException], ...] = (),
+    too_large: ExceptionTypes = (),
     start: K | None = None,
     on_close: Callable[[], object] | None = None,
     retry: Retry | None = None,
@@ -147,6 +145,8 @@ def _asource(aiterable: object) -> AsyncIter[Any]:
     try:
         return AsyncIter(cast(Any, aiterable))
     except TypeError:
+        if hasattr(aiterable, "__aiter__") or hasattr(aiterable, "__iter__"):
+            raise  # its own __aiter__/__iter__ failed: that error, unchanged
         raise TypeError(
             f"aiterable must be an async iterable or an iterable, got {type(aiterable).__name__}"
         ) from None

@@ -50,13 +50,10 @@ def _source(iterable: Iterable[T]) -> Iter[T]:
     return Iter(iterable)  # calls iterable.__iter__ once
 
 
-_TooLarge = ExceptionTypes
-
-
 def _listing(
     fetch: Callable[[K | None, int], Page[T, K]],
     page_size: int,
-    too_large: _TooLarge,
+    too_large: ExceptionTypes,
     start: K | None,
     on_close: Callable[[], object] | None,
     retry: Retry | None,
@@ -85,7 +82,7 @@ def from_pages(
     /,
     *,
     page_size: int,
-    too_large: _TooLarge = (),
+    too_large: ExceptionTypes = (),
     start: K | None = None,
     on_close: Callable[[], object] | None = None,
     retry: Retry | None = None,
@@ -173,19 +170,9 @@ def from_pages(
     e
     """
     return _listing(
-        fetch,
-        page_size,
-        too_large,
-        start,
-        on_close,
-        retry,
-        deadline,
-        grow_after,
-        on_page,
-        clock,
-        sleep,
-        False,
-    )
+        fetch, page_size, too_large, start, on_close, retry, deadline, grow_after, on_page,
+        clock, sleep, False,
+    )  # fmt: skip
 
 
 def try_from_pages(
@@ -193,7 +180,7 @@ def try_from_pages(
     /,
     *,
     page_size: int,
-    too_large: _TooLarge = (),
+    too_large: ExceptionTypes = (),
     start: K | None = None,
     on_close: Callable[[], object] | None = None,
     retry: Retry | None = None,
@@ -224,19 +211,9 @@ def try_from_pages(
     Err(ConnectionError('server went away'))
     """
     return _listing(
-        fetch,
-        page_size,
-        too_large,
-        start,
-        on_close,
-        retry,
-        deadline,
-        grow_after,
-        on_page,
-        clock,
-        sleep,
-        True,
-    )
+        fetch, page_size, too_large, start, on_close, retry, deadline, grow_after, on_page,
+        clock, sleep, True,
+    )  # fmt: skip
 
 
 @overload
