@@ -43,7 +43,6 @@ from typing_extensions import Self, TypeGuard, TypeIs
 from ._adrivers import abatches as _abatches, apaced as _apaced
 from ._batching import ItemTooLarge, Packer, SizedT
 from ._checks import check_bool, check_callable, check_count, check_int, check_real
-from ._errors import MovedError
 from ._hints import UNKNOWN_LENGTH as _UNKNOWN_LENGTH
 from ._iter import _ERRS, _OKS, Iter, _SupportsProd, _SupportsSum
 from ._option import Nothing, Option, Some
@@ -53,6 +52,8 @@ from ._stages import (
     END as _END,
     SCAN_EXPECTED as _SCAN_EXPECTED,
     TRY_FOLD_EXPECTED as _TRY_FOLD_EXPECTED,
+    Moved as _Moved,
+    MovedSlots as _MovedSlots,
     and_then_ok as _and_then_ok,
     err_error as _err_error,
     inspect_err_step as _inspect_err_step,
@@ -64,6 +65,7 @@ from ._stages import (
     not_result as _not_result,
     ok_value as _ok_value,
     option_expected as _option_expected,
+    raise_moved as _raise_moved,
     wrong_type as _wrong_type,
 )
 from ._window import Window
@@ -94,35 +96,12 @@ _ITER: Any = Iter  # its consumers, called unbound on a sync pipeline's Iter
 # ---------------------------------------------------------------------------------------------
 
 
-class _Moved:
-    """The iterator slot of a moved ``AsyncIter``: every use raises ``MovedError``."""
-
-    __slots__ = ("message",)
-
-    def __init__(self, method: str) -> None:
-        self.message = f"this AsyncIter was moved into .{method}(); call .by_ref() to keep using it"
-
-
-_MOVED: dict[str, _Moved] = {}
-
-
-def _moved(method: str) -> Any:
-    sentinel = _MOVED.get(method)
-    if sentinel is None:
-        sentinel = _MOVED[method] = _Moved(method)
-    return sentinel
-
-
-_MOVED_LOOP = _Moved("__aiter__")
-_MOVED_LOOP.message = (
+_moved: Callable[[str], Any] = _MovedSlots("AsyncIter").__getitem__  # see _stages.MovedSlots
+_MOVED_LOOP = _Moved(
     "this AsyncIter was moved into an async for loop / aiter();"
     " loop over .by_ref() to keep using it"
 )
 _NO_COPY = _no_copy_message("AsyncIter")
-
-
-def _raise_moved(it: object) -> NoReturn:
-    raise MovedError(cast(_Moved, it).message)
 
 
 def _check_sync(name: str, f: object, method: str, twin: str | None) -> None:

@@ -53,7 +53,7 @@ from . import _threads
 from ._batching import ItemTooLarge, Packer, SizedT
 from ._checks import check_callable, check_count, check_real, check_str
 from ._drivers import batches as _batches, paced as _paced
-from ._errors import MovedError, PipelineTooDeepError
+from ._errors import PipelineTooDeepError
 from ._hints import (
     EXACT as _EXACT,
     INFINITE as _INFINITE,
@@ -73,6 +73,8 @@ from ._result import Err, Ok
 from ._stages import (
     TRY_FOLD_EXPECTED as _TRY_FOLD_EXPECTED,
     Kinds as _Kinds,
+    Moved as _Moved,
+    MovedSlots as _MovedSlots,
     and_then_ok as _and_then_ok,
     close_all as _close_all,
     differ as _differ,
@@ -90,6 +92,7 @@ from ._stages import (
     own_buffer as _own_buffer,
     partial_cmp as _partial_cmp,
     pull_values as _pull_values,
+    raise_moved as _raise_moved,
     result_item_expected as _result_item_expected,
     round_robin as _round_robin,
     scan as _scan,
@@ -174,32 +177,8 @@ _TEE_WINDOWS = 16
 # ---------------------------------------------------------------------------------------------
 
 
-class _Moved:
-    """The iterator slot of a moved ``Iter``: every use raises ``MovedError``."""
-
-    __slots__ = ("message",)
-
-    def __init__(self, method: str) -> None:
-        self.message = f"this Iter was moved into .{method}(); call .by_ref() to keep using it"
-
-    def __iter__(self) -> NoReturn:
-        raise MovedError(self.message)
-
-    def __next__(self) -> NoReturn:
-        raise MovedError(self.message)
-
-
-_MOVED: dict[str, Any] = {}
-
-
-def _moved(method: str) -> Any:
-    """The iterator slot of an ``Iter`` moved into ``method`` (one shared ``_Moved`` each)."""
-    sentinel = _MOVED.get(method)
-    if sentinel is None:
-        sentinel = _MOVED[method] = _Moved(method)
-    return sentinel
-
-
+# One shared Moved slot per method (see _stages.MovedSlots): a C dict lookup when it exists.
+_moved: Callable[[str], Any] = _MovedSlots("Iter").__getitem__
 # Looked up once for the hot paths (map, filter, take, collect), which inline ``_stage``.
 _MOVED_MAP = _moved("map")
 _MOVED_FILTER = _moved("filter")
@@ -209,14 +188,9 @@ _MOVED_MAX = _moved("max")
 _MOVED_MIN = _moved("min")
 _MOVED_COUNT = _moved("count")
 _MOVED_LAST = _moved("last")
-_MOVED_LOOP = _Moved("__iter__")
-_MOVED_LOOP.message = (
+_MOVED_LOOP = _Moved(
     "this Iter was moved into a for loop / iter(); loop over .by_ref() to keep using it"
 )
-
-
-def _raise_moved(it: object) -> NoReturn:
-    raise MovedError(cast(_Moved, it).message)
 
 
 # What a callback returning an Option (or an item that must be a Result) may be, per method; any

@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from itertools import chain as _chain, compress, cycle, islice, repeat as _repeat, starmap, tee
 from operator import attrgetter, ne
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NoReturn, TypeVar
 
+from ._errors import MovedError
 from ._option import Nothing, Some
 from ._result import Err, Ok
 
@@ -44,6 +45,52 @@ class Stop:
 
 
 END: Any = Stop()
+
+
+class Moved:
+    """The iterator slot of a moved ``Iter`` or ``AsyncIter``: every use raises
+    ``MovedError`` with ``message``.
+
+    >>> next(Moved("this Iter was moved"))
+    Traceback (most recent call last):
+        ...
+    itero.MovedError: this Iter was moved
+    """
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __iter__(self) -> NoReturn:
+        raise MovedError(self.message)
+
+    def __next__(self) -> NoReturn:
+        raise MovedError(self.message)
+
+
+class MovedSlots(dict[str, Moved]):
+    """One shared ``Moved`` per method that an ``owner`` (``"Iter"``, ``"AsyncIter"``) can be
+    moved into, made on first use: ``slots[method]`` is a C dict lookup.
+
+    >>> MovedSlots("Iter")["map"].message
+    'this Iter was moved into .map(); call .by_ref() to keep using it'
+    """
+
+    def __init__(self, owner: str) -> None:
+        super().__init__()
+        self.owner = owner
+
+    def __missing__(self, method: str) -> Moved:
+        moved = self[method] = Moved(
+            f"this {self.owner} was moved into .{method}(); call .by_ref() to keep using it"
+        )
+        return moved
+
+
+def raise_moved(moved: Any) -> NoReturn:
+    """Raise the ``MovedError`` of a ``Moved`` slot (the caller checked its class)."""
+    raise MovedError(moved.message)
 
 
 # C-level getters of the held value (the slots behind the ``value``/``error`` properties, which
