@@ -763,6 +763,20 @@ def drive_one_by_one(packer: Packer[str], items: list[str]) -> list[Any]:
 
 
 class TestPacker:
+    def test_an_async_size_is_refused_at_every_sync_entry_point(self) -> None:
+        async def size(item: str) -> int:
+            return len(item)
+
+        calls: list[Callable[[], object]] = [
+            lambda: Iter(["a"]).batched_by_size(4, size=size),
+            lambda: Iter(["a"]).try_batched_by_size(4, size=size),
+            lambda: batched_by_size(["a"], 4, size=size),
+            lambda: try_batched_by_size(["a"], 4, size=size),
+        ]
+        for call in calls:
+            with pytest.raises(TypeError, match=r"^size must be a sync function"):
+                call()
+
     def test_docstring_example(self) -> None:
         packer: Packer[str] = Packer(4, len, None, 0, 0, strict=True)
         assert list(packer.pack(["ab", "cd", "e"])) == [["ab", "cd"]]

@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar, final
 from ._checks import check_callable, check_int
 from ._errors import ItemTooLargeError
 from ._result import Err, Ok
+from ._stages import is_async_callable
 
 T = TypeVar("T")
 SizedT = TypeVar("SizedT", bound=Sized)
@@ -107,6 +108,11 @@ class Packer(Generic[T]):
     ) -> None:
         check_int(max_bytes, "max_bytes", 1)
         check_callable(size, "size")
+        if is_async_callable(size):  # (its coroutines would never be awaited)
+            raise TypeError(
+                "size must be a sync function returning an int, got an async function;"
+                " measure items in a map_async() stage before batching instead"
+            )
         if max_items is not None:
             check_int(max_items, "max_items", 1)
         check_int(batch_overhead, "batch_overhead", 0)
