@@ -54,6 +54,7 @@ from ._stages import (
     TRY_FOLD_EXPECTED as _TRY_FOLD_EXPECTED,
     Moved as _Moved,
     MovedSlots as _MovedSlots,
+    aclose_source as _aclose_source,
     and_then_ok as _and_then_ok,
     err_error as _err_error,
     inspect_err_step as _inspect_err_step,
@@ -268,11 +269,7 @@ class _Res:
                 continue
             cell[0] = None
             try:
-                aclose = getattr(obj, "aclose", None)
-                if aclose is not None:
-                    await aclose()
-                else:
-                    obj.close()
+                await _aclose_source(obj)
             except BaseException as e:  # every closable is closed; the first failure re-raised
                 if failure is None:
                     failure = e
@@ -2485,9 +2482,7 @@ async def _flat_map_async_gen(src: AsyncIterator[Any], f: Any) -> AsyncIterator[
                 async for y in ait:
                     yield y
             finally:
-                aclose = getattr(ait, "aclose", None)
-                if aclose is not None:
-                    await aclose()
+                await _aclose_source(ait)
         else:
             for y in await inner:
                 yield y

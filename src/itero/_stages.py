@@ -9,7 +9,7 @@ drivers can share them.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from functools import partial
 from itertools import chain as _chain, compress, cycle, islice, repeat as _repeat, starmap, tee
 from operator import attrgetter, ne
@@ -462,6 +462,23 @@ def close_source(source: object) -> None:
     close = getattr(source, "close", None)
     if callable(close):
         close()
+
+
+async def aclose_source(source: object) -> None:
+    """``await source.aclose()`` if ``source`` has one, else ``close_source(source)``.
+
+    >>> import asyncio, io
+    >>> async def numbers():
+    ...     yield 1
+    >>> gen, f = numbers(), io.StringIO()
+    >>> asyncio.run(aclose_source(gen)), asyncio.run(aclose_source(f)), f.closed
+    (None, None, True)
+    """
+    aclose: Callable[[], Awaitable[object]] | None = getattr(source, "aclose", None)
+    if callable(aclose):
+        await aclose()
+    else:
+        close_source(source)
 
 
 class CallOnce:

@@ -93,7 +93,7 @@ from ._iter import Iter
 from ._kit import from_pages
 from ._paging import GROW_AFTER, Page, PageRecord, Retry, StreamMeter
 from ._result import Err, Ok, Result
-from ._stages import CallOnce, Closing, close_source, is_async_callable
+from ._stages import CallOnce, Closing, aclose_source, close_source, is_async_callable
 
 __all__ = [
     "DEFAULT_MAX_MESSAGE_BYTES",
@@ -1674,15 +1674,6 @@ def _aio_termination_flag(context: Any, function: str) -> list[None]:
     return flag
 
 
-async def _aclose_source(source: object) -> None:
-    """Close ``source``: ``await source.aclose()``, else ``source.close()``, if it has one."""
-    aclose: Callable[[], Awaitable[object]] | None = getattr(source, "aclose", None)
-    if callable(aclose):
-        await aclose()
-    else:
-        close_source(source)
-
-
 # ---------------------------------------------------------------------------------------------
 # grpc.aio: server side (the same _Packer as the sync driver)
 # ---------------------------------------------------------------------------------------------
@@ -1765,7 +1756,7 @@ def _astream(
     flag = None if context is None else _aio_termination_flag(context, function)
     if not isinstance(cast(object, items), (AsyncIterable, Iterable)):
         raise TypeError(f"items must be iterable or async iterable, got {type(items).__name__}")
-    release = AsyncRelease(partial(_aclose_source, items))
+    release = AsyncRelease(partial(aclose_source, items))
     gen = _aproduce(items, flag, serialize, max_message_bytes, max_items, max_delay, release)
     return AsyncIter(AsyncClosing(gen, release))
 
@@ -1895,7 +1886,7 @@ def acancellable(
     ([0, 1], [])
     """
     flag = _aio_termination_flag(context, "acancellable")
-    release = AsyncRelease(partial(_aclose_source, items))
+    release = AsyncRelease(partial(aclose_source, items))
     return AsyncIter(AsyncClosing(_acancellable(items, flag), release))
 
 
